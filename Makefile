@@ -1,0 +1,38 @@
+# The two commands of the README:
+#   make serve   build the static site into dist/ and serve it on http://127.0.0.1:8000/
+#   make test    the whole test suite, browser tests included
+# Both do their own set-up on a fresh machine: venvs, pinned Python packages, Debian's chromium.
+
+# The build and the app need Python 3.12 (Panel 1.10); pyenv's copy is preferred over a PATH shim.
+PY312 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) $(shell command -v python3.12))
+# The PyTorch oracle needs CPython 3.11 (the torch CPU wheel available here is cp311).
+PY311 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11.*/bin/python3.11) $(shell command -v python3.11))
+
+.PHONY: serve build test chromium bench
+serve: .venv/.installed
+	.venv/bin/python build.py serve
+
+build: .venv/.installed
+	.venv/bin/python build.py
+
+test: .venv/.installed .venv-torch/.installed chromium
+	.venv/bin/python -m pytest
+
+bench: .venv/.installed
+	.venv/bin/python bench/engine_bench.py
+	.venv/bin/python bench/load_bench.py
+
+.venv/.installed: requirements/dev.txt
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv install 3.12)"; exit 1; }
+	$(PY312) -m venv .venv
+	.venv/bin/pip install -q -r requirements/dev.txt
+	touch $@
+
+.venv-torch/.installed: requirements/torch.txt
+	@test -n "$(PY311)" || { echo "Python 3.11 is needed for the PyTorch oracle"; exit 1; }
+	$(PY311) -m venv .venv-torch
+	.venv-torch/bin/pip install -q -r requirements/torch.txt
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
