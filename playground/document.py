@@ -23,7 +23,7 @@ LINK_KEY = "d"              # the fragment looks like  #d=1.<base64url>&hide=...
 # Hard limits: a link or a file bigger than these is refused before any real work.
 MAX_LINK_CHARS = 100_000     # the payload text in the fragment
 MAX_JSON_BYTES = 256 * 1024  # the JSON after decompression (zip bombs stop here)
-MAX_PROGRAM_CHARS = 2_000
+MAX_PROGRAM_CHARS = 10_000
 MAX_TITLE_CHARS = 100
 MAX_LEAVES = 64
 MAX_POINTS = 1_000
@@ -84,7 +84,7 @@ def _object(value, where, keys):
         raise DocumentError(f"{where} must be an object")
     unknown = sorted(set(value) - set(keys))
     if unknown:
-        raise DocumentError(f"{where} has unknown field {unknown[0]!r}")
+        raise DocumentError(f"{where} has unknown field {unknown[0][:40]!r}")
     missing = [k for k in keys if k not in value]
     if missing:
         raise DocumentError(f"{where} is missing {missing[0]!r}")
@@ -230,6 +230,11 @@ def _finite_float(text):
 def to_json(doc):
     """Compact JSON of a checked document (what goes into a link)."""
     return json.dumps(check_document(doc), separators=(",", ":"), allow_nan=False)
+
+
+def to_pretty_json(doc):
+    """Indented JSON of a checked document (what a downloaded file holds)."""
+    return json.dumps(check_document(doc), indent=1, allow_nan=False)
 
 
 def from_json(text):

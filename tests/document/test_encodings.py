@@ -137,7 +137,7 @@ def hostile_documents():
         "leaf name is markup": (put(["graph", "values"], {"<img src=x onerror=alert(1)>": 1.0}), "identifier"),
         "unknown field": (put(["graph", "exec"], "x"), "unknown field 'exec'"),
         "missing field": (lambda doc: doc["training"].pop("seed"), "missing 'seed'"),
-        "program too long": (put(["graph", "program"], "a" * 3000), "longer than"),
+        "program too long": (put(["graph", "program"], "a" * (D.MAX_PROGRAM_CHARS + 1)), "longer than"),
         "program not text": (put(["graph", "program"], ["import os"]), "must be text"),
         "control characters": (put(["title"], "a\x00b"), "control characters"),
     }

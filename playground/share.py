@@ -1,0 +1,196 @@
+"""Share, Embed, Download and Open: the playground's state leaving and entering the page.
+
+The component knows nothing about the views. The app gives it three functions:
+  snapshot(include_weights) -> document     the current state (see playground/document.py)
+  restore(document)                         put a checked document into the views
+  defaults() -> document                    the state a fresh page opens with
+Everything a link or a file brings goes through document.py first; messages are shown
+as plain text (pn.pane.Str escapes it), never as HTML.
+"""
+import html
+import io
+
+import panel as pn
+import param
+
+from . import document as D
+
+APP_NAME = "micrograd playground"
+
+# Runs in the page (not in Python): copy a widget's value to the clipboard. In an iframe on
+# another site the browser may refuse; then the text is selected for Ctrl+C instead.
+COPY_JS = """
+const text = source.value;
+const done = (label) => { cb_obj.label = label; setTimeout(() => { cb_obj.label = original; }, 2000); };
+const original = cb_obj.label.startsWith('Copied') || cb_obj.label.startsWith('Press') ? 'Copy' : cb_obj.label;
+if (navigator.clipboard && window.isSecureContext) {
+  navigator.clipboard.writeText(text).then(() => done('Copied ✓'), () => done('Press Ctrl+C to copy'));
+} else {
+  done('Press Ctrl+C to copy');
+}
+"""
+
+# Runs in the page when Python changes `page_flags`: marks <html> so the CSS below can hide
+# parts of the page that are not Panel components (the template's header).
+FLAGS_JS = "document.documentElement.setAttribute('data-playground', cb_obj.value);"
+PAGE_CSS = """
+html[data-playground~="hide-header"] #header { display: none !important; }
+html[data-playground~="minimal"] #header { display: none !important; }
+html[data-playground~="minimal"] .main-content, html[data-playground~="minimal"] #main { padding: 4px !important; }
+"""
+
+
+def page_url():
+    """This page's address without its fragment, as the browser reports it (empty if unknown)."""
+    location = pn.state.location
+    href = location.href if location is not None else ""
+    return href.split("#")[0]
+
+
+def iframe_snippet(url, title, width, height):
+    """Ready-to-paste HTML for a course page; every value is escaped for an attribute."""
+    return (f'<iframe src="{html.escape(url)}" width="{int(width)}" height="{int(height)}" '
+            f'title="{html.escape(title or APP_NAME)}" style="border:0" loading="lazy" '
+            f'allow="clipboard-write"></iframe>')
+
+
+class ReadOnlyText(pn.widgets.TextAreaInput):
+    """A text field the user can select and copy but not change: an edit is put back at once."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._text = self.value
+        self.param.watch(self._put_back, "value")
+
+    def show(self, text):
+        self._text = text
+        self.value = text
+
+    def _put_back(self, event):
+        if event.new != self._text:
+            self.value = self._text
+
+
+class ShareTools(param.Parameterized):
+    embed_options = param.Dict(default={"view": None, "hide": set(), "minimal": False},
+                               doc="What the link's fragment asked for: view, parts to hide, minimal chrome.")
+
+    def __init__(self, snapshot, restore, defaults, **params):
+        super().__init__(**params)
+        self._snapshot, self._restore, self._defaults = snapshot, restore, defaults
+
+        self.message = pn.pane.Str("", visible=False, css_classes=["share-message"],
+                                   styles={"color": "#a33", "white-space": "pre-wrap"})
+        self.include_weights = pn.widgets.Checkbox(label="Include trained weights", value=False,
+                                                   css_classes=["share-weights"])
+
+        self.share_button = pn.widgets.Button(label="Share", color="primary", css_classes=["share-button"])
+        self.link = ReadOnlyText(label="Link to this state", rows=2, css_classes=["share-link"], visible=False)
+        self.copy_link = pn.widgets.Button(label="Copy link", css_classes=["share-copy"], visible=False)
+        self.copy_link.js_on_click(args={"source": self.link}, code=COPY_JS)
+        self.share_button.on_click(lambda event: self.show_link())
+
+        self.embed_view = pn.widgets.Select(label="Open on", options=list(D.VIEWS), css_classes=["embed-view"])
+        self.embed_hide = pn.widgets.CheckBoxGroup(label="Hide", options=list(D.HIDEABLE), inline=True,
+                                                   css_classes=["embed-hide"])
+        self.embed_minimal = pn.widgets.Checkbox(label="Minimal chrome", value=True, css_classes=["embed-minimal"])
+        self.embed_width = pn.widgets.IntInput(label="Width", value=800, start=320, end=4000, width=90)
+        self.embed_height = pn.widgets.IntInput(label="Height", value=600, start=240, end=4000, width=90)
+        self.embed_button = pn.widgets.Button(label="Embed", css_classes=["embed-button"])
+        self.snippet = ReadOnlyText(label="Paste this into your page", rows=4, css_classes=["embed-snippet"],
+                                    visible=False)
+        self.copy_snippet = pn.widgets.Button(label="Copy snippet", css_classes=["embed-copy"], visible=False)
+        self.copy_snippet.js_on_click(args={"source": self.snippet}, code=COPY_JS)
+        self.embed_button.on_click(lambda event: self.show_snippet())
+
+        self.download = pn.widgets.FileDownload(callback=self._json_file, filename="micrograd-playground.json",
+                                                label="Download JSON", color="light",
+                                                css_classes=["share-download"])
+        self.upload = pn.widgets.FileInput(accept=".json,application/json", multiple=False,
+                                           css_classes=["share-upload"])
+        self.upload.param.watch(self._uploaded, "value")
+
+        # Not shown: carries flags to the page's <html> element (see FLAGS_JS).
+        self.page_flags = pn.widgets.TextInput(value="", visible=False, css_classes=["page-flags"])
+        self.page_flags.jscallback(value=FLAGS_JS)
+
+    # -- what the component shows -------------------------------------------------------------------
+
+    def __panel__(self):
+        return pn.Column(
+            self.message,
+            pn.Row(self.share_button, self.include_weights),
+            self.link, self.copy_link,
+            pn.layout.Divider(),
+            self.embed_view, self.embed_hide, self.embed_minimal,
+            pn.Row(self.embed_width, self.embed_height),
+            self.embed_button, self.snippet, self.copy_snippet,
+            pn.layout.Divider(),
+            "**Save or open a file**",
+            self.download, self.upload,
+            self.page_flags,
+            css_classes=["share-tools"], sizing_mode="stretch_width",
+        )
+
+    def say(self, text):
+        self.message.object = text[:400]
+        self.message.visible = bool(text)
+
+    # -- leaving the page ---------------------------------------------------------------------------
+
+    def current_document(self):
+        return D.check_document(self._snapshot(self.include_weights.value))
+
+    def show_link(self):
+        url = page_url() + D.make_fragment(self.current_document())
+        self.link.show(url)
+        self.link.visible = self.copy_link.visible = True
+        return url
+
+    def show_snippet(self):
+        fragment = D.make_fragment(self.current_document(), view=self.embed_view.value,
+                                   hide=self.embed_hide.value, minimal=self.embed_minimal.value)
+        doc = self.current_document()
+        text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value)
+        self.snippet.show(text)
+        self.snippet.visible = self.copy_snippet.visible = True
+        return text
+
+    def _json_file(self):
+        return io.BytesIO(D.to_pretty_json(self.current_document()).encode("utf-8"))
+
+    # -- entering the page --------------------------------------------------------------------------
+
+    def open_fragment(self, fragment):
+        """Open what a link carries; on any problem say so and open the defaults."""
+        doc, options, error = D.read_fragment(fragment)
+        self.embed_options = options
+        self.page_flags.value = " ".join(sorted(
+            [f"hide-{part}" for part in options["hide"]] + (["minimal"] if options["minimal"] else [])))
+        if error:
+            self._open_defaults(f"This link could not be opened: {error}. The playground opened with its defaults.")
+        elif doc is not None:
+            self.open_document(doc, "link")
+
+    def open_document(self, doc, source):
+        try:
+            self._restore(doc)
+        except Exception as error:   # anything a hostile document provokes ends in the defaults
+            self._open_defaults(f"This {source} could not be opened: {error}. "
+                                "The playground opened with its defaults.")
+        else:
+            self.say("")
+
+    def _open_defaults(self, text):
+        self._restore(self._defaults())
+        self.say(text)
+
+    def _uploaded(self, event):
+        if event.new is None:
+            return
+        try:
+            doc = D.from_json(event.new)
+        except D.DocumentError as error:   # nothing was changed yet: keep the current state
+            self.say(f"This file could not be opened: {error}.")
+            return
+        self.open_document(doc, "file")

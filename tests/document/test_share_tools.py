@@ -1,0 +1,122 @@
+"""The Share/Embed/JSON component in Python, with a tiny fake app (the browser tests use the real one)."""
+import copy
+import html
+import json
+import re
+
+from playground import document as D
+from playground.share import ShareTools, iframe_snippet
+
+from .test_encodings import sample
+
+
+class FakeApp:
+    """Holds one document as 'the views'; restore refuses programs that start with 'import'."""
+
+    def __init__(self):
+        self.state = sample()
+        self.restored = []
+
+    def snapshot(self, include_weights):
+        doc = copy.deepcopy(self.state)
+        if not include_weights:
+            doc["training"]["weights"] = None
+        return doc
+
+    def restore(self, doc):
+        if doc["graph"]["program"].startswith("import"):
+            raise ValueError("line 1, column 1: import is not allowed")
+        self.state = copy.deepcopy(doc)
+        self.restored.append(doc)
+
+    def defaults(self):
+        doc = sample()
+        doc["title"] = "defaults"
+        return doc
+
+
+def tools():
+    app = FakeApp()
+    return app, ShareTools(app.snapshot, app.restore, app.defaults)
+
+
+def test_link_opens_the_same_state_elsewhere():
+    app, share = tools()
+    app.state["graph"]["values"]["a"] = 4.5
+    url = share.show_link()
+    assert share.link.visible and share.link.value == url
+    other, other_share = tools()
+    other_share.open_fragment(url[url.index("#"):])
+    assert other.state == app.state and not other_share.message.visible
+
+
+def test_weights_go_in_only_when_asked():
+    app, share = tools()
+    app.state["training"]["weights"] = [0.5, -0.25]
+    assert D.read_fragment(share.show_link())[0]["training"]["weights"] is None
+    share.include_weights.value = True
+    assert D.read_fragment(share.show_link())[0]["training"]["weights"] == [0.5, -0.25]
+
+
+def test_link_field_cannot_be_edited():
+    _, share = tools()
+    url = share.show_link()
+    share.link.value = "https://evil.example/"
+    assert share.link.value == url
+
+
+def test_hostile_link_says_why_and_opens_defaults():
+    app, share = tools()
+    share.open_fragment("#d=1.@@@")
+    assert app.state["title"] == "defaults"
+    assert share.message.visible and "could not be opened" in share.message.object
+
+
+def test_program_refused_by_the_view_opens_defaults():
+    app, share = tools()
+    bad = sample()
+    bad["graph"]["program"] = "import os"
+    share.open_fragment(D.make_fragment(bad))
+    assert app.state["title"] == "defaults" and "import is not allowed" in share.message.object
+
+
+def test_embed_options_reach_the_page_flags():
+    _, share = tools()
+    share.open_fragment("#view=training&hide=header,curves&chrome=minimal")
+    assert share.embed_options == {"view": "training", "hide": {"header", "curves"}, "minimal": True}
+    assert share.page_flags.value == "hide-curves hide-header minimal"
+
+
+def test_snippet_is_escaped_and_opens_the_chosen_options():
+    app, share = tools()
+    app.state["title"] = '"><script>alert(1)</script>'
+    share.embed_view.value = "training"
+    share.embed_hide.value = ["controls", "editor"]
+    text = share.show_snippet()
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    src = html.unescape(re.search(r'src="([^"]*)"', text).group(1))
+    doc, options, error = D.read_fragment(src[src.index("#"):])
+    assert error is None and doc == app.state
+    assert options == {"view": "training", "hide": {"controls", "editor"}, "minimal": True}
+
+
+def test_iframe_snippet_shape():
+    text = iframe_snippet("http://x/#d=1.a&view=graph", "", 480, 360)
+    assert text.startswith('<iframe src="http://x/#d=1.a&amp;view=graph" width="480" height="360"')
+
+
+def test_json_download_and_upload_round_trip():
+    app, share = tools()
+    app.state["graph"]["step"] = 7
+    data = share._json_file().getvalue()
+    assert json.loads(data)["graph"]["step"] == 7
+    other, other_share = tools()
+    other_share.upload.value = data
+    assert other.state == app.state
+
+
+def test_bad_upload_keeps_the_current_state():
+    app, share = tools()
+    before = copy.deepcopy(app.state)
+    share.upload.value = b'{"version": 1, "view": "graph"'
+    assert app.state == before and "not valid JSON" in share.message.object
