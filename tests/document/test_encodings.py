@@ -81,10 +81,13 @@ def test_any_valid_document_survives_a_link(values, title, weights, step):
 @functools.cache
 def bad_links():
     good = D.make_fragment(sample())
+    data = good[len("#d=1."):]
+    packed = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
     bomb = zlib.compress(b"[" + b" " * (50 * 1024 * 1024) + b"]", 9)
     raw = json.dumps(sample()).encode()
     return {
-        "truncated": (good[: len(good) // 2], "incomplete"),
+        "truncated": ("#d=" + pack(packed[: len(packed) // 2]), "incomplete"),
+        "truncated text": (good[: len(good) // 2], None),
         "truncated by one character": (good[:-1], None),
         "bad base64": (good[:10] + "!!**" + good[14:], "base64url"),
         "bad compression": ("#d=" + pack(b"this is not zlib data at all"), "compression"),
