@@ -1,0 +1,50 @@
+"""Loss and accuracy against the step, for the training and the test points, with hover values."""
+
+from bokeh.models import ColumnDataSource, HoverTool, Range1d
+from bokeh.plotting import figure
+
+from .colors import BLUE, ORANGE
+
+COLUMNS = ("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+class TrainingCurves:
+    """Two small figures sharing one source; the view streams new rows in as training runs."""
+
+    def __init__(self, width=420, height=170):
+        self.source = ColumnDataSource({name: [] for name in COLUMNS})
+        self.loss_figure = self._figure("loss", width, height, "train_loss", "test_loss", "{0.0000}")
+        self.accuracy_figure = self._figure("accuracy", width, height, "train_accuracy", "test_accuracy",
+                                            "{0.0%}")
+        self.accuracy_figure.y_range = Range1d(0.0, 1.02)
+        self.loss_figure.x_range = self.accuracy_figure.x_range  # zooming one zooms both
+
+    def _figure(self, title, width, height, train_column, test_column, number_format):
+        fig = figure(width=width, height=height, title=title, tools="xwheel_zoom,xpan,reset",
+                     toolbar_location=None, name=f"{title}_curve")
+        train = fig.line("step", train_column, source=self.source, color=BLUE, line_width=2,
+                         legend_label="train")
+        fig.line("step", test_column, source=self.source, color=ORANGE, line_width=2, line_dash="dashed",
+                 legend_label="test")
+        fig.add_tools(HoverTool(renderers=[train], mode="vline", tooltips=[
+            ("step", "@step"),
+            ("train", f"@{train_column}{number_format}"),
+            ("test", f"@{test_column}{number_format}"),
+        ]))
+        fig.legend.location = "top_right" if title == "loss" else "bottom_right"
+        fig.legend.background_fill_alpha = 0.6
+        fig.xaxis.axis_label = "step"
+        return fig
+
+    def clear(self):
+        self.source.data = {name: [] for name in COLUMNS}
+
+    def add(self, rows):
+        """rows: dicts with the COLUMNS keys (None for a missing test value), oldest first."""
+        if rows:
+            self.source.stream({name: [_plottable(row[name]) for row in rows] for name in COLUMNS})
+
+
+def _plottable(value):
+    """Bokeh draws NaN as a gap, which is what a missing test set should look like."""
+    return float("nan") if value is None else value

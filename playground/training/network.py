@@ -1,0 +1,158 @@
+"""The network drawing: neurons as nodes, weights as edges.
+
+An edge's colour is the sign of its weight (blue +, orange -), its width the weight's magnitude. After a step
+the gradients travel backwards, from the output to the inputs, as dots riding the edges: a dot's size is the
+gradient's magnitude and its colour the gradient's sign. Hover an edge for the weight and its grad; click it to
+pick it (the view owns the editor).
+
+Only numbers travel to the browser on each redraw: colours are mapped from the signs there, and the layout
+(positions, names) is sent once per network shape.
+"""
+
+import numpy as np
+from bokeh.models import ColumnDataSource, HoverTool, LinearColorMapper, TapTool
+from bokeh.plotting import figure
+
+from .colors import BLUE, ORANGE
+
+MAX_EDGE_WIDTH = 6.0
+MAX_DOT_SIZE = 12.0
+
+
+def sign_colors():
+    """Below zero orange, above zero blue: the browser colours each glyph from its number."""
+    return LinearColorMapper(palette=[ORANGE, BLUE], low=-1e-300, high=1e-300, low_color=ORANGE,
+                             high_color=BLUE)
+
+
+def neuron_positions(sizes, height=1.0):
+    """x and y of every neuron, layer by layer: layers evenly spaced left to right, neurons centred."""
+    spacing = height / max(max(sizes) - 1, 1)
+    return [[(float(layer), (j - (n - 1) / 2) * spacing) for j in range(n)] for layer, n in enumerate(sizes)]
+
+
+def edge_layout(sizes):
+    """Every weight as (layer, target, source) with its segment's end points, in the engine's weight order."""
+    positions = neuron_positions(sizes)
+    rows = []
+    for layer in range(len(sizes) - 1):
+        for target in range(sizes[layer + 1]):
+            for source in range(sizes[layer]):
+                (x0, y0), (x1, y1) = positions[layer][source], positions[layer + 1][target]
+                rows.append((layer, target, source, x0, y0, x1, y1))
+    return rows
+
+
+class NetworkPlot:
+    """draw(snapshot) updates the drawing; show_gradient_wave(phase) moves the gradient dots."""
+
+    def __init__(self, width=420, height=300):
+        self.figure = figure(width=width, height=height, tools="", toolbar_location=None,
+                             x_range=(-0.3, 2.3), y_range=(-0.6, 0.6), name="network")
+        self.figure.axis.visible = False
+        self.figure.grid.visible = False
+        self.figure.outline_line_color = None
+        self.edge_source = ColumnDataSource({key: [] for key in (
+            "x0", "y0", "x1", "y1", "name", "layer", "target", "source", "weight", "grad", "width")})
+        self.node_source = ColumnDataSource({key: [] for key in ("x", "y", "name", "bias", "grad")})
+        self.dot_source = ColumnDataSource({"x": [], "y": [], "size": [], "grad": []})
+        colors = sign_colors()  # a Bokeh model belongs to one document: one mapper per drawing
+
+        self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_color={"field": "weight", "transform": colors},
+                            line_width="width", line_alpha=0.75, name="weights")
+        self.figure.scatter("x", "y", source=self.dot_source, size="size", line_color="white", line_width=0.5,
+                            fill_color={"field": "grad", "transform": colors}, name="gradient_dots")
+        nodes = self.figure.scatter("x", "y", source=self.node_source, size=15, line_color="#555555",
+                                    fill_color={"field": "bias", "transform": colors}, name="neurons")
+        # An invisible, wide copy of the edges makes thin weights easy to hover and click.
+        hit_area = self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_width=9,
+                                       line_alpha=0.0, name="weight_hit_area")
+        hit_area.selection_glyph = hit_area.glyph
+        hit_area.nonselection_glyph = hit_area.glyph
+        self.figure.add_tools(
+            HoverTool(renderers=[hit_area], line_policy="interp",
+                      tooltips=[("weight", "@name"), ("value", "@weight{0.0000}"), ("grad", "@grad{0.0000}")]),
+            HoverTool(renderers=[nodes], tooltips=[("neuron", "@name"), ("bias", "@bias{0.0000}"),
+                                                   ("grad", "@grad{0.0000}")]),
+            TapTool(renderers=[hit_area]),
+        )
+        self.sizes = None
+        self._dot_sizes = np.zeros(0)
+        self._grads = np.zeros(0)
+
+    def _lay_out(self, sizes):
+        """Send positions and names, once per network shape."""
+        self.sizes = list(sizes)
+        rows = edge_layout(sizes)
+        columns = list(zip(*rows)) if rows else [()] * 7
+        layer, target, source, x0, y0, x1, y1 = (np.array(c) for c in columns)
+        self._ends = np.column_stack([x1, y1]).astype(float), np.column_stack([x0, y0]).astype(float)
+        self._edge_layer = layer.astype(int)
+        n_edges = len(rows)
+        self.edge_source.data = {
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "layer": layer, "target": target, "source": source,
+            "name": [f"layer {l + 1}, neuron {t} <- {'x' if l == 0 else 'neuron '}{s + (l == 0)}"
+                     for l, t, s in zip(layer, target, source)],
+            "weight": np.zeros(n_edges), "grad": np.zeros(n_edges), "width": np.ones(n_edges)}
+        names, xs, ys = [], [], []
+        for layer_index, column in enumerate(neuron_positions(sizes)):
+            for j, (x, y) in enumerate(column):
+                if layer_index == 0:
+                    names.append(f"input x{j + 1}")
+                elif layer_index == len(sizes) - 1:
+                    names.append("output")
+                else:
+                    names.append(f"layer {layer_index}, neuron {j}")
+                xs.append(x), ys.append(y)
+        n_nodes = len(names)
+        self.node_source.data = {"x": xs, "y": ys, "name": names, "bias": np.zeros(n_nodes),
+                                 "grad": np.zeros(n_nodes)}
+        self.figure.x_range.update(start=-0.3, end=len(sizes) - 0.7)
+
+    def draw(self, snapshot):
+        """snapshot: {"sizes": [2, ..., 1], "weights": [(n_out, n_in) arrays], "weight_grads": [...],
+        "biases": [(n_out,) arrays], "bias_grads": [...]}, one entry per layer after the inputs."""
+        if snapshot["sizes"] != self.sizes:
+            self._lay_out(snapshot["sizes"])
+        weights = _flat(snapshot["weights"])
+        self._grads = _flat(snapshot["weight_grads"])
+        largest = np.abs(weights).max() if weights.size else 0.0
+        width = 0.5 + (MAX_EDGE_WIDTH - 0.5) * np.abs(weights) / largest if largest > 0 else np.ones_like(weights)
+        self.edge_source.data.update(weight=weights, grad=self._grads, width=width)
+        # Inputs have no bias: NaN shows as Bokeh's nan colour (grey) and as "NaN" in the hover.
+        nan_inputs = np.full(snapshot["sizes"][0], np.nan)
+        self.node_source.data.update(bias=np.concatenate([nan_inputs, _flat(snapshot["biases"])]),
+                                     grad=np.concatenate([nan_inputs, _flat(snapshot["bias_grads"])]))
+        largest_grad = np.abs(self._grads).max() if self._grads.size else 0.0
+        self._dot_sizes = (MAX_DOT_SIZE * np.sqrt(np.abs(self._grads) / largest_grad) if largest_grad > 0
+                           else np.zeros_like(self._grads))
+
+    def show_gradient_wave(self, phase):
+        """phase in [0, 1]: how far the backward pass has travelled from the output to the inputs.
+        Each layer's edges carry their dots in turn, the last layer first. Outside [0, 1] no dots."""
+        n_layers = len(self.sizes) - 1 if self.sizes else 0
+        if not n_layers or not 0.0 <= phase <= 1.0:
+            self.dot_source.data = {"x": [], "y": [], "size": [], "grad": []}
+            return
+        position = phase * n_layers                       # 0 .. n_layers, in layers travelled
+        turn = (n_layers - 1 - self._edge_layer)          # when each edge's layer is crossed
+        along = np.clip(position - turn, 0.0, 1.0)
+        moving = (position >= turn) & (position <= turn + 1) & (self._dot_sizes > 0.5)
+        start, end = self._ends
+        where = start[moving] + (end[moving] - start[moving]) * along[moving, None]
+        self.dot_source.data = {"x": where[:, 0], "y": where[:, 1], "size": self._dot_sizes[moving],
+                                "grad": self._grads[moving]}
+
+    def on_pick(self, callback):
+        """callback(layer, target, source) when the student clicks a weight."""
+        def picked(attr, old, new):
+            if new:
+                data = self.edge_source.data
+                k = new[0]
+                callback(int(data["layer"][k]), int(data["target"][k]), int(data["source"][k]))
+                self.edge_source.selected.indices = []  # so clicking the same weight again picks it again
+        self.edge_source.selected.on_change("indices", picked)
+
+
+def _flat(arrays):
+    return np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays]) if arrays else np.zeros(0)

@@ -1,0 +1,107 @@
+"""The training view's drawings: the data they send to the browser, without a browser."""
+
+import numpy as np
+import pytest
+
+from playground.training.colors import BLUE, ORANGE, diverging_palette
+from playground.training.curves import TrainingCurves
+from playground.training.heatmap import GRID_SIZE, DecisionBoundaryPlot, grid_points
+from playground.training.network import NetworkPlot, edge_layout
+from playground.training.state import TrainingSettings, validate
+
+
+def test_grid_covers_the_box_row_by_row_from_the_bottom():
+    grid = grid_points((-1.0, 1.0, 0.0, 4.0), size=4)
+    assert grid.shape == (16, 2)
+    assert grid[0].tolist() == [-0.75, 0.5]     # bottom-left cell centre
+    assert grid[3].tolist() == [0.75, 0.5]      # a row runs along x
+    assert grid[-1].tolist() == [0.75, 3.5]     # top-right
+
+
+def test_heatmap_is_at_least_50_by_50_and_maps_scores_to_minus_one_plus_one():
+    assert GRID_SIZE >= 50
+    plot = DecisionBoundaryPlot()
+    scores = np.linspace(-100, 100, GRID_SIZE * GRID_SIZE)
+    plot.show_scores(scores)
+    image = plot.image_source.data["image"][0]
+    assert image.shape == (GRID_SIZE, GRID_SIZE)
+    assert image.min() == pytest.approx(-1.0) and image.max() == pytest.approx(1.0)
+
+
+def test_palette_runs_from_orange_to_blue_through_grey():
+    palette = diverging_palette(64)
+    assert len(palette) == 64
+    red = [int(c[1:3], 16) for c in palette]
+    blue = [int(c[5:7], 16) for c in palette]
+    assert red[0] > blue[0] and blue[-1] > red[-1]   # orange end, blue end
+
+
+def test_points_train_filled_test_hollow_and_clicks_find_the_nearest_point():
+    plot = DecisionBoundaryPlot(extent=(-2, 2, -2, 2))
+    plot.show_points(np.array([[0.0, 0.0], [1.0, 1.0]]), [-1, 1], [True, False])
+    data = plot.point_source.data
+    assert data["fill"] == [ORANGE, "white"]
+    assert data["line"] == ["white", BLUE]
+    assert plot.point_near(1.02, 0.98) == 1
+    assert plot.point_near(-1.5, 1.5) is None
+
+
+def test_edges_follow_the_weight_order_layer_target_source():
+    rows = edge_layout([2, 3, 1])
+    assert len(rows) == 2 * 3 + 3 * 1
+    assert [r[:3] for r in rows[:3]] == [(0, 0, 0), (0, 0, 1), (0, 1, 0)]
+    assert rows[-1][:3] == (1, 0, 2)
+
+
+def _snapshot(sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    shapes = list(zip(sizes[1:], sizes[:-1]))
+    return {"sizes": sizes,
+            "weights": [rng.normal(size=s) for s in shapes], "weight_grads": [rng.normal(size=s) for s in shapes],
+            "biases": [rng.normal(size=s[0]) for s in shapes], "bias_grads": [rng.normal(size=s[0]) for s in shapes]}
+
+
+def test_network_edges_carry_weight_grad_and_width_by_magnitude():
+    plot = NetworkPlot()
+    snapshot = _snapshot([2, 3, 1])
+    plot.draw(snapshot)
+    data = plot.edge_source.data
+    weights = np.concatenate([w.ravel() for w in snapshot["weights"]])
+    assert np.allclose(data["weight"], weights)
+    assert np.allclose(data["grad"], np.concatenate([g.ravel() for g in snapshot["weight_grads"]]))
+    biggest = np.argmax(np.abs(weights))
+    assert data["width"][biggest] == max(data["width"])
+    assert len(plot.node_source.data["name"]) == 6
+
+
+def test_gradient_wave_goes_from_the_output_back_to_the_inputs():
+    plot = NetworkPlot()
+    plot.draw(_snapshot([2, 3, 1]))
+    plot.show_gradient_wave(0.25)   # first half: the dots ride the last layer's edges
+    early = np.array(plot.dot_source.data["x"])
+    plot.show_gradient_wave(0.75)   # second half: the first layer's edges
+    late = np.array(plot.dot_source.data["x"])
+    assert len(early) and len(late)
+    assert early.min() >= 1.0 and late.max() <= 1.0
+    plot.show_gradient_wave(-1)
+    assert len(plot.dot_source.data["x"]) == 0
+
+
+def test_curves_stream_rows_and_show_a_missing_test_set_as_a_gap():
+    curves = TrainingCurves()
+    curves.add([{"step": 0, "train_loss": 1.0, "test_loss": None, "train_accuracy": 0.5, "test_accuracy": None}])
+    curves.add([{"step": 5, "train_loss": 0.5, "test_loss": None, "train_accuracy": 0.9, "test_accuracy": None}])
+    data = curves.source.data
+    assert list(data["step"]) == [0, 5]
+    assert np.isnan(data["test_loss"]).all()
+    curves.clear()
+    assert len(curves.source.data["step"]) == 0
+
+
+def test_settings_validation_explains_bad_layers():
+    settings = TrainingSettings()
+    assert validate(settings) == []
+    settings.hidden_layers = [16, 0]
+    assert "1 to 16 neurons" in validate(settings)[0]
+    settings.hidden_layers = [2] * 7
+    assert "At most 6" in validate(settings)[0]
