@@ -1,0 +1,13 @@
+"""A scalar autograd engine faithful to micrograd, plus small nn, losses, optimizers and data sets.
+
+    from engine import Value
+    a, b = Value(2.0, label='a'), Value(-3.0, label='b')
+    c = (a * b + a ** b).tanh()
+    c.backward()              # accumulates, like micrograd
+    engine.fresh_backward(c)  # zeroes the graph's grads first: same result every time
+"""
+from .value import Value, DomainError
+from .graph import build_topo, backward, fresh_backward, forward, trace, backward_events, gradcheck
+
+__all__ = ["Value", "DomainError", "build_topo", "backward", "fresh_backward", "forward", "trace",
+           "backward_events", "gradcheck"]
