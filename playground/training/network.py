@@ -1,22 +1,58 @@
 """The network drawing: neurons as nodes, weights as edges.
 
 An edge's colour is the sign of its weight (blue +, orange -), its width the weight's magnitude. After a step
-the gradients travel backwards, from the output to the inputs, as dots riding the edges: a dot's size is the
-gradient's magnitude and its colour the gradient's sign. Hover an edge for the weight and its grad; click it to
-pick it (the view owns the editor).
+the gradients travel backwards, from the output to the inputs, as pulses riding the edges, as in the graph
+view: a pulse's size is the gradient's magnitude and its colour the gradient's sign. Hover an edge for the weight
+and its grad; click it to pick it (the view owns the editor).
 
-Only numbers travel to the browser on each redraw: colours are mapped from the signs there, and the layout
-(positions, names) is sent once per network shape.
+Only numbers travel to the browser on each redraw: colours are mapped from the signs there, the layout
+(positions, names) is sent once per network shape, and the pulses move in the page (WAVE_JS), not in Python.
 """
 
 import numpy as np
-from bokeh.models import ColumnDataSource, HoverTool, LinearColorMapper, TapTool
+from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 from bokeh.plotting import figure
 
 from .colors import BLUE, ORANGE
 
 MAX_EDGE_WIDTH = 6.0
 MAX_DOT_SIZE = 12.0
+WAVE_MS = 500  # one backward wave, output to inputs
+
+# Runs in the page whenever Python sends new gradients (a new `wave` source). A wave already travelling
+# finishes first, then another starts if gradients changed meanwhile: during training the waves follow each
+# other, after one Step there is exactly one. Page-only changes use sync: false, so no frame goes to Python.
+WAVE_JS = """
+const A = wave.__anim || (wave.__anim = {running: false, pending: false});
+if (A.running) { A.pending = true; return; }
+const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+function run() {
+  A.running = true; A.pending = false;
+  const start = performance.now();
+  const frame = (now) => {
+    const W = wave.data, n_layers = Math.max(1, W.n_layers[0] || 1);
+    const phase = (now - start) / duration;
+    if (phase > 1 || reduced) {
+      dots.setv({data: {x: [], y: [], size: [], grad: []}}, {sync: false});
+      A.running = false;
+      if (A.pending) run();
+      return;
+    }
+    const position = phase * n_layers, x = [], y = [], size = [], grad = [];
+    for (let k = 0; k < W.layer.length; k++) {
+      const along = position - (n_layers - 1 - W.layer[k]);  // the last layer goes first
+      if (along < 0 || along > 1 || W.size[k] < 0.5) continue;
+      x.push(W.x1[k] + (W.x0[k] - W.x1[k]) * along);        // from the neuron back to its input
+      y.push(W.y1[k] + (W.y0[k] - W.y1[k]) * along);
+      size.push(W.size[k]); grad.push(W.grad[k]);
+    }
+    dots.setv({data: {x, y, size, grad}}, {sync: false});
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+run();
+"""
 
 
 def sign_colors():
@@ -56,6 +92,12 @@ class NetworkPlot:
             "x0", "y0", "x1", "y1", "name", "layer", "target", "source", "weight", "grad", "width")})
         self.node_source = ColumnDataSource({key: [] for key in ("x", "y", "name", "bias", "grad")})
         self.dot_source = ColumnDataSource({"x": [], "y": [], "size": [], "grad": []})
+        self.wave_source = ColumnDataSource({key: [] for key in (
+            "x0", "y0", "x1", "y1", "layer", "size", "grad", "n_layers")})
+        self.wave_source.js_on_change("data", CustomJS(
+            args={"wave": self.wave_source, "dots": self.dot_source, "duration": WAVE_MS}, code=WAVE_JS))
+        # A source reaches the page only when something on the page uses it: an invisible renderer does.
+        self.figure.segment("x0", "y0", "x1", "y1", source=self.wave_source, visible=False, name="wave")
         colors = sign_colors()  # a Bokeh model belongs to one document: one mapper per drawing
 
         self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_color={"field": "weight", "transform": colors},
@@ -77,8 +119,6 @@ class NetworkPlot:
             TapTool(renderers=[hit_area]),
         )
         self.sizes = None
-        self._dot_sizes = np.zeros(0)
-        self._grads = np.zeros(0)
 
     def _lay_out(self, sizes):
         """Send positions and names, once per network shape."""
@@ -86,9 +126,8 @@ class NetworkPlot:
         rows = edge_layout(sizes)
         columns = list(zip(*rows)) if rows else [()] * 7
         layer, target, source, x0, y0, x1, y1 = (np.array(c) for c in columns)
-        self._ends = np.column_stack([x1, y1]).astype(float), np.column_stack([x0, y0]).astype(float)
-        self._edge_layer = layer.astype(int)
         n_edges = len(rows)
+        self._edge_ends = {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "layer": layer}
         self.edge_source.data = {
             "x0": x0, "y0": y0, "x1": x1, "y1": y1, "layer": layer, "target": target, "source": source,
             "name": [f"layer {l + 1}, neuron {t} <- {'x' if l == 0 else 'neuron '}{s + (l == 0)}"
@@ -109,39 +148,24 @@ class NetworkPlot:
                                  "grad": np.zeros(n_nodes)}
         self.figure.x_range.update(start=-0.3, end=len(sizes) - 0.7)
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, wave=True):
         """snapshot: {"sizes": [2, ..., 1], "weights": [(n_out, n_in) arrays], "weight_grads": [...],
-        "biases": [(n_out,) arrays], "bias_grads": [...]}, one entry per layer after the inputs."""
+        "biases": [(n_out,) arrays], "bias_grads": [...]}, one entry per layer after the inputs.
+        wave: also send the gradients off on a backward wave."""
         if snapshot["sizes"] != self.sizes:
             self._lay_out(snapshot["sizes"])
         weights = _flat(snapshot["weights"])
-        self._grads = _flat(snapshot["weight_grads"])
+        grads = _flat(snapshot["weight_grads"])
         largest = np.abs(weights).max() if weights.size else 0.0
         width = 0.5 + (MAX_EDGE_WIDTH - 0.5) * np.abs(weights) / largest if largest > 0 else np.ones_like(weights)
-        self.edge_source.data.update(weight=weights, grad=self._grads, width=width)
+        self.edge_source.data.update(weight=weights, grad=grads, width=width)
         # Inputs have no bias: NaN shows as Bokeh's nan colour (grey) and as "NaN" in the hover.
         nan_inputs = np.full(snapshot["sizes"][0], np.nan)
         self.node_source.data.update(bias=np.concatenate([nan_inputs, _flat(snapshot["biases"])]),
                                      grad=np.concatenate([nan_inputs, _flat(snapshot["bias_grads"])]))
-        largest_grad = np.abs(self._grads).max() if self._grads.size else 0.0
-        self._dot_sizes = (MAX_DOT_SIZE * np.sqrt(np.abs(self._grads) / largest_grad) if largest_grad > 0
-                           else np.zeros_like(self._grads))
-
-    def show_gradient_wave(self, phase):
-        """phase in [0, 1]: how far the backward pass has travelled from the output to the inputs.
-        Each layer's edges carry their dots in turn, the last layer first. Outside [0, 1] no dots."""
-        n_layers = len(self.sizes) - 1 if self.sizes else 0
-        if not n_layers or not 0.0 <= phase <= 1.0:
-            self.dot_source.data = {"x": [], "y": [], "size": [], "grad": []}
-            return
-        position = phase * n_layers                       # 0 .. n_layers, in layers travelled
-        turn = (n_layers - 1 - self._edge_layer)          # when each edge's layer is crossed
-        along = np.clip(position - turn, 0.0, 1.0)
-        moving = (position >= turn) & (position <= turn + 1) & (self._dot_sizes > 0.5)
-        start, end = self._ends
-        where = start[moving] + (end[moving] - start[moving]) * along[moving, None]
-        self.dot_source.data = {"x": where[:, 0], "y": where[:, 1], "size": self._dot_sizes[moving],
-                                "grad": self._grads[moving]}
+        if wave:
+            self.wave_source.data = dict(self._edge_ends, grad=grads, size=pulse_sizes(grads),
+                                         n_layers=np.full(len(grads), len(self.sizes) - 1))
 
     def on_pick(self, callback):
         """callback(layer, target, source) when the student clicks a weight."""
@@ -152,6 +176,12 @@ class NetworkPlot:
                 callback(int(data["layer"][k]), int(data["target"][k]), int(data["source"][k]))
                 self.edge_source.selected.indices = []  # so clicking the same weight again picks it again
         self.edge_source.selected.on_change("indices", picked)
+
+
+def pulse_sizes(grads):
+    """Pulse diameters in pixels: the largest gradient gets MAX_DOT_SIZE (square root: small ones stay visible)."""
+    largest = np.abs(grads).max() if grads.size else 0.0
+    return MAX_DOT_SIZE * np.sqrt(np.abs(grads) / largest) if largest > 0 else np.zeros_like(grads)
 
 
 def _flat(arrays):

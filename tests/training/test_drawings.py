@@ -74,17 +74,17 @@ def test_network_edges_carry_weight_grad_and_width_by_magnitude():
     assert len(plot.node_source.data["name"]) == 6
 
 
-def test_gradient_wave_goes_from_the_output_back_to_the_inputs():
+def test_gradient_wave_sends_every_edge_with_a_pulse_size_by_gradient_magnitude():
     plot = NetworkPlot()
-    plot.draw(_snapshot([2, 3, 1]))
-    plot.show_gradient_wave(0.25)   # first half: the dots ride the last layer's edges
-    early = np.array(plot.dot_source.data["x"])
-    plot.show_gradient_wave(0.75)   # second half: the first layer's edges
-    late = np.array(plot.dot_source.data["x"])
-    assert len(early) and len(late)
-    assert early.min() >= 1.0 and late.max() <= 1.0
-    plot.show_gradient_wave(-1)
-    assert len(plot.dot_source.data["x"]) == 0
+    snapshot = _snapshot([2, 3, 1])
+    plot.draw(snapshot, wave=False)
+    assert len(plot.wave_source.data["grad"]) == 0
+    plot.draw(snapshot)
+    wave = plot.wave_source.data
+    grads = np.concatenate([g.ravel() for g in snapshot["weight_grads"]])
+    assert np.allclose(wave["grad"], grads)
+    assert wave["size"][np.argmax(np.abs(grads))] == max(wave["size"])
+    assert list(wave["layer"]) == [0] * 6 + [1] * 3 and set(wave["n_layers"]) == {2}
 
 
 def test_curves_stream_rows_and_show_a_missing_test_set_as_a_gap():
