@@ -102,8 +102,9 @@ def _list(value, where, max_items):
 # ---------------------------------------------------------------------------
 # The schema, version 1.
 
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")
-BIG = 1e6   # leaf values, points and weights live in [-BIG, BIG]
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")  # the graph language's NAME rule
+BIG = 1e6          # points, weights and training numbers live in [-BIG, BIG]
+BIG_LEAF = 1e15    # a leaf may be larger: students try big numbers on purpose
 
 GRAPH_KEYS = ("program", "values", "step")
 # The training section mirrors playground/training/state.py's TrainingSettings, plus how far
@@ -112,8 +113,8 @@ TRAINING_KEYS = ("dataset", "noise", "n_points", "seed", "train_fraction", "adde
                  "removed_points", "hidden_layers", "activation", "loss", "optimizer",
                  "learning_rate", "decay", "l2", "batch_size", "step", "weights")
 DATASETS = ("moons", "circles", "xor", "spiral", "blobs", "custom")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
-LOSSES = ("max_margin", "cross_entropy", "mse")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+LOSSES = ("max_margin", "bce", "mse")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 MAX_GENERATED = 400
 
@@ -129,7 +130,7 @@ def check_graph(graph):
     for name, value in values.items():
         if not IDENTIFIER.match(name):
             raise DocumentError("graph.values has a name that is not an identifier")
-        clean_values[name] = _number(value, f"graph.values.{name}", -BIG, BIG)
+        clean_values[name] = _number(value, f"graph.values.{name}", -BIG_LEAF, BIG_LEAF)
     return {
         "program": _text(graph["program"], "graph.program", MAX_PROGRAM_CHARS),
         "values": clean_values,
@@ -372,6 +373,19 @@ def read_fragment(fragment):
 # ---------------------------------------------------------------------------
 # The views' param state <-> the document.
 
+def graph_section(state):
+    """The graph section for a GraphState (playground/graph/state.py)."""
+    return check_graph({"program": state.program, "values": dict(state.values), "step": state.step})
+
+
+def apply_graph(section, state):
+    """Set a GraphState from a checked graph section. The graph view's parser reads the program;
+    a program it refuses raises DocumentError with the parser's message."""
+    state.error = ""
+    state.param.update(program=section["program"], values=dict(section["values"]), step=section["step"])
+    if state.error:
+        raise DocumentError(f"the graph program was refused: {state.error}")
+
 SETTINGS_KEYS = tuple(k for k in TRAINING_KEYS if k not in ("step", "weights"))
 
 
@@ -393,3 +407,12 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def default_document(graph_state, settings, view="graph", title="", step=0, weights=None):
+    """A whole document from the two views' states (fresh ones give the page's defaults)."""
+    return check_document({
+        "version": SCHEMA_VERSION, "view": view, "title": title,
+        "graph": graph_section(graph_state),
+        "training": training_section(settings, step, weights),
+    })

@@ -130,6 +130,7 @@ def hostile_documents():
         "bool for a number": (put(["training", "noise"], True), "must be a number"),
         "list for an object": (put(["graph"], [1, 2]), "must be an object"),
         "huge number": (put(["graph", "values", "a"], 1e300), "between"),
+        "huge weight": (put(["training", "weights"], [1.0, 1e7]), "between"),
         "huge integer": (put(["training", "seed"], 10**40), "between"),
         "negative step": (put(["graph", "step"], -1), "between"),
         "float for an integer": (put(["training", "n_points"], 100.5), "whole number"),
