@@ -1,0 +1,204 @@
+"""Build the playground as a static site in dist/, or serve it.
+
+    python build.py            build dist/ (downloads are cached in .cache/)
+    python build.py serve      build if the sources changed, then serve on http://127.0.0.1:8000/
+
+The parts live in sitebuild/; this file only runs them in order. See docs/site.md.
+"""
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from sitebuild import assets, pins, wheels
+from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
+from sitebuild.lock import served_lock, wheel_entry
+from sitebuild.serve import make_server, url_of
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache" / "downloads"
+APP = ROOT / "playground" / "app.py"
+PROJECT_PACKAGES = ["engine", "playground"]
+PROJECT_VERSION = "0.1.0"
+# Stand-ins for packages that have no Pyodide 0.27 build we can reach (see each one's docstring).
+BROWSER_SHIMS = ROOT / "sitebuild" / "browser_shims"
+SHIM_VERSION = "0.0.0"
+CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
+# What the build reads: when none of it changed, `serve` reuses dist/.
+INPUTS = ["build.py", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
+RECORD = "build-record.json"
+
+
+def input_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in INPUTS:
+        path = ROOT / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" not in file.parts:
+                digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def fetch_core(cache: Path, pyodide_dir: Path) -> dict:
+    """The Pyodide core from npm into pyodide_dir; returns the core's own lock."""
+    tarball = cached(cache / pins.PYODIDE_NPM_TARBALL, pins.PYODIDE_NPM_SHA256,
+                     lambda folder: npm_pack(pins.PYODIDE_NPM_SPEC, folder))
+    with tarfile.open(tarball) as archive:
+        for name in CORE_FILES:
+            (pyodide_dir / name).write_bytes(archive.extractfile(f"package/{name}").read())
+        return json.load(archive.extractfile("package/pyodide-lock.json"))
+
+
+def fetch_official(cache: Path, core_lock: dict, pyodide_dir: Path, cdn_url: str) -> list[dict]:
+    """The official binary wheels, each checked against the core's lock."""
+    source = OfficialWheels(cache, cdn_url=cdn_url)
+    entries = []
+    for name in pins.OFFICIAL_PACKAGES:
+        entry = core_lock["packages"][name]
+        shutil.copyfile(source.get(entry["file_name"], entry["sha256"]), pyodide_dir / entry["file_name"])
+        entries.append(entry)
+    return entries
+
+
+def fetch_pypi(cache: Path) -> dict[str, Path]:
+    """Every pinned PyPI wheel in the cache; the missing or corrupted ones in one pip run."""
+    def is_good(wheel):
+        path = cache / wheel.file_name
+        return path.exists() and sha256_of(path) == wheel.sha256
+
+    missing = [w for w in pins.PYPI_WHEELS if not is_good(w)]
+    with tempfile.TemporaryDirectory() as folder:
+        if missing:
+            pip_download(missing, Path(folder))
+        return {w.name: cached(cache / w.file_name, w.sha256, lambda _: Path(folder) / w.file_name)
+                for w in pins.PYPI_WHEELS}
+
+
+def pypi_entries(downloads: dict[str, Path], pyodide_dir: Path) -> list[dict]:
+    entries = []
+    for pin in pins.PYPI_WHEELS:
+        target = pyodide_dir / f"{pin.file_name.split('-')[0]}-{pin.version}-py3-none-any.whl"
+        wheels.repack(downloads[pin.name], target, drop_native=pin.strip_native)
+        entries.append(wheel_entry(pin.name, pin.version, target, pin.imports, pin.depends))
+    return entries
+
+
+def project_entries(pyodide_dir: Path) -> list[dict]:
+    entries = []
+    for name in PROJECT_PACKAGES:
+        wheel = wheels.project_wheel(ROOT / name, PROJECT_VERSION, pyodide_dir)
+        depends = ["numpy"] if name == "engine" else ["engine", "panel"]
+        entries.append(wheel_entry(name, PROJECT_VERSION, wheel, [name], depends))
+    for shim in sorted(p for p in BROWSER_SHIMS.iterdir() if (p / "__init__.py").exists()):
+        wheel = wheels.project_wheel(shim, SHIM_VERSION, pyodide_dir)
+        entries.append(wheel_entry(shim.name, SHIM_VERSION, wheel, [shim.name], []))
+    return entries
+
+
+def convert_app(site: Path, packages: list[str]) -> None:
+    """Panel's converter in its own process (it reads PANEL_CDN_ROOT at import)."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "sitebuild.convert", str(APP), folder, json.dumps(packages)],
+                       check=True, cwd=ROOT)
+        shutil.move(Path(folder) / f"{APP.stem}.html", site / "index.html")
+        shutil.move(Path(folder) / f"{APP.stem}.js", site / f"{APP.stem}.js")
+
+
+def add_static(site: Path) -> None:
+    """Copy static/ and hook the service worker registration into the page."""
+    for path in sorted((ROOT / "static").rglob("*")):
+        if path.is_file() and path.name != "sw.js":
+            target = site / path.relative_to(ROOT / "static")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    page = site / "index.html"
+    html = page.read_text()
+    page.write_text(html.replace("</head>", '  <script src="./register-sw.js"></script>\n</head>', 1))
+
+
+def site_files(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): sha256_of(p) for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def write_service_worker(site: Path) -> None:
+    """sw.js with the list of every file to precache and a version that changes with any of them."""
+    files = site_files(site)
+    version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+    precache = {"version": version, "files": ["./"] + [f"./{name}" for name in files]}
+    script = (ROOT / "static" / "sw.js").read_text().replace("__PRECACHE__", json.dumps(precache, indent=1))
+    (site / "sw.js").write_text(script)
+
+
+def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CDN_URL) -> dict:
+    """Build the site into `site` (replaced only when the build succeeds); returns its record."""
+    started = time.monotonic()
+    work = site.with_name(site.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    pyodide_dir = work / "pyodide"
+    pyodide_dir.mkdir(parents=True)
+
+    core_lock = fetch_core(cache, pyodide_dir)
+    entries = fetch_official(cache, core_lock, pyodide_dir, cdn_url)
+    downloads = fetch_pypi(cache)
+    entries += pypi_entries(downloads, pyodide_dir)
+    entries += project_entries(pyodide_dir)
+    lock = served_lock(core_lock, entries)
+    (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
+
+    convert_app(work, sorted(lock["packages"]))
+    html = (work / "index.html").read_text()
+    assets.copy_bokehjs(downloads["bokeh"], pins_version("bokeh"), work, html)
+    assets.copy_panel_dist(downloads["panel"], pins_version("panel"), work, html)
+    add_static(work)
+    write_service_worker(work)
+
+    record = {
+        "inputs": input_fingerprint(),
+        "downloads": {p.name: sha256_of(p) for p in sorted(cache.rglob("*")) if p.is_file()},
+        "files": site_files(work),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    (work / RECORD).write_text(json.dumps(record, indent=1))
+    shutil.rmtree(site, ignore_errors=True)
+    work.rename(site)
+    return record
+
+
+def pins_version(name: str) -> str:
+    return next(w.version for w in pins.PYPI_WHEELS if w.name == name)
+
+
+def is_current(site: Path) -> bool:
+    try:
+        return json.loads((site / RECORD).read_text())["inputs"] == input_fingerprint()
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    if args.command == "build" or not is_current(DIST):
+        record = build()
+        print(f"built {DIST} ({len(record['files'])} files) in {record['seconds']} s")
+    if args.command == "serve":
+        server = make_server(DIST, args.port)
+        print(f"serving the playground at {url_of(server)}  (Ctrl+C stops)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The parts of the static-site build; build.py only orchestrates them."""

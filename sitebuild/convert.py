@@ -1,0 +1,75 @@
+"""Convert the Panel app for a Pyodide web worker with Panel's own converter.
+
+Run as `python -m sitebuild.convert APP OUT_DIR PACKAGES_JSON` (build.py does):
+Panel reads PANEL_CDN_ROOT when it is first imported, so the conversion runs in
+its own process with that variable set. What we change in Panel's output:
+- the worker starts with our template (templates/worker.js): Pyodide and every
+  package come from this site, loaded in one parallel call; Panel's message
+  protocol after that is taken unchanged from the installed Panel;
+- the page reports a worker that cannot start (templates/handler_errors.js);
+- every URL points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
+"""
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Panel only accepts an absolute CDN root; the build writes this placeholder and then
+# makes it relative, so the site works under any path on any host.
+PLACEHOLDER_ROOT = "https://site.invalid/"
+PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
+BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
+URL_PATTERN = re.compile(r"""(?:https?:)?//[^\s"'`)<>]+""")
+
+
+def worker_template(packages: list[str], panel_protocol: str) -> str:
+    """Our worker start-up, followed by Panel's message protocol from its own worker template."""
+    ours = (TEMPLATES / "worker.js").read_text()
+    ours = ours.replace("__PACKAGES__", json.dumps(packages))
+    # In the worker the root must be absolute: resolve it against the worker's own URL.
+    ours = ours.replace("__PANEL_CDN_ROOT__", "new URL('./panel/', self.location).href")
+    protocol = panel_protocol[panel_protocol.index("self.onmessage"):]
+    return ours + "\n" + protocol
+
+
+def make_local(text: str) -> str:
+    return text.replace(PLACEHOLDER_ROOT, "./").replace(BOKEH_CDN, "./bokeh/")
+
+
+def foreign_urls(text: str) -> list[str]:
+    """URLs in a page or script that would leave the site (XML namespaces are names, not requests)."""
+    return [url for url in URL_PATTERN.findall(text) if not url.startswith("http://www.w3.org/")]
+
+
+def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
+    os.environ["PANEL_CDN_ROOT"] = PANEL_CDN_ROOT
+    from panel.io import convert as panel_convert
+
+    panel_worker = Path(panel_convert.WEB_WORKER_TEMPLATE.filename).read_text()
+    panel_handler = Path(panel_convert.WORKER_HANDLER_TEMPLATE.filename).read_text()
+    env = panel_convert.WEB_WORKER_TEMPLATE.environment
+    panel_convert.WEB_WORKER_TEMPLATE = env.from_string(worker_template(packages, panel_worker))
+    panel_convert.WORKER_HANDLER_TEMPLATE = env.from_string(
+        panel_handler + (TEMPLATES / "handler_errors.js").read_text())
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # requirements=[]: the worker template loads PACKAGES itself; convert_app is called
+    # in-process (convert_apps would spawn processes that lose the patches above).
+    result = panel_convert.convert_app(str(app), out_dir, requirements=[], runtime="pyodide-worker",
+                                       prerender=True, verbose=False)
+    if result is None:
+        raise SystemExit(f"Panel could not convert {app}")
+    name = app.stem
+    for suffix in (".html", ".js"):
+        path = out_dir / f"{name}{suffix}"
+        text = make_local(path.read_text())
+        leaving = foreign_urls(text)
+        if leaving:
+            raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
+        path.write_text(text)
+
+
+if __name__ == "__main__":
+    convert(Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3]))

@@ -1,0 +1,69 @@
+// The page's Python worker, rendered by Panel's converter in place of its own worker template.
+// Differences from Panel's: Pyodide comes from this site (./pyodide/), every package is
+// loaded in one parallel loadPackage call from the served pyodide-lock.json (no micropip,
+// no request to PyPI), the page is told each loading stage, and failures are reported
+// in words a visitor can act on.
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const PACKAGES = __PACKAGES__;
+const PANEL_CDN_ROOT = __PANEL_CDN_ROOT__;
+
+function status(msg) {
+  self.postMessage({type: 'status', msg: msg})
+}
+
+function fail(stage, error) {
+  console.error(error)
+  const lines = `${error}`.trim().split('\n')
+  self.postMessage({type: 'error', msg: `${stage} failed: ${lines[lines.length - 1]} Reload the page to try again.`})
+}
+
+function sendPatch(patch, buffers, msg_id) {
+  self.postMessage({type: 'patch', patch: patch, buffers: buffers})
+}
+
+// Panel >= 1.8 compares values with pyodide.ffi.jsnull, which Pyodide 0.27 lacks; 0.27
+// already turns JS null into None, so a sentinel that matches nothing keeps Panel's logic.
+const JSNULL_SHIM = `
+import pyodide.ffi
+if not hasattr(pyodide.ffi, "jsnull"):
+    pyodide.ffi.jsnull = type("JsNullShim", (), {})()
+`
+
+// Panel holds the document while the app builds it and replays the held events once the
+// page has rendered. The page already has that state (docs_json is serialized after those
+// events), and with a template the replay names models the page never received
+// ("reference ... isn't known"), so the held events are dropped before rendering.
+const DROP_HELD_EVENTS = `
+from panel.io.state import state
+state.curdoc.callbacks._held_events.clear()
+`
+
+async function startApplication() {
+  try {
+    status('Loading the Python runtime…')
+    // The env makes stylesheet URLs that Panel builds in the worker point into this site.
+    self.pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}})
+    self.pyodide.globals.set("sendPatch", sendPatch)
+  } catch (e) {
+    return fail('Loading the Python runtime', e)
+  }
+  try {
+    status(`Loading ${PACKAGES.length} Python packages…`)
+    await self.pyodide.loadPackage(PACKAGES, {messageCallback: () => {}, errorCallback: (msg) => console.warn(msg)})
+    self.pyodide.runPython(JSNULL_SHIM)
+  } catch (e) {
+    return fail('Loading the Python packages', e)
+  }
+  try {
+    status('Starting the app…')
+    const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(`{{ code }}`)
+    self.pyodide.runPython(DROP_HELD_EVENTS)
+    self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
+  } catch (e) {
+    return fail('Starting the app', e)
+  }
+}
+
+// Panel's own message protocol (self.onmessage ...) and the startApplication() call are
+// appended here by sitebuild/convert.py from the installed Panel's pyodide_worker.js.

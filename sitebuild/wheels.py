@@ -1,0 +1,75 @@
+"""Writing wheels the worker installs: repacked PyPI wheels and the project's own packages.
+
+Every wheel written here is deterministic: entries sorted, timestamps fixed,
+so building twice gives byte-identical files (and the same sha256 in the lock).
+"""
+import base64
+import hashlib
+import zipfile
+from pathlib import Path
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Parts of the published wheels the worker never reads: the page loads BokehJS and
+# Panel's JS/CSS from the site itself, and tests are not run in the browser.
+UNUSED_IN_WORKER = ("panel/dist/", "panel/tests/", "bokeh/server/static/", "bokeh/sphinxext/")
+
+
+def _record_line(arcname: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{arcname},sha256={digest},{len(data)}"
+
+
+def write_wheel(target: Path, files: dict[str, bytes]) -> Path:
+    """Write `files` (archive name -> bytes, dist-info included, RECORD excluded) as a wheel."""
+    dist_info = next(name.split("/")[0] for name in files if name.split("/")[0].endswith(".dist-info"))
+    record_name = f"{dist_info}/RECORD"
+    lines = [_record_line(name, data) for name, data in sorted(files.items())]
+    record = "\n".join(lines + [f"{record_name},,", ""]).encode()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted({**files, record_name: record}.items()):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return target
+
+
+def _wheel_file(generator: str) -> bytes:
+    return (f"Wheel-Version: 1.0\nGenerator: {generator}\nRoot-Is-Purelib: true\n"
+            "Tag: py3-none-any\n").encode()
+
+
+def repack(source: Path, target: Path, drop_native: bool = False) -> Path:
+    """Rewrite a published wheel for the worker: without the parts it never reads.
+
+    With drop_native, compiled extensions are removed and the wheel is tagged
+    py3-none-any: packages like MarkupSafe and PyYAML fall back to pure Python.
+    """
+    files = {}
+    with zipfile.ZipFile(source) as archive:
+        for name in archive.namelist():
+            if name.endswith("/") or name.endswith(".dist-info/RECORD") or name.startswith(UNUSED_IN_WORKER):
+                continue
+            if drop_native and name.endswith((".so", ".c", ".pyx")):
+                continue
+            files[name] = archive.read(name)
+    if drop_native:
+        wheel_name = next(name for name in files if name.endswith(".dist-info/WHEEL"))
+        files[wheel_name] = _wheel_file("sitebuild (native parts removed)")
+    return write_wheel(target, files)
+
+
+def project_wheel(package_dir: Path, version: str, target_dir: Path) -> Path:
+    """Build a wheel of one of the project's own packages (engine, playground) from its sources."""
+    name = package_dir.name
+    files = {}
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            files[path.relative_to(package_dir.parent).as_posix()] = path.read_bytes()
+    dist_info = f"{name}-{version}.dist-info"
+    files[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{dist_info}/WHEEL"] = _wheel_file("sitebuild")
+    files[f"{dist_info}/top_level.txt"] = f"{name}\n".encode()
+    return write_wheel(target_dir / f"{name}-{version}-py3-none-any.whl", files)
