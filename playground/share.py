@@ -81,6 +81,12 @@ class ShareTools(param.Parameterized):
 
         self.message = pn.pane.Str("", visible=False, css_classes=["share-message"],
                                    styles={"color": "#a33", "white-space": "pre-wrap"})
+        # The document's title: typed here, shown as plain text where the app puts `title_display`.
+        self.title = pn.widgets.TextInput(label="Title (optional)", max_length=D.MAX_TITLE_CHARS,
+                                          css_classes=["share-title"])
+        self.title_display = pn.pane.Str("", css_classes=["document-title"], visible=False,
+                                         styles={"font-size": "1.2em", "font-weight": "bold"})
+        self.title.param.watch(self._show_title, "value")
         self.include_weights = pn.widgets.Checkbox(label="Include trained weights", value=False,
                                                    css_classes=["share-weights"])
 
@@ -119,6 +125,7 @@ class ShareTools(param.Parameterized):
     def __panel__(self):
         return pn.Column(
             self.message,
+            self.title,
             pn.Row(self.share_button, self.include_weights),
             self.link, self.copy_link,
             pn.layout.Divider(),
@@ -138,19 +145,32 @@ class ShareTools(param.Parameterized):
 
     # -- leaving the page ---------------------------------------------------------------------------
 
+    def _show_title(self, event):
+        self.title_display.object = event.new
+        self.title_display.visible = bool(event.new)
+
     def current_document(self):
-        return D.check_document(self._snapshot(self.include_weights.value))
+        doc = dict(self._snapshot(self.include_weights.value), title=self.title.value)
+        return D.check_document(doc)
 
     def show_link(self):
-        url = page_url() + D.make_fragment(self.current_document())
+        try:
+            url = page_url() + D.make_fragment(self.current_document())
+        except D.DocumentError as error:   # e.g. a value the schema does not allow
+            self.say(f"This state cannot be shared: {error}.")
+            return None
         self.link.show(url)
         self.link.visible = self.copy_link.visible = True
         return url
 
     def show_snippet(self):
-        fragment = D.make_fragment(self.current_document(), view=self.embed_view.value,
-                                   hide=self.embed_hide.value, minimal=self.embed_minimal.value)
-        doc = self.current_document()
+        try:
+            doc = self.current_document()
+        except D.DocumentError as error:
+            self.say(f"This state cannot be shared: {error}.")
+            return None
+        fragment = D.make_fragment(doc, view=self.embed_view.value, hide=self.embed_hide.value,
+                                   minimal=self.embed_minimal.value)
         text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value)
         self.snippet.show(text)
         self.snippet.visible = self.copy_snippet.visible = True
@@ -175,6 +195,7 @@ class ShareTools(param.Parameterized):
     def open_document(self, doc, source):
         try:
             self._restore(doc)
+            self.title.value = doc["title"]
         except Exception as error:   # anything a hostile document provokes ends in the defaults
             self._open_defaults(f"This {source} could not be opened: {error}. "
                                 "The playground opened with its defaults.")
@@ -182,7 +203,9 @@ class ShareTools(param.Parameterized):
             self.say("")
 
     def _open_defaults(self, text):
-        self._restore(self._defaults())
+        doc = self._defaults()
+        self._restore(doc)
+        self.title.value = doc["title"]
         self.say(text)
 
     def _uploaded(self, event):
@@ -194,3 +217,26 @@ class ShareTools(param.Parameterized):
             self.say(f"This file could not be opened: {error}.")
             return
         self.open_document(doc, "file")
+
+
+def watch_location(tools):
+    """Open the page's fragment now and each time it changes.
+
+    pn.state.location follows the browser's address also in the Pyodide worker: Panel's page
+    script sends window.location to the worker once the page is drawn, and Panel's Location
+    model reports every later `hashchange`. So a link's state arrives just after the defaults
+    were drawn, and pasting another link into the address bar opens it without a reload.
+    """
+    location = pn.state.location
+    if location is None:
+        return
+    location.param.watch(lambda event: tools.open_fragment(event.new), "hash")
+    if location.hash:
+        tools.open_fragment(location.hash)
+
+
+def show_parts(parts, hide):
+    """parts: {"controls": [components...], ...}; hide the named parts, show the others."""
+    for name, components in parts.items():
+        for component in components:
+            component.visible = name not in hide

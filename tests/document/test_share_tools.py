@@ -37,7 +37,9 @@ class FakeApp:
 
 def tools():
     app = FakeApp()
-    return app, ShareTools(app.snapshot, app.restore, app.defaults)
+    share = ShareTools(app.snapshot, app.restore, app.defaults)
+    share.title.value = app.state["title"]   # the title lives in the share tools, not in the views
+    return app, share
 
 
 def test_link_opens_the_same_state_elsewhere():
@@ -87,16 +89,35 @@ def test_embed_options_reach_the_page_flags():
     assert share.page_flags.value == "hide-curves hide-header minimal"
 
 
+def test_title_travels_and_is_shown_as_text():
+    app, share = tools()
+    share.title.value = "<img src=x onerror=alert(1)>"
+    url = share.show_link()
+    _, other_share = tools()
+    other_share.open_fragment(url[url.index("#"):])
+    assert other_share.title.value == "<img src=x onerror=alert(1)>"
+    assert other_share.title_display.object == "<img src=x onerror=alert(1)>"
+    sent_to_page = other_share.title_display._transform_object(other_share.title_display.object)["object"]
+    assert "&lt;img" in sent_to_page and "<img" not in sent_to_page
+
+
+def test_value_outside_the_schema_cannot_be_shared_and_says_why():
+    app, share = tools()
+    app.state["training"]["weights"] = [1e9]
+    share.include_weights.value = True
+    assert share.show_link() is None and "cannot be shared" in share.message.object
+
+
 def test_snippet_is_escaped_and_opens_the_chosen_options():
     app, share = tools()
-    app.state["title"] = '"><script>alert(1)</script>'
+    share.title.value = '"><script>alert(1)</script>'
     share.embed_view.value = "training"
     share.embed_hide.value = ["controls", "editor"]
     text = share.show_snippet()
     assert "<script>" not in text and "&lt;script&gt;" in text
     src = html.unescape(re.search(r'src="([^"]*)"', text).group(1))
     doc, options, error = D.read_fragment(src[src.index("#"):])
-    assert error is None and doc == app.state
+    assert error is None and doc == dict(app.state, title=share.title.value)
     assert options == {"view": "training", "hide": {"controls", "editor"}, "minimal": True}
 
 
