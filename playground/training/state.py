@@ -8,9 +8,10 @@ the same settings and seed replay the same trajectory, so they need not be store
 import param
 
 DATASETS = ["moons", "circles", "xor", "spiral", "blobs", "custom"]
-ACTIVATIONS = ["relu", "tanh", "sigmoid"]
-LOSSES = ["max_margin", "cross_entropy", "mse"]
-OPTIMIZERS = ["sgd", "momentum", "adam"]
+# Shown name -> stored name (the stored names are the share links' names).
+ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
+LOSSES = {"max-margin (SVM)": "max_margin", "cross-entropy": "bce", "mean squared error": "mse"}
+OPTIMIZERS = {"SGD": "sgd", "momentum": "momentum", "Adam": "adam"}
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16

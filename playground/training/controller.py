@@ -1,0 +1,185 @@
+"""The training loop, with no Panel in it: data, model, optimiser, metrics, divergence.
+
+A TrainingRun is built from a TrainingSettings and trains the engine's MLP on the engine's fast path.
+The view calls train() a few steps at a time and reads the results; tests call it directly.
+"""
+
+import math
+import time
+
+import numpy as np
+
+from . import engine_bridge as bridge
+from .state import validate
+
+# Training has diverged when the loss stops being a number, or explodes past this many times its start:
+# with a huge learning rate a ReLU network's loss can shoot to 1e37 and back without ever overflowing.
+EXPLOSION = 1000.0
+
+
+class TrainingRun:
+    def __init__(self, settings):
+        self.settings = settings
+        self.reset()
+
+    # -- building -----------------------------------------------------------------------------------
+
+    def reset(self):
+        """A fresh run from the settings: the same settings always give the same run."""
+        self.step_count = 0
+        self._first_loss = None
+        self.diverged = False
+        self.message = ""
+        self.model = None
+        self.history = []
+        self._unseen = 0  # history rows the view has not taken yet
+        self.last_metrics = None
+        problems = validate(self.settings)
+        if problems:
+            self.message = " ".join(problems)
+            self.has_data = False
+            return
+        self.load_data()
+        s = self.settings
+        self.model = bridge.Model(s.hidden_layers, s.activation, s.loss, s.optimizer, s.seed)
+        self._batch_rng = np.random.default_rng(s.seed)
+        self._record()
+
+    def load_data(self):
+        """(Re)build the points from the settings, keeping the model (clicks add and remove points)."""
+        s = self.settings
+        points, labels = bridge.make_dataset(s.dataset, s.n_points, s.noise, s.seed)
+        order = np.random.default_rng(s.seed).permutation(len(labels))
+        is_train = np.zeros(len(labels), dtype=bool)
+        is_train[order[:max(1, round(s.train_fraction * len(labels)))] if len(labels) else []] = True
+        keep = np.setdiff1d(np.arange(len(labels)), s.removed_points)
+        self.generated_index = list(keep)  # which generated point each kept point is
+        added = np.array(s.added_points, dtype=float).reshape(-1, 3)
+        self.points = np.concatenate([points[keep].reshape(-1, 2), added[:, :2]])
+        self.labels = np.concatenate([labels[keep], added[:, 2]]).astype(float)
+        self.is_train = np.concatenate([is_train[keep], np.ones(len(added), dtype=bool)])
+        self.has_data = True
+        # The box follows the generated points only, so it stays put while the student clicks points in.
+        self.extent = _view_box(points)
+
+    @property
+    def has_model(self):
+        return self.model is not None
+
+    @property
+    def ready(self):
+        """Can it train? Not with invalid settings, after divergence, or without training points."""
+        return self.has_model and not self.diverged and bool(self.is_train.any())
+
+    # -- training -----------------------------------------------------------------------------------
+
+    def learning_rate(self):
+        s = self.settings
+        return s.learning_rate / (1.0 + s.decay * self.step_count)
+
+    def train(self, max_steps=10_000, budget_seconds=None):
+        """Run up to max_steps steps, stopping early when budget_seconds have passed. Returns steps done."""
+        if not self.ready:
+            if self.has_model and not self.is_train.any():
+                self.message = "Add some points first: there is nothing to train on."
+            return 0
+        start = time.perf_counter()
+        done = 0
+        while done < max_steps and self.ready:
+            self._one_step()
+            done += 1
+            if budget_seconds is not None and time.perf_counter() - start > budget_seconds:
+                break
+        if done:
+            self._record()
+        return done
+
+    def _one_step(self):
+        s = self.settings
+        train_x, train_y = self.points[self.is_train], self.labels[self.is_train]
+        if 0 < s.batch_size < len(train_y):
+            pick = self._batch_rng.choice(len(train_y), size=s.batch_size, replace=False)
+            train_x, train_y = train_x[pick], train_y[pick]
+        saved = self.model.get_weights()
+        try:
+            loss = self.model.step(train_x, train_y, self.learning_rate(), s.l2)
+        except (ArithmeticError, ValueError):  # the engine refuses overflowing ops (DomainError)
+            loss = math.inf
+        if self._first_loss is None:
+            self._first_loss = loss
+        limit = EXPLOSION * max(self._first_loss, 1.0)
+        if not (math.isfinite(loss) and loss <= limit and np.isfinite(self.model.get_weights()).all()):
+            # Undo the step, so the drawings keep showing finite numbers.
+            self.model.set_weights(saved)
+            self.diverged = True
+            what = "is no longer a finite number" if not math.isfinite(loss) else (
+                f"exploded to {loss:.3g} (it started at {self._first_loss:.3g})")
+            self.message = (f"Training diverged at step {self.step_count}: the loss {what}. "
+                            f"Lower the learning rate, then press Reset.")
+            return
+        self.step_count += 1
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def scores(self, points):
+        return self.model.scores(np.asarray(points, dtype=float))
+
+    def evaluate(self):
+        """Loss and accuracy on the training and the test points (None where a set is empty)."""
+        row = {"step": self.step_count}
+        for split, mask in (("train", self.is_train), ("test", ~self.is_train)):
+            if mask.any():
+                x, y = self.points[mask], self.labels[mask]
+                scores = self.scores(x)
+                row[f"{split}_loss"] = self.model.mean_loss(scores, y)
+                row[f"{split}_accuracy"] = float(np.mean(np.sign(scores) == y))
+            else:
+                row[f"{split}_loss"] = row[f"{split}_accuracy"] = None
+        return row
+
+    def _record(self):
+        self.last_metrics = self.evaluate()
+        self.history.append(self.last_metrics)
+        self._unseen += 1
+
+    def take_new_history(self):
+        """The history rows recorded since the last call (for streaming into the curves)."""
+        rows = self.history[len(self.history) - self._unseen:] if self._unseen else []
+        self._unseen = 0
+        return rows
+
+    def network_snapshot(self):
+        return self.model.snapshot()
+
+    def weight(self, layer, target, source):
+        return self.model.weight(layer, target, source)
+
+    def set_weight(self, layer, target, source, value):
+        if math.isfinite(value):
+            self.model.set_weight(layer, target, source, value)
+            self._record()
+
+    def removal(self, index):
+        """The settings update that removes point `index` (an added point or a generated one)."""
+        s = self.settings
+        if index < len(self.generated_index):
+            return {"removed_points": sorted(s.removed_points + [int(self.generated_index[index])])}
+        added = index - len(self.generated_index)
+        return {"added_points": s.added_points[:added] + s.added_points[added + 1:]}
+
+    def point_graph(self, index):
+        """The whole scalar graph of one point through the current network and its loss term."""
+        x, y = self.points[index], self.labels[index]
+        root = self.model.value_graph(x, y)
+        split = "train" if self.is_train[index] else "test"
+        return root, f"Point {index} ({split}, x = {x[0]:.2f}, {x[1]:.2f}, label {int(y):+d})"
+
+
+def _view_box(points, margin=0.25, empty=(-2.0, 2.0, -2.0, 2.0)):
+    """A square box around the points, with a margin; a fixed box for a blank canvas."""
+    if len(points) < 2:
+        return empty
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre = (low + high) / 2
+    half = max(high - low) / 2 + margin
+    return (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)

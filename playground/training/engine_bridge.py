@@ -1,0 +1,116 @@
+"""The training view's one door to the engine: data sets, the MLP, losses, optimisers.
+
+Everything the controller needs from `engine`, in numpy shapes: points (n, 2), labels (n,) of -1/+1,
+weights as one flat array. The model is the engine's own MLP with the engine's optimiser; each step's
+gradients come from the engine (its fast path when it has one).
+"""
+
+import random
+
+import numpy as np
+
+import engine
+from engine import datasets, losses, nn, optim
+
+LOSS_NAMES = {"max_margin": "svm", "bce": "bce", "mse": "mse"}  # settings' names -> engine's names
+
+
+def make_dataset(name, n_points, noise, seed):
+    """(points (n, 2), labels (n,)); the "custom" data set is a blank canvas."""
+    if name == "custom":
+        return np.zeros((0, 2)), np.zeros(0)
+    X, y = datasets.make(name, n=n_points, noise=noise, seed=seed)
+    return np.array(X, dtype=float).reshape(-1, 2), np.array(y, dtype=float)
+
+
+class Model:
+    """The engine's MLP(2, hidden + [1]) with an engine optimiser, seeded."""
+
+    def __init__(self, hidden, activation, loss, optimizer, seed):
+        self.mlp = nn.MLP(2, list(hidden) + [1], activation=activation, rng=random.Random(seed))
+        self.sizes = [2] + list(hidden) + [1]
+        self.activation = activation
+        self.loss = LOSS_NAMES[loss]
+        self.params = self.mlp.parameters()
+        self._lr = 0.0
+        # The view changes the learning rate between steps: the optimiser asks for it at each step.
+        self.optimizer = optim.OPTIMIZERS[optimizer](self.params, lr=lambda k: self._lr)
+
+    # -- training -----------------------------------------------------------------------------------
+
+    def step(self, X, y, lr, l2):
+        """One optimisation step on the batch (X, y); returns the batch's loss before the step."""
+        total, _ = losses.loss_and_accuracy(self.mlp, X.tolist(), y.tolist(), loss=self.loss, alpha=l2)
+        engine.fresh_backward(total)
+        self._lr = lr
+        self.optimizer.step()
+        return total.data
+
+    # -- weights ------------------------------------------------------------------------------------
+
+    def get_weights(self):
+        return np.array([p.data for p in self.params])
+
+    def set_weights(self, flat):
+        for p, value in zip(self.params, flat):
+            p.data = float(value)
+
+    def _neuron(self, layer, target):
+        return self.mlp.layers[layer].neurons[target]
+
+    def weight(self, layer, target, source):
+        return self._neuron(layer, target).w[source].data
+
+    def set_weight(self, layer, target, source, value):
+        self._neuron(layer, target).w[source].data = float(value)
+
+    def snapshot(self):
+        """Weights, biases and their grads per layer, as arrays (rows: neurons, columns: inputs)."""
+        snap = {"sizes": self.sizes, "weights": [], "weight_grads": [], "biases": [], "bias_grads": []}
+        for layer in self.mlp.layers:
+            snap["weights"].append(np.array([[w.data for w in n.w] for n in layer.neurons]))
+            snap["weight_grads"].append(np.array([[w.grad for w in n.w] for n in layer.neurons]))
+            snap["biases"].append(np.array([n.b.data for n in layer.neurons]))
+            snap["bias_grads"].append(np.array([n.b.grad for n in layer.neurons]))
+        return snap
+
+    # -- evaluation ---------------------------------------------------------------------------------
+
+    def scores(self, X):
+        """The model's output for every row of X, with the engine's weights, vectorised over the rows."""
+        h = np.asarray(X, dtype=float)
+        snap_w = [np.array([[w.data for w in n.w] for n in layer.neurons]) for layer in self.mlp.layers]
+        snap_b = [np.array([n.b.data for n in layer.neurons]) for layer in self.mlp.layers]
+        for k, (w, b) in enumerate(zip(snap_w, snap_b)):
+            h = h @ w.T + b
+            if k < len(snap_w) - 1:
+                h = _ACTIVATIONS[self.activation](h)
+        return h[:, 0]
+
+    def mean_loss(self, scores, y):
+        """The data loss (no L2 term) averaged over the points."""
+        margin = y * scores
+        if self.loss == "svm":
+            per_point = np.maximum(0.0, 1.0 - margin)
+        elif self.loss == "bce":
+            per_point = np.logaddexp(0.0, -margin)
+        else:
+            per_point = (scores - y) ** 2
+        return float(per_point.mean())
+
+    def value_graph(self, x, y):
+        """One point's whole scalar graph: the forward pass through the current network and its loss term."""
+        inputs = [engine.Value(float(x[0]), label="x1"), engine.Value(float(x[1]), label="x2")]
+        score = self.mlp(inputs)
+        score.label = "score"
+        loss = losses.LOSSES[self.loss](score, engine.Value(float(y), label="y"))
+        loss.label = "loss"
+        return loss
+
+
+_ACTIVATIONS = {
+    "relu": lambda h: np.maximum(h, 0.0),
+    "tanh": np.tanh,
+    "sigmoid": lambda h: 1.0 / (1.0 + np.exp(-h)),
+    "linear": lambda h: h,
+}

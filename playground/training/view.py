@@ -1,0 +1,245 @@
+"""The training view: TensorFlow Playground's idea on our scalar engine.
+
+This module only wires things together: widgets edit a TrainingSettings, a TrainingRun (controller.py, no
+Panel in it) trains, and three Bokeh drawings show the run. Training happens a few steps at a time in a
+periodic callback, so the page keeps answering while it trains, in the browser's Pyodide worker too.
+"""
+
+import time
+
+import panel as pn
+
+from .controller import TrainingRun
+from .curves import TrainingCurves
+from .heatmap import DecisionBoundaryPlot, grid_points
+from .network import NetworkPlot
+from .state import TrainingSettings
+
+TICK_MS = 50             # one tick: train, then redraw; 20 ticks a second when the worker keeps up
+TRAIN_BUDGET_S = 0.030   # time spent training in one tick, so a tick stays short
+NETWORK_EVERY = 2        # redraw the network every this many ticks while playing
+
+# Settings that only change how the next steps go; any other change starts a fresh run.
+LIVE_SETTINGS = ["learning_rate", "decay", "l2", "batch_size"]
+
+CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "graph": "graph"}
+
+
+class TrainingView:
+    """Build it with the settings to edit; open_graph(root, title), if given, shows a Value graph in the graph view."""
+
+    def __init__(self, settings=None, open_graph=None):
+        self.settings = settings or TrainingSettings()
+        self.open_graph = open_graph
+        self.run = TrainingRun(self.settings)
+        self.boundary = DecisionBoundaryPlot()
+        self.curves = TrainingCurves()
+        self.network = NetworkPlot()
+        self._ticks = 0
+        self._rate_window = []   # (time, step) pairs of the last second, for steps per second
+        self._callback = None
+
+        self._build_widgets()
+        self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
+                                                           if p not in LIVE_SETTINGS + ["name"]])
+        self.boundary.on_click(self._plot_clicked)
+        self.network.on_pick(self._weight_picked)
+        self._show_new_run()
+
+    # -- widgets ------------------------------------------------------------------------------------
+
+    def _build_widgets(self):
+        s = self.settings
+        self.play = pn.widgets.Toggle(name="▶ Play", button_type="primary", width=90, css_classes=["train-play"])
+        self.step_button = pn.widgets.Button(name="Step", width=70, css_classes=["train-step"])
+        self.reset_button = pn.widgets.Button(name="Reset", width=70, css_classes=["train-reset"])
+        self.play.param.watch(self._play_toggled, "value")
+        self.step_button.on_click(lambda event: self._step_once())
+        self.reset_button.on_click(lambda event: self.reset())
+
+        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10))
+        self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
+
+        self.hidden_text = pn.widgets.TextInput(name="Hidden layers (neurons per layer)",
+                                                value=", ".join(map(str, s.hidden_layers)),
+                                                placeholder="e.g. 16, 16 (empty: no hidden layer)",
+                                                width=240, css_classes=["train-hidden"])
+        self.hidden_text.param.watch(self._hidden_edited, "value")
+        self.click_mode = pn.widgets.RadioButtonGroup(name="Click on the plot to", options=list(CLICK_MODES),
+                                                      value="+ orange", button_type="light", width=240,
+                                                      css_classes=["train-click-mode"])
+        self.regenerate = pn.widgets.Button(name="Regenerate", width=100, css_classes=["train-regenerate"])
+        self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
+        self.clear = pn.widgets.Button(name="Clear", width=70, css_classes=["train-clear"])
+        self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
+        self.weight_editor = pn.widgets.FloatInput(name="Picked weight", value=None, step=0.1, disabled=True, width=240,
+                                                   css_classes=["train-weight-editor"])
+        self.weight_editor.param.watch(self._weight_edited, "value")
+        self._picked = None
+
+        def field(parameter, widget=None, **kwargs):
+            kwargs.setdefault("width", 240)
+            return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
+
+        self.data_controls = pn.Column(
+            "**Data**",
+            field("dataset", pn.widgets.Select),
+            field("noise", pn.widgets.FloatSlider, step=0.01),
+            field("n_points", pn.widgets.IntSlider, name="Points", step=10),
+            field("train_fraction", pn.widgets.FloatSlider, name="Training share", step=0.05),
+            field("seed", pn.widgets.IntInput),
+            pn.Row(self.regenerate, self.clear),
+            "Click on the plot to add a point, remove one, or open its graph:",
+            self.click_mode,
+        )
+        self.model_controls = pn.Column(
+            "**Model**",
+            self.hidden_text,
+            field("activation", pn.widgets.Select),
+            field("loss", pn.widgets.Select),
+            "**Training**",
+            field("optimizer", pn.widgets.Select),
+            field("learning_rate", name="Learning rate", step=0.01),
+            field("decay", name="Decay (lr / (1 + decay * step))", step=0.001),
+            field("l2", name="L2 strength", step=0.0001),
+            field("batch_size", pn.widgets.IntInput, name="Batch size (0: full batch)"),
+            self.weight_editor,
+        )
+
+    def __panel__(self):
+        controls = pn.Column(self.data_controls, self.model_controls, width=260)
+        middle = pn.Column(pn.Row(self.play, self.step_button, self.reset_button), self.status, self.message,
+                           self.boundary.figure)
+        right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)
+        return pn.Row(controls, middle, right, css_classes=["training-view"])
+
+    # -- training -----------------------------------------------------------------------------------
+
+    def _play_toggled(self, event):
+        if event.new:
+            if not self.run.ready:
+                self.play.value = False
+                return
+            self.play.name = "❚❚ Pause"
+            if self._callback is None:
+                self._callback = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
+            else:
+                self._callback.start()
+        else:
+            self.play.name = "▶ Play"
+            if self._callback is not None:
+                self._callback.stop()
+            self._show_run(network=True)
+
+    async def _tick(self):
+        # Pause stops at once: a tick that was already queued does nothing.
+        if not self.play.value:
+            return
+        self.run.train(budget_seconds=TRAIN_BUDGET_S)
+        self._ticks += 1
+        self._show_run(network=self._ticks % NETWORK_EVERY == 0)
+        if not self.run.ready:
+            self.play.value = False
+
+    def _step_once(self):
+        if self.play.value or not self.run.ready:
+            return
+        self.run.train(max_steps=1)
+        self._show_run(network=True)
+
+    def reset(self):
+        """A fresh run from the settings (same seed: same start)."""
+        self.play.value = False
+        self.run.reset()
+        self._show_new_run()
+
+    # -- drawing ------------------------------------------------------------------------------------
+
+    def _show_new_run(self):
+        run = self.run
+        self.curves.clear()
+        self._rate_window = []
+        if run.ready or run.has_data:
+            self.boundary.set_extent(run.extent)
+            self.boundary.show_points(run.points, run.labels, run.is_train)
+        self._show_run(network=True)
+
+    def _show_run(self, network):
+        run = self.run
+        if run.has_model:
+            if not run.diverged:
+                self.boundary.show_scores(run.scores(grid_points(self.boundary.extent)))
+                self.curves.add(run.take_new_history())
+            if network:
+                self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
+        self._show_status()
+
+    def _show_status(self):
+        run = self.run
+        now = time.perf_counter()
+        self._rate_window = [(t, s) for t, s in self._rate_window if now - t < 1.0] + [(now, run.step_count)]
+        (t0, s0), (t1, s1) = self._rate_window[0], self._rate_window[-1]
+        rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
+        last = run.last_metrics or {}
+
+        def percent(key):
+            value = last.get(key)
+            return "–" if value is None else f"{100 * value:.1f} %"
+
+        def number(key):
+            value = last.get(key)
+            return "–" if value is None else f"{value:.4f}"
+
+        self.status.object = (
+            f"<b>step</b> <span class='train-step-count'>{run.step_count}</span> · "
+            f"<span class='train-rate'>{rate:.0f}</span> steps/s<br>"
+            f"<b>train</b> loss {number('train_loss')}, accuracy "
+            f"<span class='train-accuracy'>{percent('train_accuracy')}</span><br>"
+            f"<b>test</b> loss {number('test_loss')}, accuracy {percent('test_accuracy')}")
+        self.message.object = run.message
+        self.message.visible = bool(run.message)
+
+    # -- edits --------------------------------------------------------------------------------------
+
+    def _settings_changed(self, *events):
+        self.reset()
+
+    def _hidden_edited(self, event):
+        text = event.new.replace(";", ",").strip()
+        try:
+            layers = [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            self.run.message = "Hidden layers: write whole numbers separated by commas, like 16, 16."
+            self._show_status()
+            return
+        self.settings.hidden_layers = layers
+
+    def _plot_clicked(self, x, y, index):
+        mode = CLICK_MODES[self.click_mode.value]
+        s = self.settings
+        if mode.startswith("add"):
+            label = 1 if mode == "add+1" else -1
+            s.added_points = s.added_points + [[round(x, 3), round(y, 3), label]]
+        elif index is not None and mode == "remove":
+            self.run.remove_point(index)
+        elif index is not None and mode == "graph":
+            self._open_point_graph(index)
+
+    def _open_point_graph(self, index):
+        if self.open_graph is None or not self.run.has_model:
+            return
+        root, title = self.run.point_graph(index)
+        self.open_graph(root, title)
+
+    def _weight_picked(self, layer, target, source):
+        self._picked = (layer, target, source)
+        self.weight_editor.name = f"Weight: layer {layer + 1}, neuron {target} <- input {source}"
+        self.weight_editor.disabled = False
+        self.weight_editor.value = self.run.weight(layer, target, source)
+
+    def _weight_edited(self, event):
+        if self._picked is None or event.new is None:
+            return
+        if self.run.weight(*self._picked) != event.new:
+            self.run.set_weight(*self._picked, event.new)
+            self._show_run(network=True)

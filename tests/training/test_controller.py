@@ -1,0 +1,103 @@
+"""The training controller on the real engine: determinism, learning, divergence, edits. No Panel here."""
+
+import math
+
+import numpy as np
+import pytest
+
+import engine
+from playground.training.controller import TrainingRun
+from playground.training.state import TrainingSettings
+
+SMALL = dict(n_points=30, hidden_layers=[8])  # small enough for the engine's Value path
+
+
+def small_run(**settings):
+    return TrainingRun(TrainingSettings(**{**SMALL, **settings}))
+
+
+def test_same_seed_and_settings_give_the_same_trajectory():
+    a, b = small_run(seed=7, batch_size=10), small_run(seed=7, batch_size=10)
+    a.train(max_steps=3), a.train(max_steps=3)
+    b.train(max_steps=6)
+    assert a.model.get_weights().tolist() == b.model.get_weights().tolist()
+    assert a.last_metrics == b.last_metrics
+    c = small_run(seed=8, batch_size=10)
+    c.train(max_steps=6)
+    assert c.model.get_weights().tolist() != a.model.get_weights().tolist()
+
+
+@pytest.mark.parametrize("dataset", ["moons", "circles", "xor", "spiral", "blobs"])
+def test_loss_falls_on_every_data_set(dataset):
+    run = small_run(dataset=dataset, optimizer="adam", learning_rate=0.05)
+    start = run.last_metrics["train_loss"]
+    assert run.train(max_steps=25) == 25
+    assert run.step_count == 25 and not run.diverged
+    assert run.last_metrics["train_loss"] < 0.9 * start
+
+
+def test_divergence_pauses_with_a_message_and_reset_recovers():
+    run = small_run(learning_rate=1000.0)
+    run.train(max_steps=20)
+    assert run.diverged and not run.ready
+    assert "diverged" in run.message and "learning rate" in run.message
+    assert np.isfinite(run.model.get_weights()).all()
+    assert np.isfinite(run.scores(np.zeros((3, 2)))).all()
+    assert run.train(max_steps=5) == 0          # stays paused
+    run.settings.learning_rate = 0.05
+    run.reset()
+    assert run.ready and run.message == "" and run.step_count == 0
+    assert run.train(max_steps=3) == 3
+
+
+def test_invalid_settings_give_a_message_not_an_exception():
+    run = small_run(hidden_layers=[8, 0])
+    assert not run.ready and "neurons" in run.message
+    assert run.train(max_steps=3) == 0
+
+
+def test_a_blank_canvas_asks_for_points_then_trains_on_clicked_ones():
+    run = small_run(dataset="custom")
+    assert run.train(max_steps=1) == 0 and "points" in run.message
+    run.settings.added_points = [[0.5, 0.5, 1], [-0.5, -0.5, -1]]
+    run.load_data()
+    assert run.is_train.all() and list(run.labels) == [1, -1]
+    assert run.train(max_steps=2) == 2
+
+
+def test_removing_points_by_index_works_for_generated_and_added_points():
+    run = small_run(added_points=[[0.1, 0.2, 1]])
+    n = len(run.labels)
+    assert n == 31 and run.points[-1].tolist() == [0.1, 0.2]
+    run.settings.param.update(**run.removal(n - 1))          # the added point
+    assert run.settings.added_points == []
+    removed = run.points[0].tolist()
+    run.settings.param.update(**run.removal(0))              # a generated point
+    run.load_data()
+    assert len(run.labels) == 29 and removed not in run.points.tolist()
+
+
+def test_learning_rate_decays_as_documented():
+    run = small_run(learning_rate=0.5, decay=0.1)
+    assert run.learning_rate() == 0.5
+    run.train(max_steps=10)
+    assert run.learning_rate() == pytest.approx(0.5 / (1 + 0.1 * 10))
+
+
+def test_a_points_graph_is_the_engines_loss_for_that_point():
+    run = small_run(loss="bce")
+    root, title = run.point_graph(3)
+    assert isinstance(root, engine.Value) and "Point 3" in title
+    score = run.scores(run.points[3:4])
+    assert root.data == pytest.approx(run.model.mean_loss(score, run.labels[3:4]))
+    labels = {node["label"] for node in engine.trace(root)["nodes"]}
+    assert {"x1", "x2", "y", "score", "loss"} <= labels
+
+
+def test_editing_a_weight_changes_the_output():
+    run = small_run()
+    before = run.scores(run.points)
+    run.set_weight(1, 0, 2, run.weight(1, 0, 2) + 1.0)
+    assert not np.allclose(before, run.scores(run.points))
+    run.set_weight(1, 0, 2, math.nan)  # ignored
+    assert math.isfinite(run.weight(1, 0, 2))
