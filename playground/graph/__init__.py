@@ -1,0 +1,19 @@
+"""The graph view: build an expression graph in a small safe language, see every node, replay backward.
+
+    language.py   the safe language: parse_program(text) (an ast whitelist, never eval), build_graph -> Values
+    edits.py      point-and-click edits (add leaf/operation, delete, rename, set a leaf) as edits of the text
+    layout.py     left-to-right layers like micrograd's draw_dot
+    state.py      GraphState: program, values, step (what a share link stores); everything else derives
+    view.py       GraphView: the Panel component (editor, Bokeh drawing, node table, controls)
+    animation.js  the in-page half: draws backward step k, plays the steps with a moving pulse
+
+For other views:
+    state = GraphState()                  # or the one app.py made
+    state.load_program("a = 2.0\\nb = tanh(a)\\n")
+    state.load_value(loss)                # show an engine Value's graph, e.g. one data point's loss
+    GraphView(state).panel()              # the component to place on the page
+Problems never raise: they land in state.error and the graph on screen stays.
+"""
+from .state import GraphState, program_from_value
+
+__all__ = ["GraphState", "program_from_value"]

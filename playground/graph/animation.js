@@ -1,0 +1,141 @@
+// The graph view's in-page half: draws backward step k and plays the steps with a moving pulse.
+// Python sends the graph and its backward steps once (ColumnDataSources); everything here runs in the page,
+// so the animation needs no Python round trip. The only value sent back is the step slider's value.
+// Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
+//
+// Bokeh runs this as a CustomJS body; `action` says which entry point: render, play, step, back, reset,
+// backward, zoom, and data (Python sent a new graph). Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
+// Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
+
+const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: null, frame: null, mine: new WeakSet()});
+const S = steps.data;
+const N = S.node.length;  // steps 1..N; step 0 is "before backward"
+const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+const POSITIVE = "#2166ac", NEGATIVE = "#e66101", IDLE = "#b9bec7";
+
+function esc(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+}
+function fmt(x) { return x == null ? "\u2014" : Number(x).toFixed(4); }
+function current_step() { return Math.max(0, Math.min(N, slider.value)); }
+
+function render(k) {
+  const V = values.data, E = edges.data, O = ops.data;
+  const row = new Map(V.id.map((id, r) => [id, r]));
+  const grad = new Array(V.id.length).fill(null);
+  for (let j = 0; j < k; j++) grad[row.get(S.node[j])] = S.grad_after[j];
+
+  // Edges already travelled take the colour of their contribution's sign and a width growing with its size.
+  let biggest = 0;
+  for (let j = 0; j < N; j++) biggest = Math.max(biggest, Math.abs(S.contribution[j]));
+  const color = E.source.map(() => IDLE), width = E.source.map(() => 1.2), alpha = E.source.map(() => 0.7);
+  for (let j = 0; j < k; j++) {
+    const e = S.edge[j];
+    if (e < 0) continue;
+    const c = S.contribution[j];
+    color[e] = c > 0 ? POSITIVE : c < 0 ? NEGATIVE : IDLE;
+    width[e] = 1.5 + 5 * Math.log1p(Math.abs(c)) / Math.log1p(biggest || 1);
+    alpha[e] = j === k - 1 ? 1.0 : 0.85;
+  }
+  const now = k > 0 ? k - 1 : -1;
+  const receiver = now >= 0 ? S.node[now] : -1, giver = now >= 0 ? S.from[now] : -1;
+  const line_color = V.id.map((id) => id === receiver ? "#d95f02" : id === giver ? "#1b9e77" : "#5b6170");
+  const line_width = V.id.map((id) => id === receiver || id === giver ? 3.5 : 1.2);
+  const op_line = O.id.map((id) => id === giver ? "#1b9e77" : "#5b6170");
+  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g) => "grad " + fmt(g)),
+                      line_color, line_width}}, {sync: false});
+  edges.setv({data: {...E, color, width, alpha}}, {sync: false});
+  ops.setv({data: {...O, line_color: op_line}}, {sync: false});
+  for (const source of [values, edges, ops]) A.mine.add(source.data);  // so "data" below knows they are ours
+  if (!A.playing) pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
+
+  explain.setv({text: explanation(k, V, row, grad)}, {sync: false});
+  table.setv({text: node_table(V, grad, receiver)}, {sync: false});
+}
+
+function explanation(k, V, row, grad) {
+  const name = (id) => esc(V.name[row.get(id)]);
+  const out = name(S.node[0]);
+  if (k === 0) return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step or Play.</p>`;
+  const s = k - 1;
+  if (S.from[s] < 0)
+    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output: d${out}/d${out} = 1.</p>`;
+  const to = name(S.node[s]), from = name(S.from[s]);
+  const before = S.grad_after[s] - S.contribution[s];
+  const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
+    : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
+  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}.<br>` +
+    `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
+    ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
+}
+
+function node_table(V, grad, receiver) {
+  let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
+    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th><th scope="col">grad</th></tr></thead><tbody>';
+  for (let r = 0; r < V.id.length; r++) {
+    const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
+    html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th><td>${esc(V.op[r] || "leaf")}</td>` +
+      `<td>${fmt(V.data[r])}</td><td>${fmt(grad[r])}</td></tr>`;
+  }
+  return html + "</tbody></table>";
+}
+
+// --- playing -------------------------------------------------------------------------------------------
+
+function stop() {
+  A.playing = false;
+  clearTimeout(A.timer);
+  cancelAnimationFrame(A.frame);
+  play.label = "Play";
+  pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
+}
+
+function point_along(xs, ys, t) {  // t = 0 at the first point, 1 at the last
+  const f = t * (xs.length - 1), i = Math.min(xs.length - 2, Math.floor(f)), u = f - i;
+  return [xs[i] + u * (xs[i + 1] - xs[i]), ys[i] + u * (ys[i + 1] - ys[i])];
+}
+
+function play_next() {
+  const k = current_step();
+  if (!A.playing) return;
+  if (k >= N) { stop(); return; }
+  const duration = 1400 / Math.max(0.1, speed.value);
+  const e = S.edge[k];
+  const advance = () => { slider.value = k + 1; A.timer = setTimeout(play_next, reduced ? duration / 2 : 60); };
+  if (reduced || e < 0) { A.timer = setTimeout(advance, duration / 2); return; }
+  // The pulse runs backward along the edge: from the consumer's op node to the input that receives it.
+  const xs = edges.data.xs[e], ys = edges.data.ys[e];
+  const c = S.contribution[k], colour = c > 0 ? POSITIVE : c < 0 ? NEGATIVE : IDLE;
+  const start = performance.now();
+  const tick = (now) => {
+    if (!A.playing) return;
+    const t = Math.min(1, (now - start) / duration);
+    const [x, y] = point_along(xs, ys, 1 - t);
+    pulse.setv({data: {x: [x], y: [y], color: [colour]}}, {sync: false});
+    if (t < 1) A.frame = requestAnimationFrame(tick); else advance();
+  };
+  A.frame = requestAnimationFrame(tick);
+}
+
+function zoom() {  // text scales with the zoom so it always fits its box, and hides when too small to read
+  const scale = frame_width / (x_range.end - x_range.start);
+  texts.forEach((glyph, i) =>
+    glyph.setv({text_font_size: `${(sizes[i] * scale).toFixed(1)}px`, y_offset: offsets[i] * scale}, {sync: false}));
+  for (const r of text_renderers) r.setv({visible: scale > 0.3}, {sync: false});
+}
+
+if (action === "render") render(current_step());
+else if (action === "data") {  // CustomJS runs asynchronously: skip the data this script itself drew
+  if (!A.mine.has(cb_obj.data)) { stop(); render(current_step()); }
+}
+else if (action === "zoom") zoom();
+else if (action === "play") {
+  if (A.playing) stop();
+  else { A.playing = true; play.label = "Pause"; if (current_step() >= N) slider.value = 0; play_next(); }
+} else {
+  stop();
+  if (action === "step") slider.value = Math.min(N, current_step() + 1);
+  else if (action === "back") slider.value = Math.max(0, current_step() - 1);
+  else if (action === "reset") slider.value = 0;
+  else if (action === "backward") slider.value = N;
+}

@@ -1,0 +1,324 @@
+"""GraphView: the graph view's Panel component (editor, drawing, node table, backward animation).
+
+Python draws what does not change while the animation plays (positions, labels, data, the backward steps)
+into Bokeh ColumnDataSources; animation.js, run by CustomJS in the page, draws step k and plays the steps.
+The step slider is the one value shared both ways: the page moves it while playing and GraphState.step
+follows it (so a share link can hold the step); setting GraphState.step moves the page.
+"""
+
+import html
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import panel as pn
+import param
+from bokeh.layouts import row
+from bokeh.models import Arrow, Button, ColumnDataSource, CustomJS, Div, HoverTool, Range1d, Slider, VeeHead
+from bokeh.plotting import figure
+
+import engine
+
+from .edits import OPERATIONS
+from .layout import BOX_HEIGHT, BOX_WIDTH
+from .presets import PRESETS
+from .state import GraphState
+
+ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
+FRAME_WIDTH, FRAME_HEIGHT = 860, 470
+TEXT_SIZES = (13, 11, 11, 13)  # label, data, grad, op symbol; pixels at zoom 1
+TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
+OP_RADIUS = 15
+NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
+
+
+def _name(node):
+    return node["label"] or f"#{node['id']}"
+
+
+def _role(node, output_id):
+    if node["id"] == output_id:
+        return "output"
+    if node["op"]:
+        return "computed"
+    return "leaf" if node["label"] and not node["label"][0].isdigit() else "constant"
+
+
+def source_data(graph):
+    """The ColumnDataSource columns for one Graph (grads and highlights are filled in by the page)."""
+    nodes, positions = graph.trace["nodes"], graph.layout
+    output_id = nodes[-1]["id"]
+    names = {n["id"]: _name(n) for n in nodes}
+    values = {
+        "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [n["op"] for n in nodes],
+        "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
+        "data": [n["data"] for n in nodes], "data_text": [f"data {n['data']:.4f}" for n in nodes],
+        "grad": [math.nan] * len(nodes), "grad_text": ["grad \u2014"] * len(nodes),
+        "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
+        "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
+    }
+    op_nodes = [n for n in nodes if n["op"]]
+    ops = {"id": [n["id"] for n in op_nodes], "op": [n["op"] for n in op_nodes],
+           "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
+           "line_color": ["#5b6170"] * len(op_nodes)}
+    local, slots = {}, defaultdict(int)  # trace edges come in operand order: number them per target
+    for e in graph.trace["edges"]:
+        local[(e["target"], slots[e["target"]])] = e["local"]
+        slots[e["target"]] += 1
+    edge_rows = positions["edges"]
+    edges = {
+        "xs": [e["xs"] for e in edge_rows], "ys": [e["ys"] for e in edge_rows],
+        "source": [e["source"] for e in edge_rows], "target": [e["target"] for e in edge_rows],
+        "slot": [e["slot"] for e in edge_rows],
+        "source_name": [names[e["source"]] for e in edge_rows], "target_name": [names[e["target"]] for e in edge_rows],
+        "local": [local.get((e["target"], e["slot"]), 1.0) for e in edge_rows],
+        "x0": [e["xs"][-2] for e in edge_rows], "y0": [e["ys"][-2] for e in edge_rows],
+        "x1": [e["xs"][-1] for e in edge_rows], "y1": [e["ys"][-1] for e in edge_rows],
+        "color": ["#b9bec7"] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [0.7] * len(edge_rows),
+    }
+    edge_index = {(e["target"], e["slot"]): i for i, e in enumerate(edge_rows)}
+    steps = {key: [s[key] for s in graph.steps] for key in
+             ("node", "from", "slot", "local", "upstream", "contribution", "grad_after")}
+    steps["edge"] = [edge_index.get((s["from"], s["slot"]), -1) for s in graph.steps]
+    return values, ops, edges, steps
+
+
+def initial_ranges(graph):
+    """Fit the whole graph if it stays readable, else show the output end at a readable zoom."""
+    xs = [x for x, _ in graph.layout["value"].values()]
+    ys = [y for _, y in graph.layout["value"].values()]
+    x0, x1 = min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH
+    y0, y1 = min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
+    scale = min(1.0, FRAME_WIDTH / (x1 - x0), FRAME_HEIGHT / (y1 - y0))
+    output_y = graph.layout["value"][graph.trace["nodes"][-1]["id"]][1]
+    if scale < 0.6:  # too big to read whole: start at the output, the user pans toward the inputs
+        scale = 0.8
+        x0, y_mid = x1 - FRAME_WIDTH / scale, output_y
+    else:
+        y_mid = (y0 + y1) / 2
+    x_mid = x0 + FRAME_WIDTH / scale / 2 if scale == 0.8 else (x0 + x1) / 2
+    half_w, half_h = FRAME_WIDTH / scale / 2, FRAME_HEIGHT / scale / 2
+    return (x_mid - half_w, x_mid + half_w), (y_mid - half_h, y_mid + half_h), scale
+
+
+class GraphView(param.Parameterized):
+    """The graph view. `GraphView(state).panel()` is what app.py places on the page."""
+
+    state = param.ClassSelector(class_=GraphState)
+
+    def __init__(self, state=None, **params):
+        super().__init__(state=state or GraphState(), **params)
+        values, ops, edges, steps = source_data(self.state.graph)
+        self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
+        self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
+        self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
+        self.table = Div(text="", css_classes=["graph-table"], styles={"overflow": "auto"})
+        self.explain = Div(text="", css_classes=["graph-explain"])
+        self._make_plot()
+        self._make_controls()
+        self._link_animation()
+        self.state.param.watch(self._on_graph, "graph")
+        self.state.param.watch(self._on_error, "error")
+        self.state.param.watch(self._on_step, "step")
+        self.state.param.watch(self._on_program, "program")
+        self.state.param.watch(self._on_values, "values")
+        self._on_graph()
+        self._on_error()
+
+    # --- the drawing --------------------------------------------------------------------------------------
+
+    def _make_plot(self):
+        (x0, x1), (y0, y1), scale = initial_ranges(self.state.graph)
+        self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
+        p = figure(frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT, x_range=self.x_range, y_range=self.y_range,
+                   tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
+                   title="Expression graph: inputs left, output right. Drag to pan, scroll to zoom.")
+        p.axis.visible = False
+        p.grid.visible = False
+        p.outline_line_color = None
+        edges = p.multi_line("xs", "ys", source=self.edges_src, line_color="color", line_width="width",
+                             line_alpha="alpha")
+        p.add_layout(Arrow(end=VeeHead(size=8, fill_color="#7a808c", line_color=None), line_alpha=0,
+                           x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=self.edges_src))
+        boxes = p.rect("x", "y", width=BOX_WIDTH, height=BOX_HEIGHT, source=self.values_src, fill_color="fill",
+                       line_color="line_color", line_width="line_width", border_radius=6)
+        p.scatter("x", "y", size=2 * OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff", line_color="line_color",
+                  line_width=1.5)
+        common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")
+        self.texts = [
+            p.text("x", "y", text="name", source=self.values_src, text_font_style="bold", **common),
+            p.text("x", "y", text="data_text", source=self.values_src, **common),
+            p.text("x", "y", text="grad_text", source=self.values_src, **common),
+            p.text("x", "y", text="op", source=self.ops_src, **common),
+        ]
+        for renderer, size, offset in zip(self.texts, TEXT_SIZES, TEXT_OFFSETS):
+            renderer.glyph.update(text_font_size=f"{size * scale:.1f}px", y_offset=offset * scale)
+        p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
+        p.add_tools(HoverTool(renderers=[boxes], tooltips=[
+            ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
+            formatters={"@data": "printf", "@grad": "printf"}))
+        p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
+            ("edge", "@source_name \u2192 @target_name"), ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],
+            formatters={"@local": "printf"}))
+        self.plot = p
+
+    # --- controls -----------------------------------------------------------------------------------------
+
+    def _make_controls(self):
+        s = self.state
+        self.editor = pn.widgets.TextAreaInput(value=s.program, rows=14, name="Program",
+                                               css_classes=["graph-program"], sizing_mode="stretch_width")
+        self.draw_button = pn.widgets.Button(name="Draw graph", button_type="primary", css_classes=["graph-draw"])
+        self.draw_button.on_click(lambda _: s.load_program(self.editor.value_input or self.editor.value))
+        self.preset = pn.widgets.Select(name="Presets", options=["(choose a preset)"] + list(PRESETS))
+        self.preset.param.watch(self._on_preset, "value")
+        self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
+        self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
+        self.leaf_inputs = pn.Column(sizing_mode="stretch_width")
+        self._leaf_widgets = {}
+
+        # The animation's controls are plain Bokeh models: the page's CustomJS callbacks hold them directly.
+        self.backward_button = Button(label="Backward", button_type="success", css_classes=["graph-backward"])
+        self.play_button = Button(label="Play", css_classes=["graph-play"])
+        self.step_button = Button(label="Step", css_classes=["graph-step"])
+        self.back_button = Button(label="Step back", css_classes=["graph-back"])
+        self.reset_button = Button(label="Reset", css_classes=["graph-reset"])
+        self.speed = Slider(title="Speed", start=0.25, end=4, step=0.25, value=1, width=150)
+        self.slider = Slider(title="Backward step", start=0, end=len(s.graph.steps), step=1, value=s.step,
+                             css_classes=["graph-step-slider"], width=FRAME_WIDTH)
+        self.slider.on_change("value", lambda attr, old, new: setattr(s, "step", min(int(new), len(s.graph.steps))))
+
+        self.gradcheck_button = pn.widgets.Button(name="Gradient check", css_classes=["graph-gradcheck"])
+        self.gradcheck_button.on_click(self._gradcheck)
+        self.gradcheck_result = pn.pane.HTML("", css_classes=["graph-gradcheck-result"])
+        self._make_edit_controls()
+
+    def _make_edit_controls(self):
+        s = self.state
+        self.new_leaf_name = pn.widgets.TextInput(name="Leaf name", placeholder="x", width=100)
+        self.new_leaf_value = pn.widgets.FloatInput(name="Value", value=1.0, width=90)
+        add_leaf = pn.widgets.Button(name="Add leaf")
+        add_leaf.on_click(lambda _: s.add_leaf(self.new_leaf_name.value, self.new_leaf_value.value))
+        self.op_name = pn.widgets.TextInput(name="Name", placeholder="y", width=80)
+        self.op_kind = pn.widgets.Select(name="Operation", options=list(OPERATIONS), width=90)
+        self.op_left = pn.widgets.Select(name="Input", options=[], width=100)
+        self.op_right = pn.widgets.TextInput(name="Second input or exponent", placeholder="b or 2", width=120)
+        add_op = pn.widgets.Button(name="Add operation")
+        add_op.on_click(lambda _: s.add_operation(
+            self.op_name.value, self.op_kind.value,
+            [self.op_left.value] + ([self.op_right.value.strip()] if self.op_kind.value in "+-*/**" else [])))
+        self.node_choice = pn.widgets.Select(name="Node", options=[], width=100)
+        self.new_name = pn.widgets.TextInput(name="New name", width=100)
+        rename = pn.widgets.Button(name="Rename")
+        rename.on_click(lambda _: s.rename(self.node_choice.value, self.new_name.value))
+        delete = pn.widgets.Button(name="Delete", button_type="danger")
+        delete.on_click(lambda _: s.delete(self.node_choice.value))
+        self.edit_card = pn.Card(
+            pn.Row(self.new_leaf_name, self.new_leaf_value, add_leaf),
+            pn.Row(self.op_name, self.op_kind, self.op_left, self.op_right, add_op),
+            pn.Row(self.node_choice, self.new_name, rename, delete),
+            title="Edit by clicking", collapsed=True, sizing_mode="stretch_width")
+
+    def _link_animation(self):
+        args = dict(values=self.values_src, ops=self.ops_src, edges=self.edges_src, steps=self.steps_src,
+                    pulse=self.pulse_src, table=self.table, explain=self.explain, slider=self.slider,
+                    play=self.play_button, speed=self.speed, x_range=self.x_range, frame_width=FRAME_WIDTH,
+                    texts=[r.glyph for r in self.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
+                    text_renderers=self.texts)
+
+        def code(action):
+            return CustomJS(args=dict(args, action=action), code=ANIMATION_JS)
+
+        for button, action in ((self.play_button, "play"), (self.step_button, "step"), (self.back_button, "back"),
+                               (self.reset_button, "reset"), (self.backward_button, "backward")):
+            button.js_on_click(code(action))
+        self.slider.js_on_change("value", code("render"))
+        for source in (self.values_src, self.edges_src, self.ops_src, self.steps_src):
+            source.js_on_change("data", code("data"))
+        self.x_range.js_on_change("start", code("zoom"))
+        self.x_range.js_on_change("end", code("zoom"))
+        if pn.state.curdoc is not None:  # draw step k once the page is ready (also after a share link)
+            pn.state.curdoc.js_on_event("document_ready", code("render"))
+
+    # --- following the state ------------------------------------------------------------------------------
+
+    def _on_graph(self, *_):
+        graph = self.state.graph
+        values, ops, edges, steps = source_data(graph)
+        with pn.io.hold():
+            self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
+            self.steps_src.data = steps  # last, so the page redraws with everything in place
+            self.slider.end = len(graph.steps)
+            self.gradcheck_result.object = ""
+            output = graph.trace["nodes"][-1]
+            self.summary.object = (f"<p>Output <b>{html.escape(_name(output))}</b> = {output['data']:.4f}; "
+                                   f"{len(graph.trace['nodes'])} nodes, {len(graph.steps)} backward steps.</p>")
+            names = [stmt for stmt in graph.leaves] + [n["label"] for n in graph.trace["nodes"]
+                                                       if n["op"] and n["label"] and n["label"] not in graph.leaves]
+            self.op_left.options = list(dict.fromkeys(names))
+            self.node_choice.options = list(dict.fromkeys(names))
+            self._update_leaf_inputs()
+
+    def _reset_view(self):
+        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph)
+        self.x_range.update(start=x0, end=x1, reset_start=x0, reset_end=x1)
+        self.y_range.update(start=y0, end=y1, reset_start=y0, reset_end=y1)
+
+    def _update_leaf_inputs(self):
+        leaves = self.state.graph.leaves
+        if list(leaves) != list(self._leaf_widgets):  # new set of leaves: new inputs, and a fresh view
+            self._leaf_widgets = {name: pn.widgets.FloatInput(name=name, value=value, step=0.1, width=110,
+                                                              css_classes=["leaf-input", f"leaf-{name}"])
+                                  for name, value in leaves.items()}
+            for name, widget in self._leaf_widgets.items():
+                widget.param.watch(lambda e, name=name: self._leaf_changed(name, e.new), "value")
+            self.leaf_inputs.objects = [pn.FlexBox(*self._leaf_widgets.values())]
+            self._reset_view()
+        else:
+            for name, widget in self._leaf_widgets.items():
+                widget.value = leaves[name]
+
+    def _leaf_changed(self, name, value):
+        if value is not None and value != self.state.values.get(name):
+            self.state.set_value(name, value)
+
+    def _on_error(self, *_):
+        message = self.state.error
+        self.error.object = f'<div class="graph-error-message" role="alert">{html.escape(message)}</div>' if message else ""
+
+    def _on_step(self, *_):
+        self.slider.value = min(self.state.step, self.slider.end)
+
+    def _on_program(self, *_):
+        self.editor.value = self.state.program
+
+    def _on_values(self, *_):
+        for name, widget in self._leaf_widgets.items():
+            if name in self.state.values:
+                widget.value = self.state.values[name]
+
+    def _on_preset(self, event):
+        if event.new in PRESETS:
+            self.state.load_program(PRESETS[event.new])
+
+    def _gradcheck(self, _):
+        rows = engine.gradcheck(self.state.graph.root)
+        body = "".join(
+            f"<tr><th scope='row'>{html.escape(r['label'] or '#' + str(r['id']))}</th><td>{r['analytic']:.6f}</td>"
+            f"<td>{r['numeric']:.6f}</td><td>{abs(r['analytic'] - r['numeric']):.2e}</td></tr>" for r in rows)
+        self.gradcheck_result.object = (
+            "<table class='graph-gradcheck-table'><caption>Each leaf's grad: backward against finite differences"
+            "</caption><thead><tr><th scope='col'>leaf</th><th scope='col'>backward</th>"
+            f"<th scope='col'>finite differences</th><th scope='col'>difference</th></tr></thead><tbody>{body}</tbody></table>")
+
+    # --- the page -----------------------------------------------------------------------------------------
+
+    def panel(self):
+        buttons = pn.Row(pn.pane.Bokeh(row(self.backward_button, self.play_button, self.step_button,
+                                           self.back_button, self.reset_button, self.speed)), self.gradcheck_button)
+        editor = pn.Column(self.preset, self.editor, self.draw_button, self.error, "**Leaf values**",
+                           self.leaf_inputs, width=330)
+        drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot), buttons, pn.pane.Bokeh(self.slider),
+                            pn.pane.Bokeh(self.explain), self.gradcheck_result)
+        return pn.Column(pn.Row(editor, drawing), self.edit_card, pn.pane.Bokeh(self.table),
+                         sizing_mode="stretch_width", css_classes=["graph-view"])
