@@ -402,6 +402,31 @@ def apply_training(section, settings):
     settings.param.update(**{name: _plain(section[name]) for name in SETTINGS_KEYS})
 
 
+# A link without weights replays its steps when opened; the engine trains at a few steps a
+# second in the browser, so longer runs always travel with their weights (see share.py).
+REPLAY_LIMIT = 20
+
+
+def apply_run(section, view):
+    """Bring the training view's run to the shared point: a fresh run from the settings, then
+    the shared weights, or the same steps again (same seed, same trajectory)."""
+    steps, weights = section["step"], section["weights"]
+    if weights is None and steps > REPLAY_LIMIT:
+        raise DocumentError(f"the link asks to replay {steps} training steps without weights "
+                            f"(at most {REPLAY_LIMIT})")
+    view.reset()
+    run = view.run
+    if weights is not None:
+        if not run.has_model or len(weights) != len(run.model.get_weights()):
+            raise DocumentError("the weights do not fit the network of the settings")
+        run.model.set_weights(weights)
+        run.step_count = steps
+        run._record()            # the metrics of the restored weights, for the status and curves
+    elif steps:
+        run.train(max_steps=steps)
+    view._show_run(network=True)
+
+
 def _plain(value):
     """A deep copy made of lists, so a document never shares a list with a view."""
     if isinstance(value, (list, tuple)):
@@ -416,3 +441,20 @@ def default_document(graph_state, settings, view="graph", title="", step=0, weig
         "graph": graph_section(graph_state),
         "training": training_section(settings, step, weights),
     })
+
+
+def document_from_views(graph_state, training_view, view="graph", include_weights=False):
+    """The whole state of the page. A run longer than REPLAY_LIMIT steps always carries its weights."""
+    run = training_view.run
+    step = run.step_count
+    weights = None
+    if run.has_model and (include_weights or step > REPLAY_LIMIT):
+        weights = [float(w) for w in run.model.get_weights()]
+    return default_document(graph_state, training_view.settings, view=view, step=step, weights=weights)
+
+
+def restore_views(doc, graph_state, training_view):
+    """Put a checked document into the views; raises DocumentError when a view refuses part of it."""
+    apply_graph(doc["graph"], graph_state)
+    apply_training(doc["training"], training_view.settings)
+    apply_run(doc["training"], training_view)
