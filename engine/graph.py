@@ -8,17 +8,18 @@ def build_topo(v):
     The same order as micrograd's recursive version, but with an explicit stack, so a
     chain of 100,000 ops does not hit Python's recursion limit."""
     topo = []
-    visited = set()
-    stack = [(v, False)]
+    visited = {v}
+    stack = [v]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            topo.append(node)       # all its inputs are already in topo
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            for child in reversed(node._prev):  # reversed: the first input is visited first
-                stack.append((child, False))
+        node = stack[-1]
+        for child in node._prev:  # go down to the first input not seen yet...
+            if child not in visited:
+                visited.add(child)
+                stack.append(child)
+                break
+        else:                     # ...or, once all inputs are in topo, add the node itself
+            stack.pop()
+            topo.append(node)
     return topo
 
 

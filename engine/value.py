@@ -215,9 +215,14 @@ class Value:
 
     def local_grads(self):
         """d self / d input for each input in `_prev` (empty for a leaf)."""
-        if not self._prev:
+        prev = self._prev
+        if len(prev) == 2:
+            return RULES[self._op][1](prev[0].data, prev[1].data, self.data)
+        if not prev:
             return ()
-        return self._rule()[1](*self._args(), self.data)
+        if self._exponent is None:
+            return RULES[self._op][1](prev[0].data, self.data)
+        return RULES['**n'][1](prev[0].data, self._exponent, self.data)
 
     def _backward(self, record=None):
         """The chain rule at this node: input.grad += d self/d input * self.grad.
@@ -246,5 +251,8 @@ class Value:
 
 
 def _apply(op, *inputs):
+    """Make the node `op(*inputs)`: its data comes from RULES, like everything else."""
     forward = RULES[op][0]
-    return Value(forward(*[v.data for v in inputs]), inputs, op)
+    if len(inputs) == 2:
+        return Value(forward(inputs[0].data, inputs[1].data), inputs, op)
+    return Value(forward(inputs[0].data), inputs, op)
