@@ -121,10 +121,12 @@ class GraphState(param.Parameterized):
         """Show `text` (a program in the graph language); on error keep the old graph and set `error`."""
         self.param.update(program=text, step=0)
 
-    def load_value(self, root):
-        """Show the graph of an engine Value (e.g. one data point's loss from the training view)."""
+    def load_value(self, root, title=""):
+        """Show the graph of an engine Value (e.g. one data point's loss from the training view); a title
+        becomes a comment on the program's first line."""
         try:
-            self.load_program(program_from_value(root))
+            comment = "# " + " ".join(str(title).split())[:100] + "\n" if title else ""
+            self.load_program(comment + program_from_value(root))
         except ProgramError as e:
             self.error = str(e)
 

@@ -36,6 +36,13 @@ def _name(node):
     return node["label"] or f"#{node['id']}"
 
 
+def _op_text(op):
+    """'**2.0' reads better as '**2' in a small circle."""
+    if op.startswith("**") and op[2:].endswith(".0"):
+        return op[:-2]
+    return op
+
+
 def _role(node, output_id):
     if node["id"] == output_id:
         return "output"
@@ -58,7 +65,7 @@ def source_data(graph):
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
     op_nodes = [n for n in nodes if n["op"]]
-    ops = {"id": [n["id"] for n in op_nodes], "op": [n["op"] for n in op_nodes],
+    ops = {"id": [n["id"] for n in op_nodes], "op": [_op_text(n["op"]) for n in op_nodes],
            "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
            "line_color": ["#5b6170"] * len(op_nodes)}
     local, slots = {}, defaultdict(int)  # trace edges come in operand order: number them per target
