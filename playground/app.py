@@ -4,17 +4,19 @@ Runs under `panel serve playground/app.py` and, converted by build.py, in the
 browser's Pyodide worker. For now it holds one small view: a number goes
 through the autograd engine and the page shows tanh(x) and its gradient.
 """
-import math
-
 import panel as pn
+
+from engine import Value, fresh_backward
 
 pn.extension(design="bootstrap")
 
 
 def tanh_and_grad(x: float) -> tuple[float, float]:
-    """tanh(x) and d tanh/dx = 1 - tanh(x)**2."""
-    y = math.tanh(x)
-    return y, 1 - y**2
+    """tanh(x) and its gradient d tanh/dx, both computed by the engine."""
+    leaf = Value(x, label="x")
+    out = leaf.tanh()
+    fresh_backward(out)
+    return out.data, leaf.grad
 
 
 def describe(x: float) -> str:
@@ -27,4 +29,17 @@ result = pn.pane.Str(pn.bind(describe, x_input), css_classes=["tanh-result"])
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")
 template.main.append(pn.Column("Move x and watch the engine compute tanh and its gradient.", x_input, result))
+
+# The graph view (playground/graph/): build an expression graph, replay backward edge by edge.
+from playground.graph import GraphState  # noqa: E402
+from playground.graph.view import GraphView  # noqa: E402
+
+graph_state = GraphState()
+template.main.append(GraphView(graph_state).panel())
+
+# The training view (playground/training/): train a small MLP on 2-D points, live.
+from playground.training.view import TrainingView  # noqa: E402
+
+training_view = TrainingView(open_graph=graph_state.load_value)
+template.main.append(training_view)
 template.servable()
