@@ -62,6 +62,14 @@ class TrainingRun:
         # The box follows the generated points only, so it stays put while the student clicks points in.
         self.extent = _view_box(points)
 
+    def reload_points(self):
+        """After points were clicked in or removed: new data, same network, fresh metrics."""
+        self.load_data()
+        if not self.diverged:
+            self.message = ""
+        if self.has_model:
+            self._record()
+
     @property
     def has_model(self):
         return self.model is not None

@@ -38,7 +38,7 @@ class DecisionBoundaryPlot:
                                        dh=extent[3] - extent[2], color_mapper=mapper, source=self.image_source,
                                        name="heatmap")
         self.point_source = ColumnDataSource({"x": [], "y": [], "label": [], "color": [], "fill": [],
-                                              "split": [], "index": []})
+                                              "line": [], "split": [], "index": []})
         points = self.figure.scatter("x", "y", source=self.point_source, size=9, line_color="line",
                                      fill_color="fill", line_width=1.8, name="points")
         # Selecting a point on tap would dim the others: keep every point looking the same.

@@ -19,14 +19,17 @@ TICK_MS = 50             # one tick: train, then redraw; 20 ticks a second when 
 TRAIN_BUDGET_S = 0.030   # time spent training in one tick, so a tick stays short
 NETWORK_EVERY = 2        # redraw the network every this many ticks while playing
 
-# Settings that only change how the next steps go; any other change starts a fresh run.
+# Settings that only change how the next steps go; clicked points change the data but keep the network;
+# any other change starts a fresh run.
 LIVE_SETTINGS = ["learning_rate", "decay", "l2", "batch_size"]
+POINT_EDITS = ["added_points", "removed_points"]
 
 CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "graph": "graph"}
 
 
 class TrainingView:
-    """Build it with the settings to edit; open_graph(root, title), if given, shows a Value graph in the graph view."""
+    """Build it with the settings to edit; open_graph(root), if given, shows an engine Value's graph in the graph
+    view (app.py passes GraphState.load_value)."""
 
     def __init__(self, settings=None, open_graph=None):
         self.settings = settings or TrainingSettings()
@@ -41,38 +44,41 @@ class TrainingView:
 
         self._build_widgets()
         self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
-                                                           if p not in LIVE_SETTINGS + ["name"]])
+                                                           if p not in LIVE_SETTINGS + POINT_EDITS + ["name"]])
+        self.settings.param.watch(self._points_edited, POINT_EDITS)
         self.boundary.on_click(self._plot_clicked)
         self.network.on_pick(self._weight_picked)
-        self._show_new_run()
+        # Draw once the page is there: the page's first render stays small and quick.
+        pn.state.onload(self._show_new_run)
 
     # -- widgets ------------------------------------------------------------------------------------
 
     def _build_widgets(self):
         s = self.settings
-        self.play = pn.widgets.Toggle(name="▶ Play", button_type="primary", width=90, css_classes=["train-play"])
-        self.step_button = pn.widgets.Button(name="Step", width=70, css_classes=["train-step"])
-        self.reset_button = pn.widgets.Button(name="Reset", width=70, css_classes=["train-reset"])
+        self.play = pn.widgets.Toggle(label="▶ Play", color="primary", width=90, css_classes=["train-play"])
+        self.step_button = pn.widgets.Button(label="Step", width=70, css_classes=["train-step"])
+        self.reset_button = pn.widgets.Button(label="Reset", width=70, css_classes=["train-reset"])
         self.play.param.watch(self._play_toggled, "value")
         self.step_button.on_click(lambda event: self._step_once())
         self.reset_button.on_click(lambda event: self.reset())
 
         self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10))
+        self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
-        self.hidden_text = pn.widgets.TextInput(name="Hidden layers (neurons per layer)",
+        self.hidden_text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)",
                                                 value=", ".join(map(str, s.hidden_layers)),
                                                 placeholder="e.g. 16, 16 (empty: no hidden layer)",
                                                 width=240, css_classes=["train-hidden"])
         self.hidden_text.param.watch(self._hidden_edited, "value")
-        self.click_mode = pn.widgets.RadioButtonGroup(name="Click on the plot to", options=list(CLICK_MODES),
-                                                      value="+ orange", button_type="light", width=240,
+        self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
+                                                      value="+ orange", color="light", width=240,
                                                       css_classes=["train-click-mode"])
-        self.regenerate = pn.widgets.Button(name="Regenerate", width=100, css_classes=["train-regenerate"])
+        self.regenerate = pn.widgets.Button(label="Regenerate", width=100, css_classes=["train-regenerate"])
         self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
-        self.clear = pn.widgets.Button(name="Clear", width=70, css_classes=["train-clear"])
+        self.clear = pn.widgets.Button(label="Clear", width=70, css_classes=["train-clear"])
         self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
-        self.weight_editor = pn.widgets.FloatInput(name="Picked weight", value=None, step=0.1, disabled=True, width=240,
+        self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True, width=240,
                                                    css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
         self._picked = None
@@ -85,8 +91,8 @@ class TrainingView:
             "**Data**",
             field("dataset", pn.widgets.Select),
             field("noise", pn.widgets.FloatSlider, step=0.01),
-            field("n_points", pn.widgets.IntSlider, name="Points", step=10),
-            field("train_fraction", pn.widgets.FloatSlider, name="Training share", step=0.05),
+            field("n_points", pn.widgets.IntSlider, label="Points", step=10),
+            field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05),
             field("seed", pn.widgets.IntInput),
             pn.Row(self.regenerate, self.clear),
             "Click on the plot to add a point, remove one, or open its graph:",
@@ -99,17 +105,17 @@ class TrainingView:
             field("loss", pn.widgets.Select),
             "**Training**",
             field("optimizer", pn.widgets.Select),
-            field("learning_rate", name="Learning rate", step=0.01),
-            field("decay", name="Decay (lr / (1 + decay * step))", step=0.001),
-            field("l2", name="L2 strength", step=0.0001),
-            field("batch_size", pn.widgets.IntInput, name="Batch size (0: full batch)"),
+            field("learning_rate", label="Learning rate", step=0.01),
+            field("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
+            field("l2", label="L2 strength", step=0.0001),
+            field("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
             self.weight_editor,
         )
 
     def __panel__(self):
         controls = pn.Column(self.data_controls, self.model_controls, width=260)
         middle = pn.Column(pn.Row(self.play, self.step_button, self.reset_button), self.status, self.message,
-                           self.boundary.figure)
+                           self.boundary.figure, self.graph_note)
         right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)
         return pn.Row(controls, middle, right, css_classes=["training-view"])
 
@@ -120,13 +126,13 @@ class TrainingView:
             if not self.run.ready:
                 self.play.value = False
                 return
-            self.play.name = "❚❚ Pause"
+            self.play.label = "❚❚ Pause"
             if self._callback is None:
                 self._callback = pn.state.add_periodic_callback(self._tick, period=TICK_MS)
             else:
                 self._callback.start()
         else:
-            self.play.name = "▶ Play"
+            self.play.label = "▶ Play"
             if self._callback is not None:
                 self._callback.stop()
             self._show_run(network=True)
@@ -204,6 +210,14 @@ class TrainingView:
     def _settings_changed(self, *events):
         self.reset()
 
+    def _points_edited(self, *events):
+        if not self.run.has_model:
+            self.reset()
+            return
+        self.run.reload_points()
+        self.boundary.show_points(self.run.points, self.run.labels, self.run.is_train)
+        self._show_run(network=False)
+
     def _hidden_edited(self, event):
         text = event.new.replace(";", ",").strip()
         try:
@@ -221,7 +235,7 @@ class TrainingView:
             label = 1 if mode == "add+1" else -1
             s.added_points = s.added_points + [[round(x, 3), round(y, 3), label]]
         elif index is not None and mode == "remove":
-            self.run.remove_point(index)
+            s.param.update(**self.run.removal(index))
         elif index is not None and mode == "graph":
             self._open_point_graph(index)
 
@@ -229,11 +243,12 @@ class TrainingView:
         if self.open_graph is None or not self.run.has_model:
             return
         root, title = self.run.point_graph(index)
-        self.open_graph(root, title)
+        self.open_graph(root)
+        self.graph_note.object = f"{title}: its whole graph, down to the loss, is in the graph view."
 
     def _weight_picked(self, layer, target, source):
         self._picked = (layer, target, source)
-        self.weight_editor.name = f"Weight: layer {layer + 1}, neuron {target} <- input {source}"
+        self.weight_editor.label = f"Weight: layer {layer + 1}, neuron {target} <- input {source}"
         self.weight_editor.disabled = False
         self.weight_editor.value = self.run.weight(layer, target, source)
 
