@@ -119,6 +119,7 @@ function play_next() {
 
 function zoom() {  // text scales with the zoom so it always fits its box, and hides when too small to read
   const scale = frame_width / (x_range.end - x_range.start);
+  if (!(scale > 0 && isFinite(scale))) return;  // start and end arrive one at a time: skip the moment between
   texts.forEach((glyph, i) =>
     glyph.setv({text_font_size: `${(sizes[i] * scale).toFixed(1)}px`, y_offset: offsets[i] * scale}, {sync: false}));
   for (const r of text_renderers) r.setv({visible: scale > 0.3}, {sync: false});

@@ -8,7 +8,7 @@ follows it (so a share link can hold the step); setting GraphState.step moves th
 
 import html
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import panel as pn
@@ -32,8 +32,11 @@ OP_RADIUS = 15
 NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
 
 
-def _name(node):
-    return node["label"] or f"#{node['id']}"
+def _names(nodes):
+    """A unique display name per node: its label, or #id when it has none or shares it (constants like 2.0)."""
+    counts = Counter(n["label"] for n in nodes)
+    return {n["id"]: n["label"] if n["label"] and counts[n["label"]] == 1 else f"{n['label']}#{n['id']}"
+            for n in nodes}
 
 
 def _op_text(op):
@@ -55,7 +58,7 @@ def source_data(graph):
     """The ColumnDataSource columns for one Graph (grads and highlights are filled in by the page)."""
     nodes, positions = graph.trace["nodes"], graph.layout
     output_id = nodes[-1]["id"]
-    names = {n["id"]: _name(n) for n in nodes}
+    names = _names(nodes)
     values = {
         "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [n["op"] for n in nodes],
         "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
@@ -258,7 +261,7 @@ class GraphView(param.Parameterized):
             self.slider.end = len(graph.steps)
             self.gradcheck_result.object = ""
             output = graph.trace["nodes"][-1]
-            self.summary.object = (f"<p>Output <b>{html.escape(_name(output))}</b> = {output['data']:.4f}; "
+            self.summary.object = (f"<p>Output <b>{html.escape(_names([output])[output['id']])}</b> = {output['data']:.4f}; "
                                    f"{len(graph.trace['nodes'])} nodes, {len(graph.steps)} backward steps.</p>")
             names = [stmt for stmt in graph.leaves] + [n["label"] for n in graph.trace["nodes"]
                                                        if n["op"] and n["label"] and n["label"] not in graph.leaves]
