@@ -414,8 +414,12 @@ def apply_run(section, view):
     if weights is None and steps > REPLAY_LIMIT:
         raise DocumentError(f"the link asks to replay {steps} training steps without weights "
                             f"(at most {REPLAY_LIMIT})")
-    view.reset()
     run = view.run
+    if weights is None and steps == 0:
+        if run.step_count:   # changed settings already gave a fresh run; unchanged ones may not have
+            view.reset()
+        return
+    view.reset()
     if weights is not None:
         if not run.has_model or len(weights) != len(run.model.get_weights()):
             raise DocumentError("the weights do not fit the network of the settings")
@@ -457,4 +461,6 @@ def restore_views(doc, graph_state, training_view):
     """Put a checked document into the views; raises DocumentError when a view refuses part of it."""
     apply_graph(doc["graph"], graph_state)
     apply_training(doc["training"], training_view.settings)
+    # The view's text box for the layers does not follow the settings by itself.
+    training_view.hidden_text.value = ", ".join(map(str, doc["training"]["hidden_layers"]))
     apply_run(doc["training"], training_view)

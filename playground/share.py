@@ -5,7 +5,7 @@ The component knows nothing about the views. The app gives it three functions:
   restore(document)                         put a checked document into the views
   defaults() -> document                    the state a fresh page opens with
 Everything a link or a file brings goes through document.py first; messages are shown
-as plain text (pn.pane.Str escapes it), never as HTML.
+as plain text (escaped, then shown in a pn.pane.Str), never as HTML.
 """
 import html
 import io
@@ -21,8 +21,7 @@ APP_NAME = "micrograd playground"
 # another site the browser may refuse; then the text is selected for Ctrl+C instead.
 COPY_JS = """
 const text = source.value;
-const done = (label) => { cb_obj.label = label; setTimeout(() => { cb_obj.label = original; }, 2000); };
-const original = cb_obj.label.startsWith('Copied') || cb_obj.label.startsWith('Press') ? 'Copy' : cb_obj.label;
+const done = (note) => { cb_obj.label = note; setTimeout(() => { cb_obj.label = label; }, 2000); };
 if (navigator.clipboard && window.isSecureContext) {
   navigator.clipboard.writeText(text).then(() => done('Copied ✓'), () => done('Press Ctrl+C to copy'));
 } else {
@@ -35,9 +34,15 @@ if (navigator.clipboard && window.isSecureContext) {
 FLAGS_JS = "document.documentElement.setAttribute('data-playground', cb_obj.value);"
 PAGE_CSS = """
 html[data-playground~="hide-header"] #header { display: none !important; }
-html[data-playground~="minimal"] #header { display: none !important; }
+html[data-playground~="minimal"] #header, html[data-playground~="minimal"] #sidebar { display: none !important; }
 html[data-playground~="minimal"] .main-content, html[data-playground~="minimal"] #main { padding: 4px !important; }
 """
+
+
+def as_text(text):
+    """Text for a pn.pane.Str. Str wraps its object in <pre> and the page renders that as HTML:
+    escaping here is what keeps `<img src=x onerror=...>` from a link a harmless string."""
+    return html.escape(text)
 
 
 def page_url():
@@ -94,20 +99,22 @@ class ShareTools(param.Parameterized):
         self.share_button = pn.widgets.Button(label="Share", color="primary", css_classes=["share-button"])
         self.link = ReadOnlyText(label="Link to this state", rows=2, css_classes=["share-link"], visible=False)
         self.copy_link = pn.widgets.Button(label="Copy link", css_classes=["share-copy"], visible=False)
-        self.copy_link.js_on_click(args={"source": self.link}, code=COPY_JS)
+        self.copy_link.js_on_click(args={"source": self.link, "label": "Copy link"}, code=COPY_JS)
         self.share_button.on_click(lambda event: self.show_link())
 
         self.embed_view = pn.widgets.Select(label="Open on", options=list(D.VIEWS), css_classes=["embed-view"])
         self.embed_hide = pn.widgets.CheckBoxGroup(label="Hide", options=list(D.HIDEABLE), inline=True,
                                                    css_classes=["embed-hide"])
         self.embed_minimal = pn.widgets.Checkbox(label="Minimal chrome", value=True, css_classes=["embed-minimal"])
-        self.embed_width = pn.widgets.IntInput(label="Width", value=800, start=320, end=4000, width=90)
-        self.embed_height = pn.widgets.IntInput(label="Height", value=600, start=240, end=4000, width=90)
+        self.embed_width = pn.widgets.IntInput(label="Width", value=800, start=320, end=4000, width=90,
+                                              css_classes=["embed-width"])
+        self.embed_height = pn.widgets.IntInput(label="Height", value=600, start=240, end=4000, width=90,
+                                               css_classes=["embed-height"])
         self.embed_button = pn.widgets.Button(label="Embed", css_classes=["embed-button"])
         self.snippet = ReadOnlyText(label="Paste this into your page", rows=4, css_classes=["embed-snippet"],
                                     visible=False)
         self.copy_snippet = pn.widgets.Button(label="Copy snippet", css_classes=["embed-copy"], visible=False)
-        self.copy_snippet.js_on_click(args={"source": self.snippet}, code=COPY_JS)
+        self.copy_snippet.js_on_click(args={"source": self.snippet, "label": "Copy snippet"}, code=COPY_JS)
         self.embed_button.on_click(lambda event: self.show_snippet())
 
         self.download = pn.widgets.FileDownload(callback=self._json_file, filename="micrograd-playground.json",
@@ -141,13 +148,13 @@ class ShareTools(param.Parameterized):
         )
 
     def say(self, text):
-        self.message.object = text[:400]
+        self.message.object = as_text(text[:400])
         self.message.visible = bool(text)
 
     # -- leaving the page ---------------------------------------------------------------------------
 
     def _show_title(self, event):
-        self.title_display.object = event.new
+        self.title_display.object = as_text(event.new)
         self.title_display.visible = bool(event.new)
 
     def current_document(self):
