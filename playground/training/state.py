@@ -46,7 +46,7 @@ class TrainingSettings(param.Parameterized):
 
     # -- optimisation -------------------------------------------------------------------------------
     optimizer = param.Selector(default="sgd", objects=OPTIMIZERS)
-    learning_rate = param.Number(default=0.1, bounds=(0.0, None), inclusive_bounds=(False, True))
+    learning_rate = param.Number(default=0.5, bounds=(0.0, None), inclusive_bounds=(False, True))
     decay = param.Number(default=0.0, bounds=(0.0, None),
                          doc="Learning rate at step k is learning_rate / (1 + decay * k).")
     l2 = param.Number(default=1e-4, bounds=(0.0, None), doc="Strength of the L2 penalty on the weights.")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import engine
+import engine.losses
 from playground.training.controller import TrainingRun
 from playground.training.state import TrainingSettings
 
@@ -101,3 +102,20 @@ def test_editing_a_weight_changes_the_output():
     assert not np.allclose(before, run.scores(run.points))
     run.set_weight(1, 0, 2, math.nan)  # ignored
     assert math.isfinite(run.weight(1, 0, 2))
+
+
+def test_the_drawn_scores_are_the_engines_predictions():
+    run = small_run(hidden_layers=[5, 3], activation="tanh")
+    run.train(max_steps=3)
+    grid = np.random.default_rng(0).uniform(-2, 2, size=(50, 2))
+    assert np.allclose(run.scores(grid), run.model.fast.predict(grid), rtol=1e-12, atol=1e-12)
+
+
+def test_a_training_step_gives_the_value_paths_gradients():
+    run = small_run(batch_size=0)
+    x, y = run.points[run.is_train], run.labels[run.is_train]
+    total, _ = engine.losses.loss_and_accuracy(run.model.mlp, x.tolist(), y.tolist(), loss="svm", alpha=1e-4)
+    engine.fresh_backward(total)
+    expected = [p.grad for p in run.model.params]
+    assert run.model.step(x, y, lr=0.0, l2=1e-4) == pytest.approx(total.data, rel=1e-12)
+    assert [p.grad for p in run.model.params] == pytest.approx(expected, rel=1e-9, abs=1e-12)
