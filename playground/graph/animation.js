@@ -49,8 +49,8 @@ function render(k) {
   for (const source of [values, edges, ops]) A.mine.add(source.data);  // so "data" below knows they are ours
   if (!A.playing) pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
 
-  explain.setv({text: explanation(k, V, row, grad)}, {sync: false});
-  table.setv({text: node_table(V, grad, receiver)}, {sync: false});
+  explain.setv({text: `<style>${css}</style>` + explanation(k, V, row, grad)}, {sync: false});
+  table.setv({text: `<style>${css}</style>` + node_table(V, grad, receiver)}, {sync: false});
 }
 
 function explanation(k, V, row, grad) {

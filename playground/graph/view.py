@@ -29,6 +29,15 @@ FRAME_WIDTH, FRAME_HEIGHT = 860, 470
 TEXT_SIZES = (13, 11, 11, 13)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
 OP_RADIUS = 15
+TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
+table.graph-nodes { border-collapse: collapse; font: 13px/1.4 system-ui, sans-serif; }
+table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
+table.graph-nodes th, table.graph-nodes td { padding: 2px 12px; border-bottom: 1px solid #e3e5e8; text-align: right; }
+table.graph-nodes th[scope=row], table.graph-nodes thead th:first-child { text-align: left; }
+table.graph-nodes td { font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
+table.graph-nodes tr.current { background: #fde9c6; }
+p.chain-rule { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; min-height: 4.5em; }
+"""
 NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
 
 
@@ -122,8 +131,9 @@ class GraphView(param.Parameterized):
         self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
-        self.table = Div(text="", css_classes=["graph-table"], styles={"overflow": "auto"})
-        self.explain = Div(text="", css_classes=["graph-explain"])
+        self.table = Div(text="", css_classes=["graph-table"],
+                         styles={"max-height": "520px", "overflow": "auto"})
+        self.explain = Div(text="", css_classes=["graph-explain"], width=FRAME_WIDTH)
         self._make_plot()
         self._make_controls()
         self._link_animation()
@@ -184,7 +194,7 @@ class GraphView(param.Parameterized):
         self.preset.param.watch(self._on_preset, "value")
         self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
         self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
-        self.leaf_inputs = pn.Column(sizing_mode="stretch_width")
+        self.leaf_inputs = pn.Column(sizing_mode="stretch_width", scroll=True, max_height=360)
         self._leaf_widgets = {}
 
         # The animation's controls are plain Bokeh models: the page's CustomJS callbacks hold them directly.
@@ -234,7 +244,7 @@ class GraphView(param.Parameterized):
                     pulse=self.pulse_src, table=self.table, explain=self.explain, slider=self.slider,
                     play=self.play_button, speed=self.speed, x_range=self.x_range, frame_width=FRAME_WIDTH,
                     texts=[r.glyph for r in self.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
-                    text_renderers=self.texts)
+                    text_renderers=self.texts, css=TABLE_CSS)
 
         def code(action):
             return CustomJS(args=dict(args, action=action), code=ANIMATION_JS)
@@ -265,8 +275,10 @@ class GraphView(param.Parameterized):
                                    f"{len(graph.trace['nodes'])} nodes, {len(graph.steps)} backward steps.</p>")
             names = [stmt for stmt in graph.leaves] + [n["label"] for n in graph.trace["nodes"]
                                                        if n["op"] and n["label"] and n["label"] not in graph.leaves]
-            self.op_left.options = list(dict.fromkeys(names))
-            self.node_choice.options = list(dict.fromkeys(names))
+            for select in (self.op_left, self.node_choice):
+                select.options = list(dict.fromkeys(names))
+                if select.value not in select.options:
+                    select.value = select.options[-1]
             self._update_leaf_inputs()
 
     def _reset_view(self):
