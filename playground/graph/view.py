@@ -186,11 +186,11 @@ class GraphView(param.Parameterized):
 
     def _make_controls(self):
         s = self.state
-        self.editor = pn.widgets.TextAreaInput(value=s.program, rows=14, name="Program",
+        self.editor = pn.widgets.TextAreaInput(value=s.program, rows=14, label="Program",
                                                css_classes=["graph-program"], sizing_mode="stretch_width")
-        self.draw_button = pn.widgets.Button(name="Draw graph", button_type="primary", css_classes=["graph-draw"])
+        self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: s.load_program(self.editor.value_input or self.editor.value))
-        self.preset = pn.widgets.Select(name="Presets", options=["(choose a preset)"] + list(PRESETS))
+        self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
         self.preset.param.watch(self._on_preset, "value")
         self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
         self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
@@ -208,30 +208,30 @@ class GraphView(param.Parameterized):
                              css_classes=["graph-step-slider"], width=FRAME_WIDTH)
         self.slider.on_change("value", lambda attr, old, new: setattr(s, "step", min(int(new), len(s.graph.steps))))
 
-        self.gradcheck_button = pn.widgets.Button(name="Gradient check", css_classes=["graph-gradcheck"])
+        self.gradcheck_button = pn.widgets.Button(label="Gradient check", css_classes=["graph-gradcheck"])
         self.gradcheck_button.on_click(self._gradcheck)
         self.gradcheck_result = pn.pane.HTML("", css_classes=["graph-gradcheck-result"])
         self._make_edit_controls()
 
     def _make_edit_controls(self):
         s = self.state
-        self.new_leaf_name = pn.widgets.TextInput(name="Leaf name", placeholder="x", width=100)
-        self.new_leaf_value = pn.widgets.FloatInput(name="Value", value=1.0, width=90)
-        add_leaf = pn.widgets.Button(name="Add leaf")
+        self.new_leaf_name = pn.widgets.TextInput(label="Leaf name", placeholder="x", width=100)
+        self.new_leaf_value = pn.widgets.FloatInput(label="Value", value=1.0, width=90)
+        add_leaf = pn.widgets.Button(label="Add leaf")
         add_leaf.on_click(lambda _: s.add_leaf(self.new_leaf_name.value, self.new_leaf_value.value))
-        self.op_name = pn.widgets.TextInput(name="Name", placeholder="y", width=80)
-        self.op_kind = pn.widgets.Select(name="Operation", options=list(OPERATIONS), width=90)
-        self.op_left = pn.widgets.Select(name="Input", options=[], width=100)
-        self.op_right = pn.widgets.TextInput(name="Second input or exponent", placeholder="b or 2", width=120)
-        add_op = pn.widgets.Button(name="Add operation")
+        self.op_name = pn.widgets.TextInput(label="Name", placeholder="y", width=80)
+        self.op_kind = pn.widgets.Select(label="Operation", options=list(OPERATIONS), width=90)
+        self.op_left = pn.widgets.Select(label="Input", options=[], width=100)
+        self.op_right = pn.widgets.TextInput(label="Second input or exponent", placeholder="b or 2", width=120)
+        add_op = pn.widgets.Button(label="Add operation")
         add_op.on_click(lambda _: s.add_operation(
             self.op_name.value, self.op_kind.value,
             [self.op_left.value] + ([self.op_right.value.strip()] if self.op_kind.value in "+-*/**" else [])))
-        self.node_choice = pn.widgets.Select(name="Node", options=[], width=100)
-        self.new_name = pn.widgets.TextInput(name="New name", width=100)
-        rename = pn.widgets.Button(name="Rename")
+        self.node_choice = pn.widgets.Select(label="Node", options=[], width=100)
+        self.new_name = pn.widgets.TextInput(label="New name", width=100)
+        rename = pn.widgets.Button(label="Rename")
         rename.on_click(lambda _: s.rename(self.node_choice.value, self.new_name.value))
-        delete = pn.widgets.Button(name="Delete", button_type="danger")
+        delete = pn.widgets.Button(label="Delete", color="danger")
         delete.on_click(lambda _: s.delete(self.node_choice.value))
         self.edit_card = pn.Card(
             pn.Row(self.new_leaf_name, self.new_leaf_value, add_leaf),
@@ -289,7 +289,7 @@ class GraphView(param.Parameterized):
     def _update_leaf_inputs(self):
         leaves = self.state.graph.leaves
         if list(leaves) != list(self._leaf_widgets):  # new set of leaves: new inputs, and a fresh view
-            self._leaf_widgets = {name: pn.widgets.FloatInput(name=name, value=value, step=0.1, width=110,
+            self._leaf_widgets = {name: pn.widgets.FloatInput(label=name, value=value, step=0.1, width=110,
                                                               css_classes=["leaf-input", f"leaf-{name}"])
                                   for name, value in leaves.items()}
             for name, widget in self._leaf_widgets.items():

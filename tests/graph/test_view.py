@@ -1,0 +1,65 @@
+"""GraphView's Python half: what it sends to the page, and how it follows GraphState."""
+
+import pytest
+
+from playground.graph.presets import README_EXAMPLE, USED_TWICE
+from playground.graph.state import GraphState
+from playground.graph.view import ANIMATION_JS, GraphView, source_data
+
+
+def test_source_data_links_every_step_to_its_edge():
+    state = GraphState(program=USED_TWICE)
+    values, ops, edges, steps = source_data(state.graph)
+    assert values["name"] == ["a", "b"] and ops["op"] == ["+"]
+    assert steps["edge"][0] == -1  # the seed travels no edge
+    for k in range(1, len(steps["node"])):  # both steps into a travel their own edge, from b to a
+        edge = steps["edge"][k]
+        assert edges["source"][edge] == steps["node"][k] and edges["target"][edge] == steps["from"][k]
+    assert sorted(steps["edge"][1:]) == [0, 1]
+    assert edges["local"][:2] == [1.0, 1.0]
+
+
+def test_duplicate_labels_get_unique_names():
+    state = GraphState(program="x = 2.0\ny = x * 2.0 + 2.0\n")
+    names = source_data(state.graph)[0]["name"]
+    assert len(set(names)) == len(names)
+    assert "x" in names and "y" in names
+
+
+def test_view_follows_the_state():
+    state = GraphState()
+    view = GraphView(state)
+    assert "Output <b>g</b> = 24.7041" in view.summary.object
+    assert view.slider.end == len(state.graph.steps)
+    state.set_value("a", 1.0)
+    assert view.editor.value.startswith("a = 1.0\n")
+    assert view._leaf_widgets["a"].value == 1.0
+    view._leaf_widgets["b"].value = 3.0  # a leaf input edits the state
+    assert state.values["b"] == 3.0 and "b = 3.0" in state.program
+    view.slider.value = 7  # the page moving the slider moves the state's step
+    assert state.step == 7
+    state.step = 2
+    assert view.slider.value == 2
+
+
+def test_errors_are_escaped_and_the_drawing_stays():
+    state = GraphState()
+    view = GraphView(state)
+    before = dict(view.values_src.data)
+    state.program = "a = 1.0\nb = a <script>\n"
+    assert "line 2" in view.error.object and "<script>" not in view.error.object
+    assert view.values_src.data["name"] == before["name"]
+
+
+def test_presets_and_gradcheck():
+    view = GraphView(GraphState())
+    view.preset.value = "tanh neuron"
+    assert "Output <b>o</b> = 0.7071" in view.summary.object
+    view._gradcheck(None)
+    assert "x1" in view.gradcheck_result.object and "-1.500000" in view.gradcheck_result.object
+
+
+def test_the_page_code_escapes_labels_and_never_syncs_frames():
+    assert "function esc(" in ANIMATION_JS and "${esc(V.name[r])}" in ANIMATION_JS
+    assert "innerHTML" not in ANIMATION_JS and "eval(" not in ANIMATION_JS
+    assert "prefers-reduced-motion" in ANIMATION_JS
