@@ -6,8 +6,11 @@
 The parts live in sitebuild/; this file only runs them in order. See docs/site.md.
 """
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -137,11 +140,44 @@ def write_service_worker(site: Path) -> None:
     (site / "sw.js").write_text(script)
 
 
+@contextlib.contextmanager
+def build_lock(cache: Path):
+    """One build at a time per cache: test sessions and `make serve` may start together."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_built(site: Path = DIST) -> Path:
+    """Build `site` unless it is already built from the current sources."""
+    with build_lock(CACHE):
+        if not is_current(site):
+            build(site)
+    return site
+
+
 def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CDN_URL) -> dict:
     """Build the site into `site` (replaced only when the build succeeds); returns its record."""
     started = time.monotonic()
-    work = site.with_name(site.name + ".partial")
-    shutil.rmtree(work, ignore_errors=True)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{site.name}-building-", dir=site.parent))
+    try:
+        record = _build_into(work, cache, cdn_url)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    record["seconds"] = round(time.monotonic() - started, 1)
+    (work / RECORD).write_text(json.dumps(record, indent=1))
+    old = site.with_name(f".{site.name}-old-{os.getpid()}")
+    if site.exists():
+        site.rename(old)
+    work.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    return record
+
+
+def _build_into(work: Path, cache: Path, cdn_url: str) -> dict:
     pyodide_dir = work / "pyodide"
     pyodide_dir.mkdir(parents=True)
 
@@ -160,16 +196,10 @@ def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CD
     add_static(work)
     write_service_worker(work)
 
-    record = {
+    return {
         "inputs": input_fingerprint(),
-        "downloads": {p.name: sha256_of(p) for p in sorted(cache.rglob("*")) if p.is_file()},
         "files": site_files(work),
-        "seconds": round(time.monotonic() - started, 1),
     }
-    (work / RECORD).write_text(json.dumps(record, indent=1))
-    shutil.rmtree(site, ignore_errors=True)
-    work.rename(site)
-    return record
 
 
 def pins_version(name: str) -> str:
@@ -188,9 +218,12 @@ def main() -> None:
     parser.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
-    if args.command == "build" or not is_current(DIST):
-        record = build()
+    if args.command == "build":
+        with build_lock(CACHE):
+            record = build()
         print(f"built {DIST} ({len(record['files'])} files) in {record['seconds']} s")
+    else:
+        ensure_built()
     if args.command == "serve":
         server = make_server(DIST, args.port)
         print(f"serving the playground at {url_of(server)}  (Ctrl+C stops)", flush=True)

@@ -20,6 +20,7 @@ def tanh_and_grad(x: float) -> tuple[float, float]:
 
 
 def describe(x: float) -> str:
+    x = float(x)  # the browser sends 2.0 as the integer 2
     y, grad = tanh_and_grad(x)
     return f"tanh({x!r}) = {y!r}; d/dx = {grad!r}"
 

@@ -21,7 +21,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 PLACEHOLDER_ROOT = "https://site.invalid/"
 PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
 BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
-URL_PATTERN = re.compile(r"""(?:https?:)?//[^\s"'`)<>]+""")
+# Absolute URLs, and protocol-relative ones (//host/...) where an attribute or url( starts.
+URL_PATTERN = re.compile(r"""https?://[^\s"'`)<>]+|(?<=["'(])//[\w.-]+\.[a-z]{2,}/[^\s"'`)<>]*""")
 
 
 def worker_template(packages: list[str], panel_protocol: str) -> str:

@@ -27,9 +27,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(site: Path, port: int = 0) -> ThreadingHTTPServer:
+def make_server(site: Path, port: int = 0, handler_class=SiteHandler) -> ThreadingHTTPServer:
     """A server for `site` on 127.0.0.1; port 0 picks a free port."""
-    handler = functools.partial(SiteHandler, directory=str(site))
+    handler = functools.partial(handler_class, directory=str(site))
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 

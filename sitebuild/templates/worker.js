@@ -8,14 +8,37 @@ import { loadPyodide } from "./pyodide/pyodide.mjs";
 const PACKAGES = __PACKAGES__;
 const PANEL_CDN_ROOT = __PANEL_CDN_ROOT__;
 
+let stage = 'Loading the Python runtime'
+let failed = false
+
 function status(msg) {
   self.postMessage({type: 'status', msg: msg})
 }
 
-function fail(stage, error) {
+function fail(error) {
   console.error(error)
+  if (failed) { return }
+  failed = true
   const lines = `${error}`.trim().split('\n')
   self.postMessage({type: 'error', msg: `${stage} failed: ${lines[lines.length - 1]} Reload the page to try again.`})
+}
+
+// Pyodide does not report every failed download (without pyodide.asm.wasm it waits forever),
+// so each download the worker makes is checked here and a failure is reported at once.
+const siteFetch = self.fetch.bind(self)
+self.fetch = async (resource, options) => {
+  const name = new URL(resource.url || resource, self.location).pathname.split('/').pop()
+  let response
+  try {
+    response = await siteFetch(resource, options)
+  } catch (e) {
+    fail(`${name} could not be downloaded (${e.message}).`)
+    throw e
+  }
+  if (!response.ok) {
+    fail(`${name} could not be downloaded (HTTP ${response.status}).`)
+  }
+  return response
 }
 
 function sendPatch(patch, buffers, msg_id) {
@@ -46,22 +69,24 @@ async function startApplication() {
     self.pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}})
     self.pyodide.globals.set("sendPatch", sendPatch)
   } catch (e) {
-    return fail('Loading the Python runtime', e)
+    return fail(e)
   }
   try {
+    stage = 'Loading the Python packages'
     status(`Loading ${PACKAGES.length} Python packages…`)
     await self.pyodide.loadPackage(PACKAGES, {messageCallback: () => {}, errorCallback: (msg) => console.warn(msg)})
     self.pyodide.runPython(JSNULL_SHIM)
   } catch (e) {
-    return fail('Loading the Python packages', e)
+    return fail(e)
   }
   try {
+    stage = 'Starting the app'
     status('Starting the app…')
     const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(`{{ code }}`)
     self.pyodide.runPython(DROP_HELD_EVENTS)
     self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
   } catch (e) {
-    return fail('Starting the app', e)
+    return fail(e)
   }
 }
 

@@ -5,7 +5,8 @@ Panel cleans the strings of every ReactiveHTML component (templates use one) wit
 sources. This module keeps the same contract with an allow-list: the output holds
 only allowed tags and attributes, URLs only with allowed schemes, every text and
 attribute value escaped, and nothing of <script> or <style>. Its defaults are
-nh3's own (tests/site/test_nh3_shim.py compares it with the real nh3 in CPython).
+nh3's own (tests/site/test_nh3_shim.py compares it with the real nh3 in CPython); unlike
+nh3 it does not insert implied elements such as <tbody>.
 """
 from html import escape
 from html.parser import HTMLParser

@@ -1,0 +1,74 @@
+"""The built site: its lock, its URLs, its JS versions, and a rebuild from a damaged cache."""
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import bokeh
+import panel
+
+import build
+from sitebuild import pins
+from sitebuild.convert import foreign_urls
+from sitebuild.fetch import sha256_of
+
+# What the build takes from downloads (not from this repository's sources, which others edit).
+DOWNLOADED = re.compile(r"(pyodide/(?!engine-|playground-|pyodide-lock\.json)|bokeh/|panel/|favicon\.ico)")
+
+
+def lock_of(site: Path) -> dict:
+    return json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
+
+
+def test_the_served_lock_lists_every_shipped_wheel_with_sha256_and_depends(site_dir):
+    packages = lock_of(site_dir)["packages"]
+    shipped = {p.name for p in (site_dir / "pyodide").glob("*.whl")}
+    assert {entry["file_name"] for entry in packages.values()} == shipped
+    for name, entry in packages.items():
+        assert entry["sha256"] == sha256_of(site_dir / "pyodide" / entry["file_name"]), name
+        assert set(entry["depends"]) <= set(packages), name
+    assert {"numpy", "pandas", "bokeh", "panel", "param", "engine", "playground"} <= set(packages)
+
+
+def test_every_url_of_the_page_points_into_the_site(site_dir):
+    page = (site_dir / "index.html").read_text()
+    for text in (page, (site_dir / "app.js").read_text()):
+        assert foreign_urls(text) == []
+    local = set(re.findall(r"""(?:src|href)=["']\./([^"'?#]+)""", page))
+    assert local, "the page references no local files"
+    assert [path for path in local if not (site_dir / path).is_file()] == []
+
+
+def test_page_js_versions_equal_the_python_versions_in_the_worker_and_the_build(site_dir):
+    packages = lock_of(site_dir)["packages"]
+    bokeh_version, panel_version = packages["bokeh"]["version"], packages["panel"]["version"]
+    assert (bokeh_version, panel_version) == (bokeh.__version__, panel.__version__)
+    bokehjs = (site_dir / "bokeh" / f"bokeh-{bokeh_version}.min.js").read_text()
+    assert f'version="{bokeh_version}"' in bokehjs
+    panel_wheel = build.CACHE / next(w.file_name for w in pins.PYPI_WHEELS if w.name == "panel")
+    with zipfile.ZipFile(panel_wheel) as wheel:
+        published = wheel.read("panel/dist/panel.min.js")
+    assert (site_dir / "panel" / panel_version / "dist" / "panel.min.js").read_bytes() == published
+
+
+def test_a_rebuild_from_a_damaged_cache_heals_it_and_gives_the_same_files(site_dir, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(build.CACHE, cache, copy_function=os.link, ignore=shutil.ignore_patterns("build.lock"))
+    damaged = [cache / next(w.file_name for w in pins.PYPI_WHEELS if w.name == "mdurl"),
+               cache / "pyodide" / "six-1.16.0-py2.py3-none-any.whl"]
+    for path in damaged:
+        original = path.read_bytes()
+        path.unlink()  # a new file: the shared cache behind the hard link stays intact
+        path.write_bytes(original[:-10] + b"corrupted!")
+
+    record = build.build(tmp_path / "site", cache=cache, cdn_url="")
+
+    expected = json.loads((site_dir / build.RECORD).read_text())["files"]
+    assert sorted(record["files"]) == sorted(expected)  # same file list
+    downloaded_parts = [name for name in expected if DOWNLOADED.match(name)]
+    assert len(downloaded_parts) > 50
+    assert {n: record["files"][n] for n in downloaded_parts} == {n: expected[n] for n in downloaded_parts}
+    for path in damaged:
+        assert path.read_bytes() != b"" and b"corrupted!" not in path.read_bytes()[-10:]
