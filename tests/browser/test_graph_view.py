@@ -68,6 +68,18 @@ def test_type_backward_step_edit_and_break(app_page):
     page.locator(".graph-back button").click()
     expect(page.locator(".graph-explain")).to_contain_text("Step 45 of 46")
 
+    # Play runs in the page; with reduced motion it steps without the moving pulse. Pause stops it.
+    page.emulate_media(reduced_motion="reduce")
+    page.locator(".graph-reset button").click()
+    page.locator(".graph-play button").click()
+    expect(page.locator(".graph-play button")).to_have_text("Pause")
+    expect(page.locator(".graph-explain")).to_contain_text("Step 3 of 46", timeout=TIMEOUT)
+    page.locator(".graph-play button").click()
+    expect(page.locator(".graph-play button")).to_have_text("Play")
+    paused_at = page.locator(".graph-explain p.chain-rule b").inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator(".graph-explain p.chain-rule b").inner_text() == paused_at
+
     # Edit a leaf: the forward value changes.
     expected = make_graph(README_EXAMPLE.replace("a = -4.0", "a = -3.0")).root.data
     leaf = page.locator(".leaf-a input")
