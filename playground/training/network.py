@@ -100,8 +100,8 @@ class NetworkPlot:
         self.figure.segment("x0", "y0", "x1", "y1", source=self.wave_source, visible=False, name="wave")
         colors = sign_colors()  # a Bokeh model belongs to one document: one mapper per drawing
 
-        self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_color={"field": "weight", "transform": colors},
-                            line_width="width", line_alpha=0.75, name="weights")
+        self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_width="width", line_alpha=0.75,
+                            line_color={"field": "weight", "transform": colors}, name="weights")
         self.figure.scatter("x", "y", source=self.dot_source, size="size", line_color="white", line_width=0.5,
                             fill_color={"field": "grad", "transform": colors}, name="gradient_dots")
         nodes = self.figure.scatter("x", "y", source=self.node_source, size=15, line_color="#555555",

@@ -18,6 +18,7 @@ from .state import TrainingSettings
 TICK_MS = 50             # one tick: train, then redraw; 20 ticks a second when the worker keeps up
 TRAIN_BUDGET_S = 0.030   # time spent training in one tick, so a tick stays short
 NETWORK_EVERY = 2        # redraw the network every this many ticks while playing
+CONTROL_WIDTH = 290      # pixels: the four click-mode buttons fit on one line
 
 # Settings that only change how the next steps go; clicked points change the data but keep the network;
 # any other change starts a fresh run.
@@ -69,22 +70,22 @@ class TrainingView:
         self.hidden_text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)",
                                                 value=", ".join(map(str, s.hidden_layers)),
                                                 placeholder="e.g. 16, 16 (empty: no hidden layer)",
-                                                width=240, css_classes=["train-hidden"])
+                                                width=CONTROL_WIDTH, css_classes=["train-hidden"])
         self.hidden_text.param.watch(self._hidden_edited, "value")
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
-                                                      value="+ orange", color="light", width=240,
+                                                      value="+ orange", color="light", width=CONTROL_WIDTH,
                                                       css_classes=["train-click-mode"])
         self.regenerate = pn.widgets.Button(label="Regenerate", width=100, css_classes=["train-regenerate"])
         self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
         self.clear = pn.widgets.Button(label="Clear", width=70, css_classes=["train-clear"])
         self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
-        self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True, width=240,
-                                                   css_classes=["train-weight-editor"])
+        self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
+                                                   width=CONTROL_WIDTH, css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
         self._picked = None
 
         def field(parameter, widget=None, **kwargs):
-            kwargs.setdefault("width", 240)
+            kwargs.setdefault("width", CONTROL_WIDTH)
             return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
 
         self.data_controls = pn.Column(
@@ -113,7 +114,7 @@ class TrainingView:
         )
 
     def __panel__(self):
-        controls = pn.Column(self.data_controls, self.model_controls, width=260)
+        controls = pn.Column(self.data_controls, self.model_controls, width=CONTROL_WIDTH + 20)
         middle = pn.Column(pn.Row(self.play, self.step_button, self.reset_button), self.status, self.message,
                            self.boundary.figure, self.graph_note)
         right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)

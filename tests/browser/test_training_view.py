@@ -1,0 +1,84 @@
+"""The training view in the built site (Pyodide worker): one page load, the issue's checks in order.
+
+Play then Pause: the step counter and the accuracy have risen, and the heatmap changed while it trained;
+Pause stops at once; a click adds a point; clicking a data point opens its graph in the graph view.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+TIMEOUT = 60_000  # each change goes to the worker's Python and back; the machine may be busy
+
+# A checksum of the heatmap image and the number of points, read from the page's Bokeh document (the last
+# one: the worker's document replaces the prerendered one).
+HEATMAP_SUM = """() => {
+  const doc = Bokeh.documents.at(-1);
+  const image = doc.get_model_by_name('heatmap').data_source.data.image[0];
+  let sum = 0;
+  for (let i = 0; i < image.length; i++) sum += image[i] * ((i % 97) + 1);
+  return sum;
+}"""
+POINT_COUNT = "() => Bokeh.documents.at(-1).get_model_by_name('points').data_source.data.x.length"
+
+# The page coordinates of a data point (x, y) on the decision-boundary plot.
+TO_PAGE = """([x, y]) => {
+  const doc = Bokeh.documents.at(-1);
+  const view = Bokeh.index.find_one(doc.get_model_by_name('decision_boundary'));
+  const box = view.canvas_view.el.getBoundingClientRect();
+  return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)];
+}"""
+POINT_XY = """(k) => {
+  const data = Bokeh.documents.at(-1).get_model_by_name('points').data_source.data;
+  return [data.x[k], data.y[k]];
+}"""
+
+
+def number(page, css_class):
+    return float(page.locator(f".{css_class}").inner_text().rstrip(" %").replace("\u2013", "nan"))
+
+
+def click_on_plot(page, x, y):
+    left, top = page.evaluate(TO_PAGE, [x, y])
+    page.mouse.click(left, top)
+
+
+def test_play_pause_click_a_point_and_open_its_graph(app_page):
+    page = app_page.page
+    steps = page.locator(".train-step-count")
+    expect(steps).to_have_text("0", timeout=TIMEOUT)
+    page.locator(".training-view").scroll_into_view_if_needed()
+    accuracy_before = number(page, "train-accuracy")
+    heatmap_before = page.evaluate(HEATMAP_SUM)
+
+    # Play: the counter runs and the heatmap is redrawn while training goes on.
+    page.locator(".train-play button").click()
+    page.wait_for_function(f"() => ({HEATMAP_SUM})() !== {heatmap_before}", timeout=TIMEOUT)
+    expect(steps).not_to_have_text("0", timeout=TIMEOUT)
+    page.wait_for_timeout(3000)
+    page.locator(".train-play button").click()
+
+    # Pause stops at once: once the worker has taken the click (the button says Play again), the counter
+    # no longer moves.
+    expect(page.locator(".train-play button")).to_have_text(re.compile("Play"), timeout=TIMEOUT)
+    paused_at = steps.inner_text()
+    page.wait_for_timeout(1500)
+    assert steps.inner_text() == paused_at
+    assert int(paused_at) > 0
+    assert number(page, "train-accuracy") > accuracy_before
+
+    # A click adds a point of the chosen class where it lands.
+    page.locator(".train-click-mode button", has_text="+ blue").click()
+    count = page.evaluate(POINT_COUNT)
+    click_on_plot(page, -1.0, -1.0)  # a corner of the moons' box, far from every point
+    page.wait_for_function(f"() => ({POINT_COUNT})() === {count + 1}", timeout=TIMEOUT)
+    x, y = page.evaluate(POINT_XY, count)
+    assert abs(x + 1.0) < 0.05 and abs(y + 1.0) < 0.05
+
+    # Clicking a data point opens its whole graph, down to its loss, in the graph view.
+    page.locator(".train-click-mode button", has_text="graph").click()
+    click_on_plot(page, *page.evaluate(POINT_XY, 0))
+    expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)
+    expect(page.locator(".graph-program textarea")).to_have_value(re.compile(r"\bx1 = [\s\S]*\nloss = "),
+                                                                 timeout=TIMEOUT)
+    app_page.assert_clean()
