@@ -21,7 +21,7 @@ APP_NAME = "micrograd playground"
 # another site the browser may refuse; then the text is selected for Ctrl+C instead.
 COPY_JS = """
 const text = source.value;
-const done = (note) => { cb_obj.label = note; setTimeout(() => { cb_obj.label = label; }, 2000); };
+const done = (note) => { button.label = note; setTimeout(() => { button.label = label; }, 2000); };
 if (navigator.clipboard && window.isSecureContext) {
   navigator.clipboard.writeText(text).then(() => done('Copied ✓'), () => done('Press Ctrl+C to copy'));
 } else {
@@ -99,7 +99,8 @@ class ShareTools(param.Parameterized):
         self.share_button = pn.widgets.Button(label="Share", color="primary", css_classes=["share-button"])
         self.link = ReadOnlyText(label="Link to this state", rows=2, css_classes=["share-link"], visible=False)
         self.copy_link = pn.widgets.Button(label="Copy link", css_classes=["share-copy"], visible=False)
-        self.copy_link.js_on_click(args={"source": self.link, "label": "Copy link"}, code=COPY_JS)
+        self.copy_link.js_on_click(args={"source": self.link, "button": self.copy_link, "label": "Copy link"},
+                                   code=COPY_JS)
         self.share_button.on_click(lambda event: self.show_link())
 
         self.embed_view = pn.widgets.Select(label="Open on", options=list(D.VIEWS), css_classes=["embed-view"])
@@ -114,7 +115,8 @@ class ShareTools(param.Parameterized):
         self.snippet = ReadOnlyText(label="Paste this into your page", rows=4, css_classes=["embed-snippet"],
                                     visible=False)
         self.copy_snippet = pn.widgets.Button(label="Copy snippet", css_classes=["embed-copy"], visible=False)
-        self.copy_snippet.js_on_click(args={"source": self.snippet, "label": "Copy snippet"}, code=COPY_JS)
+        self.copy_snippet.js_on_click(args={"source": self.snippet, "button": self.copy_snippet,
+                                            "label": "Copy snippet"}, code=COPY_JS)
         self.embed_button.on_click(lambda event: self.show_snippet())
 
         self.download = pn.widgets.FileDownload(callback=self._json_file, filename="micrograd-playground.json",
