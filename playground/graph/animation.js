@@ -4,7 +4,8 @@
 // Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
 //
 // Bokeh runs this as a CustomJS body; `action` says which entry point: render, play, step, back, reset,
-// backward, zoom, and data (Python sent a new graph). Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
+// backward, zoom, and data (Python sent a new graph).
+// Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
 const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: null, frame: null, mine: new WeakSet()});
@@ -14,7 +15,8 @@ const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced
 const POSITIVE = "#2166ac", NEGATIVE = "#e66101", IDLE = "#b9bec7";
 
 function esc(text) {
-  return String(text).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+  const entity = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  return String(text).replace(/[&<>"']/g, (c) => entity[c]);
 }
 function fmt(x) { return x == null ? "\u2014" : Number(x).toFixed(4); }
 function current_step() { return Math.max(0, Math.min(N, slider.value)); }
@@ -56,7 +58,8 @@ function render(k) {
 function explanation(k, V, row, grad) {
   const name = (id) => esc(V.name[row.get(id)]);
   const out = name(S.node[0]);
-  if (k === 0) return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step or Play.</p>`;
+  if (k === 0)
+    return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step or Play.</p>`;
   const s = k - 1;
   if (S.from[s] < 0)
     return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output: d${out}/d${out} = 1.</p>`;
@@ -65,16 +68,19 @@ function explanation(k, V, row, grad) {
   const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
     : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
   return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}.<br>` +
-    `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
+    `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; ` +
+    `upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
     ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
 }
 
 function node_table(V, grad, receiver) {
   let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
-    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th><th scope="col">grad</th></tr></thead><tbody>';
+    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
+    '<th scope="col">grad</th></tr></thead><tbody>';
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
-    html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th><td>${esc(V.op[r] || "leaf")}</td>` +
+    html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
+      `<td>${esc(V.op[r] || "leaf")}</td>` +
       `<td>${fmt(V.data[r])}</td><td>${fmt(grad[r])}</td></tr>`;
   }
   return html + "</tbody></table>";

@@ -26,6 +26,7 @@ from .state import GraphState
 
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
 FRAME_WIDTH, FRAME_HEIGHT = 860, 470
+SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.6, 0.8  # below 0.6 the text is too small to read
 TEXT_SIZES = (13, 11, 11, 13)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
 OP_RADIUS = 15
@@ -103,19 +104,19 @@ def source_data(graph):
 
 
 def initial_ranges(graph):
-    """Fit the whole graph if it stays readable, else show the output end at a readable zoom."""
+    """The whole graph when it fits at a readable zoom, else its output end at READABLE_ZOOM (the user pans
+    toward the inputs). Returns the x range, the y range and the zoom (pixels per unit)."""
     xs = [x for x, _ in graph.layout["value"].values()]
     ys = [y for _, y in graph.layout["value"].values()]
     x0, x1 = min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH
     y0, y1 = min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
     scale = min(1.0, FRAME_WIDTH / (x1 - x0), FRAME_HEIGHT / (y1 - y0))
-    output_y = graph.layout["value"][graph.trace["nodes"][-1]["id"]][1]
-    if scale < 0.6:  # too big to read whole: start at the output, the user pans toward the inputs
-        scale = 0.8
-        x0, y_mid = x1 - FRAME_WIDTH / scale, output_y
+    if scale >= SMALLEST_FIT_ZOOM:
+        x_mid, y_mid = (x0 + x1) / 2, (y0 + y1) / 2
     else:
-        y_mid = (y0 + y1) / 2
-    x_mid = x0 + FRAME_WIDTH / scale / 2 if scale == 0.8 else (x0 + x1) / 2
+        scale = READABLE_ZOOM
+        x_mid = x1 - FRAME_WIDTH / scale / 2
+        y_mid = graph.layout["value"][graph.trace["nodes"][-1]["id"]][1]
     half_w, half_h = FRAME_WIDTH / scale / 2, FRAME_HEIGHT / scale / 2
     return (x_mid - half_w, x_mid + half_w), (y_mid - half_h, y_mid + half_h), scale
 
@@ -178,7 +179,8 @@ class GraphView(param.Parameterized):
             ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
             formatters={"@data": "printf", "@grad": "printf"}))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
-            ("edge", "@source_name \u2192 @target_name"), ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],
+            ("edge", "@source_name \u2192 @target_name"),
+            ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],
             formatters={"@local": "printf"}))
         self.plot = p
 
@@ -270,9 +272,8 @@ class GraphView(param.Parameterized):
             self.steps_src.data = steps  # last, so the page redraws with everything in place
             self.slider.end = len(graph.steps)
             self.gradcheck_result.object = ""
-            output = graph.trace["nodes"][-1]
-            self.summary.object = (f"<p>Output <b>{html.escape(_names([output])[output['id']])}</b> = {output['data']:.4f}; "
-                                   f"{len(graph.trace['nodes'])} nodes, {len(graph.steps)} backward steps.</p>")
+            self.summary.object = (f"<p>Output <b>{html.escape(values['name'][-1])}</b> = {values['data'][-1]:.4f}; "
+                                   f"{len(values['id'])} nodes, {len(graph.steps)} backward steps.</p>")
             names = [stmt for stmt in graph.leaves] + [n["label"] for n in graph.trace["nodes"]
                                                        if n["op"] and n["label"] and n["label"] not in graph.leaves]
             for select in (self.op_left, self.node_choice):
@@ -306,7 +307,8 @@ class GraphView(param.Parameterized):
 
     def _on_error(self, *_):
         message = self.state.error
-        self.error.object = f'<div class="graph-error-message" role="alert">{html.escape(message)}</div>' if message else ""
+        self.error.object = (f'<div class="graph-error-message" role="alert">{html.escape(message)}</div>'
+                             if message else "")
 
     def _on_step(self, *_):
         self.slider.value = min(self.state.step, self.slider.end)
@@ -324,14 +326,16 @@ class GraphView(param.Parameterized):
             self.state.load_program(PRESETS[event.new])
 
     def _gradcheck(self, _):
-        rows = engine.gradcheck(self.state.graph.root)
+        graph = self.state.graph
+        names = _names(graph.trace["nodes"])
         body = "".join(
-            f"<tr><th scope='row'>{html.escape(r['label'] or '#' + str(r['id']))}</th><td>{r['analytic']:.6f}</td>"
-            f"<td>{r['numeric']:.6f}</td><td>{abs(r['analytic'] - r['numeric']):.2e}</td></tr>" for r in rows)
+            f"<tr><th scope='row'>{html.escape(names[r['id']])}</th><td>{r['analytic']:.6f}</td>"
+            f"<td>{r['numeric']:.6f}</td><td>{abs(r['analytic'] - r['numeric']):.2e}</td></tr>"
+            for r in engine.gradcheck(graph.root))
         self.gradcheck_result.object = (
             "<table class='graph-gradcheck-table'><caption>Each leaf's grad: backward against finite differences"
-            "</caption><thead><tr><th scope='col'>leaf</th><th scope='col'>backward</th>"
-            f"<th scope='col'>finite differences</th><th scope='col'>difference</th></tr></thead><tbody>{body}</tbody></table>")
+            "</caption><thead><tr><th scope='col'>leaf</th><th scope='col'>backward</th><th scope='col'>finite "
+            f"differences</th><th scope='col'>difference</th></tr></thead><tbody>{body}</tbody></table>")
 
     # --- the page -----------------------------------------------------------------------------------------
 
