@@ -16,7 +16,7 @@ COLUMN_WIDTH = 230  # from one value column to the next
 OP_GAP = 36  # gap between an op node and the box of its value node
 ROW_HEIGHT = 78
 BOX_WIDTH, BOX_HEIGHT = 124, 58  # value node boxes
-CURVE_POINTS = 16
+CURVE_POINTS = 12
 
 
 def _columns(nodes):
@@ -65,16 +65,17 @@ def _order_rows(nodes, depth, sweeps=4):
     return {node_id: r - (sizes[depth[node_id]] - 1) / 2 for node_id, r in row.items()}
 
 
+# Bernstein weights of a cubic curve at CURVE_POINTS + 1 evenly spaced t, computed once.
+_WEIGHTS = [((1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t ** 2 * (1 - t), t ** 3)
+            for t in (k / CURVE_POINTS for k in range(CURVE_POINTS + 1))]
+
+
 def _curve(x0, y0, x1, y1, bend=0.0):
-    """A cubic curve with horizontal tangents at both ends, optionally bent up or down."""
-    dx = (x1 - x0) / 2
-    controls = [(x0, y0), (x0 + dx, y0 + bend), (x1 - dx, y1 + bend), (x1, y1)]
-    xs, ys = [], []
-    for k in range(CURVE_POINTS + 1):
-        t = k / CURVE_POINTS
-        w = [(1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t ** 2 * (1 - t), t ** 3]
-        xs.append(sum(wi * p[0] for wi, p in zip(w, controls)))
-        ys.append(sum(wi * p[1] for wi, p in zip(w, controls)))
+    """A cubic curve with horizontal tangents at both ends (both inner control points at mid x),
+    optionally bent up or down."""
+    mid = (x0 + x1) / 2
+    xs = [a * x0 + (b + c) * mid + d * x1 for a, b, c, d in _WEIGHTS]
+    ys = [a * y0 + b * (y0 + bend) + c * (y1 + bend) + d * y1 for a, b, c, d in _WEIGHTS]
     return xs, ys
 
 
