@@ -84,6 +84,10 @@ class GraphState(param.Parameterized):
         self._syncing = False
         self.param.watch(self._sync, ["program", "values"])
         self._sync()
+        if self.graph is None:  # a bad first program: draw the default one, keep the message
+            error = self.error
+            self.param.update(program=README_EXAMPLE, values={})
+            self.error = error
 
     def _sync(self, *events):
         """Rebuild the graph; when values changed, write them into the program text first."""

@@ -41,6 +41,12 @@ def test_a_bad_program_keeps_the_old_graph_and_says_where():
     assert state.error == ""
 
 
+def test_a_bad_first_program_still_draws_a_graph():
+    state = GraphState(program="a = (\n")
+    assert "line 1" in state.error
+    assert state.graph is not None and state.program == README_EXAMPLE
+
+
 def test_a_bad_value_is_refused_and_the_values_go_back():
     state = GraphState(program="a = 1.0\nb = 2.0\nc = a / b\n")
     state.set_value("b", 0.0)
