@@ -25,7 +25,7 @@ from .presets import PRESETS
 from .state import GraphState
 
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
-FRAME_WIDTH, FRAME_HEIGHT = 860, 470
+FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # fits beside the editor and the share sidebar at 1400 px
 SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.6, 0.8  # below 0.6 the text is too small to read
 TEXT_SIZES = (13, 11, 11, 13)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
@@ -343,7 +343,7 @@ class GraphView(param.Parameterized):
         buttons = pn.Row(pn.pane.Bokeh(row(self.backward_button, self.play_button, self.step_button,
                                            self.back_button, self.reset_button, self.speed)), self.gradcheck_button)
         editor = pn.Column(self.preset, self.editor, self.draw_button, self.error, "**Leaf values**",
-                           self.leaf_inputs, width=330)
+                           self.leaf_inputs, width=300)
         drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot), buttons, pn.pane.Bokeh(self.slider),
                             pn.pane.Bokeh(self.explain), self.gradcheck_result)
         return pn.Column(pn.Row(editor, drawing), self.edit_card, pn.pane.Bokeh(self.table),
