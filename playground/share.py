@@ -63,7 +63,7 @@ class ReadOnlyText(pn.widgets.TextAreaInput):
     """A text field the user can select and copy but not change: an edit is put back at once."""
 
     def __init__(self, **params):
-        super().__init__(**params)
+        super().__init__(max_length=2 * D.MAX_LINK_CHARS, **params)   # links with weights are long
         self._text = self.value
         self.param.watch(self._put_back, "value")
 

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from conftest import AppPage, same_origin, wait_until_interactive
+from tests.conftest import AppPage, same_origin, wait_until_interactive
 from playground import document as D
 from playground.graph.presets import README_EXAMPLE
 
@@ -253,7 +253,7 @@ def test_embed_snippet_works_in_a_cross_origin_iframe_at_480x360(browser, site_u
             page.locator(field).press("Enter")
         page.locator(".embed-button button").click()
         snippet_field = page.locator(".embed-snippet textarea")
-        expect(snippet_field).to_contain_text('width="480" height="360"', timeout=30_000)
+        expect(snippet_field).to_have_value(re.compile('width="480" height="360"'), timeout=30_000)
         snippet = snippet_field.input_value()
         assert "view=training" in snippet and "hide=controls,curves" in snippet and "chrome=minimal" in snippet
 
