@@ -19,6 +19,7 @@ ends in such an error, never in a hang or a crash.
 import ast
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from engine import Value
@@ -108,7 +109,9 @@ def _parse_tree(text):
     if len(text) > MAX_CHARS:
         raise ProgramError(f"the program is too long ({len(text):,} characters, at most {MAX_CHARS:,})")
     try:
-        return ast.parse(text, mode="exec")
+        with warnings.catch_warnings():  # e.g. SyntaxWarning for '1if': the text is refused or fine anyway
+            warnings.simplefilter("ignore")
+            return ast.parse(text, mode="exec")
     except SyntaxError as e:
         raise ProgramError(f"syntax error: {e.msg}", e.lineno or 0, e.offset or 0) from None
     except (RecursionError, MemoryError):  # the parser's own limits on deeply nested input

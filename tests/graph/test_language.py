@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine
 from playground.graph.language import MAX_NODES, ProgramError, build_graph, parse_program
@@ -187,3 +189,20 @@ def test_nothing_is_executed(tmp_path):
         with pytest.raises(ProgramError):
             build_graph(parse_program(text))
     assert not os.path.exists(marker)
+
+
+TOKENS = ["a", "b", "x1", " = ", "\n", "+", "-", "*", "/", "**", "(", ")", "2.0", "0", "-3", "1e308", "9",
+          "tanh(", "log(", "exp(", "relu(", "sigmoid(", ",", ".", "[", "]", "lambda", ":", "'s'", "import os",
+          "__import__(", "#", " ", "\t", "if", "else", "for", "in", "=="]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_any_token_soup_either_builds_or_gives_a_program_error(tokens):
+    text = "a = 1.5\nb = -2.0\n" + "".join(tokens)
+    try:
+        root, _ = build_graph(parse_program(text))
+    except ProgramError as e:
+        assert e.message
+    else:
+        assert isinstance(root, engine.Value)
