@@ -402,9 +402,10 @@ def apply_training(section, settings):
     settings.param.update(**{name: _plain(section[name]) for name in SETTINGS_KEYS})
 
 
-# A link without weights replays its steps when opened; the engine trains at a few steps a
-# second in the browser, so longer runs always travel with their weights (see share.py).
-REPLAY_LIMIT = 20
+# A link without weights replays its steps when opened (same seed, same trajectory, as long as
+# the settings did not change during the run). Replaying blocks the page, so it is capped, and a
+# longer run always travels with its weights.
+REPLAY_LIMIT = 500
 
 
 def apply_run(section, view):

@@ -92,9 +92,10 @@ class ShareTools(param.Parameterized):
         self.title_display = pn.pane.Str("", css_classes=["document-title"], visible=False,
                                          styles={"font-size": "1.2em", "font-weight": "bold"})
         self.title.param.watch(self._show_title, "value")
+        # Without weights a link is short and replays the run from its seed: the same trajectory,
+        # unless settings changed while it trained. Past REPLAY_LIMIT steps weights always go in.
         self.include_weights = pn.widgets.Checkbox(
-            label=f"Include trained weights (always after {D.REPLAY_LIMIT} steps)", value=False,
-            css_classes=["share-weights"])
+            label="Include the trained weights", value=True, css_classes=["share-weights"])
 
         self.share_button = pn.widgets.Button(label="Share", color="primary", css_classes=["share-button"])
         self.link = ReadOnlyText(label="Link to this state", rows=2, css_classes=["share-link"], visible=False)

@@ -55,9 +55,9 @@ def test_link_opens_the_same_state_elsewhere():
 def test_weights_go_in_only_when_asked():
     app, share = tools()
     app.state["training"]["weights"] = [0.5, -0.25]
-    assert D.read_fragment(share.show_link())[0]["training"]["weights"] is None
-    share.include_weights.value = True
     assert D.read_fragment(share.show_link())[0]["training"]["weights"] == [0.5, -0.25]
+    share.include_weights.value = False
+    assert D.read_fragment(share.show_link())[0]["training"]["weights"] is None
 
 
 def test_link_field_cannot_be_edited():

@@ -106,3 +106,12 @@ def test_training_run_comes_back_with_weights_or_by_replay():
         D.apply_run(dict(section, weights=None, step=D.REPLAY_LIMIT + 1), replayed)
     with pytest.raises(D.DocumentError, match="do not fit"):
         D.apply_run(dict(section, weights=[0.5] * 3), replayed)
+
+
+def test_long_runs_always_carry_their_weights():
+    from playground.training.view import TrainingView
+
+    view = TrainingView(TrainingSettings(dataset="xor", n_points=20, hidden_layers=[2]))
+    assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is None
+    view.run.step_count = D.REPLAY_LIMIT + 1
+    assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is not None
