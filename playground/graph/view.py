@@ -14,7 +14,8 @@ from pathlib import Path
 import panel as pn
 import param
 from bokeh.layouts import row
-from bokeh.models import Arrow, Button, ColumnDataSource, CustomJS, Div, HoverTool, Range1d, Slider, VeeHead
+from bokeh.models import (Arrow, Button, ColumnDataSource, CustomJS, Div, HoverTool, Range1d, Slider, TapTool,
+                          VeeHead)
 from bokeh.plotting import figure
 
 import engine
@@ -138,6 +139,7 @@ class GraphView(param.Parameterized):
         self._make_plot()
         self._make_controls()
         self._link_animation()
+        self.values_src.selected.on_change("indices", self._on_tap)
         self.state.param.watch(self._on_graph, "graph")
         self.state.param.watch(self._on_error, "error")
         self.state.param.watch(self._on_step, "step")
@@ -153,7 +155,7 @@ class GraphView(param.Parameterized):
         self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
         p = figure(frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT, x_range=self.x_range, y_range=self.y_range,
                    tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
-                   title="Expression graph: inputs left, output right. Drag to pan, scroll to zoom.")
+                   title="Inputs left, output right. Drag to pan, scroll to zoom, tap a node to edit it.")
         p.axis.visible = False
         p.grid.visible = False
         p.outline_line_color = None
@@ -162,7 +164,10 @@ class GraphView(param.Parameterized):
         p.add_layout(Arrow(end=VeeHead(size=8, fill_color="#7a808c", line_color=None), line_alpha=0,
                            x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=self.edges_src))
         boxes = p.rect("x", "y", width=BOX_WIDTH, height=BOX_HEIGHT, source=self.values_src, fill_color="fill",
-                       line_color="line_color", line_width="line_width", border_radius=6)
+                       line_color="line_color", line_width="line_width", border_radius=6,
+                       nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
+                       selection_line_color="#7b3294", selection_line_width=3)
+        p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
         p.scatter("x", "y", size=2 * OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff", line_color="line_color",
                   line_width=1.5)
         common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")
@@ -174,6 +179,8 @@ class GraphView(param.Parameterized):
         ]
         for renderer, size, offset in zip(self.texts, TEXT_SIZES, TEXT_OFFSETS):
             renderer.glyph.update(text_font_size=f"{size * scale:.1f}px", y_offset=offset * scale)
+            # Text ignores the tap selection: one glyph for every state, so zooming resizes all of it.
+            renderer.selection_glyph = renderer.nonselection_glyph = renderer.glyph
         p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
             ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
@@ -304,6 +311,14 @@ class GraphView(param.Parameterized):
     def _leaf_changed(self, name, value):
         if value is not None and value != self.state.values.get(name):
             self.state.set_value(name, value)
+
+    def _on_tap(self, attr, old, new):
+        """A tapped node becomes the node to rename or delete and the first input of a new operation."""
+        if new:
+            name = self.values_src.data["name"][new[0]]
+            if name in self.node_choice.options:
+                self.node_choice.value = self.op_left.value = name
+                self.edit_card.collapsed = False
 
     def _on_error(self, *_):
         message = self.state.error

@@ -63,3 +63,10 @@ def test_the_page_code_escapes_labels_and_never_syncs_frames():
     assert "function esc(" in ANIMATION_JS and "${esc(V.name[r])}" in ANIMATION_JS
     assert "innerHTML" not in ANIMATION_JS and "eval(" not in ANIMATION_JS
     assert "prefers-reduced-motion" in ANIMATION_JS
+
+
+def test_tapping_a_node_picks_it_for_editing():
+    view = GraphView(GraphState())
+    view.values_src.selected.indices = [view.values_src.data["name"].index("c2")]
+    assert view.node_choice.value == "c2" and view.op_left.value == "c2"
+    assert not view.edit_card.collapsed
