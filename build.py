@@ -223,6 +223,8 @@ def main() -> None:
             record = build()
         print(f"built {DIST} ({len(record['files'])} files) in {record['seconds']} s")
     else:
+        if not is_current(DIST):
+            print(f"the sources changed since the last build: building {DIST} first", flush=True)
         ensure_built()
     if args.command == "serve":
         server = make_server(DIST, args.port)

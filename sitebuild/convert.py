@@ -21,8 +21,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 PLACEHOLDER_ROOT = "https://site.invalid/"
 PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
 BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
-# Absolute URLs, and protocol-relative ones (//host/...) where an attribute or url( starts.
-URL_PATTERN = re.compile(r"""https?://[^\s"'`)<>]+|(?<=["'(])//[\w.-]+\.[a-z]{2,}/[^\s"'`)<>]*""")
+# Where a page or script makes the browser fetch something: script/link/img/iframe/source tags,
+# stylesheet URLs in the Bokeh document, module imports and CSS url(). Links a visitor may
+# click (<a href>) are not requests, so an app may show them.
+RESOURCE_URL = re.compile(
+    r"""(?:<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=["']|"url":\s*"|\bfrom\s+["']"""
+    r"""|\bimport\(\s*["']|url\(\s*["']?)((?:https?:)?//[^"')\s]+)""")
 
 
 def worker_template(packages: list[str], panel_protocol: str) -> str:
@@ -40,8 +44,8 @@ def make_local(text: str) -> str:
 
 
 def foreign_urls(text: str) -> list[str]:
-    """URLs in a page or script that would leave the site (XML namespaces are names, not requests)."""
-    return [url for url in URL_PATTERN.findall(text) if not url.startswith("http://www.w3.org/")]
+    """URLs a page or script would fetch from outside the site."""
+    return RESOURCE_URL.findall(text)
 
 
 def convert(app: Path, out_dir: Path, packages: list[str]) -> None:

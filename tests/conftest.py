@@ -20,12 +20,14 @@ Fixtures
     watched_context  (test)     a new context whose console errors and foreign requests are recorded, no page
                                 opened yet: AppPage(watched_context.new_page(), ...) for custom set-ups
 Helpers
-    AppPage.open(url)           navigate and wait until the worker's Python has rendered the app
+    AppPage.open(path="")       navigate to site_url + path and wait until the worker's Python rendered the app
     AppPage.console_errors      console errors and uncaught page errors seen so far (worker ones included)
     AppPage.foreign_requests    requests that tried to leave the origin (each was blocked)
     AppPage.assert_clean()      assert both lists are empty
     wait_until_interactive(page)  the waiting part of open(), for pages you navigated yourself
 
+The contexts of these fixtures block service workers (each would precache the whole site again);
+tests/browser/test_site.py tests the service worker in its own context.
 The browser is Debian's chromium (/usr/bin/chromium), headless; `playwright install` is never needed.
 """
 import os
