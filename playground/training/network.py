@@ -30,20 +30,20 @@ function run() {
   A.running = true; A.pending = false;
   const start = performance.now();
   const frame = (now) => {
-    const W = wave.data, n_layers = Math.max(1, W.n_layers[0] || 1);
+    const W = wave.data, E = edges.data, n_layers = Math.max(1, W.n_layers[0] || 1);
     const phase = (now - start) / duration;
-    if (phase > 1 || reduced) {
+    if (phase > 1 || reduced || W.size.length !== E.layer.length) {
       dots.setv({data: {x: [], y: [], size: [], grad: []}}, {sync: false});
       A.running = false;
       if (A.pending) run();
       return;
     }
     const position = phase * n_layers, x = [], y = [], size = [], grad = [];
-    for (let k = 0; k < W.layer.length; k++) {
-      const along = position - (n_layers - 1 - W.layer[k]);  // the last layer goes first
+    for (let k = 0; k < E.layer.length; k++) {
+      const along = position - (n_layers - 1 - E.layer[k]);  // the last layer goes first
       if (along < 0 || along > 1 || W.size[k] < 0.5) continue;
-      x.push(W.x1[k] + (W.x0[k] - W.x1[k]) * along);        // from the neuron back to its input
-      y.push(W.y1[k] + (W.y0[k] - W.y1[k]) * along);
+      x.push(E.x1[k] + (E.x0[k] - E.x1[k]) * along);        // from the neuron back to its input
+      y.push(E.y1[k] + (E.y0[k] - E.y1[k]) * along);
       size.push(W.size[k]); grad.push(W.grad[k]);
     }
     dots.setv({data: {x, y, size, grad}}, {sync: false});
@@ -92,18 +92,21 @@ class NetworkPlot:
             "x0", "y0", "x1", "y1", "name", "layer", "target", "source", "weight", "grad", "width")})
         self.node_source = ColumnDataSource({key: [] for key in ("x", "y", "name", "bias", "grad")})
         self.dot_source = ColumnDataSource({"x": [], "y": [], "size": [], "grad": []})
-        self.wave_source = ColumnDataSource({key: [] for key in (
-            "x0", "y0", "x1", "y1", "layer", "size", "grad", "n_layers")})
-        self.wave_source.js_on_change("data", CustomJS(
-            args={"wave": self.wave_source, "dots": self.dot_source, "duration": WAVE_MS}, code=WAVE_JS))
+        # One gradient per edge, in the edges' order (the page reads the edges' ends from edge_source).
+        self.wave_source = ColumnDataSource({"size": [], "grad": [], "n_layers": []})
+        self.wave_source.js_on_change("data", CustomJS(args={
+            "wave": self.wave_source, "edges": self.edge_source, "dots": self.dot_source, "duration": WAVE_MS},
+            code=WAVE_JS))
         # A source reaches the page only when something on the page uses it: an invisible renderer does.
-        self.figure.segment("x0", "y0", "x1", "y1", source=self.wave_source, visible=False, name="wave")
+        self.figure.scatter("size", "grad", source=self.wave_source, visible=False, name="wave")
         colors = sign_colors()  # a Bokeh model belongs to one document: one mapper per drawing
 
         self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_width="width", line_alpha=0.75,
                             line_color={"field": "weight", "transform": colors}, name="weights")
+        # level="overlay": the pulses, redrawn at every animation frame, repaint only the overlay layer of
+        # the canvas, not the hundreds of edges under them.
         self.figure.scatter("x", "y", source=self.dot_source, size="size", line_color="white", line_width=0.5,
-                            fill_color={"field": "grad", "transform": colors}, name="gradient_dots")
+                            fill_color={"field": "grad", "transform": colors}, level="overlay", name="gradient_dots")
         nodes = self.figure.scatter("x", "y", source=self.node_source, size=15, line_color="#555555",
                                     fill_color={"field": "bias", "transform": colors}, name="neurons")
         # An invisible, wide copy of the edges makes thin weights easy to hover and click.
@@ -127,7 +130,6 @@ class NetworkPlot:
         columns = list(zip(*rows)) if rows else [()] * 7
         layer, target, source, x0, y0, x1, y1 = (np.array(c) for c in columns)
         n_edges = len(rows)
-        self._edge_ends = {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "layer": layer}
         self.edge_source.data = {
             "x0": x0, "y0": y0, "x1": x1, "y1": y1, "layer": layer, "target": target, "source": source,
             "name": [f"layer {l + 1}, neuron {t} <- {'x' if l == 0 else 'neuron '}{s + (l == 0)}"
@@ -164,8 +166,8 @@ class NetworkPlot:
         self.node_source.data.update(bias=np.concatenate([nan_inputs, _flat(snapshot["biases"])]),
                                      grad=np.concatenate([nan_inputs, _flat(snapshot["bias_grads"])]))
         if wave:
-            self.wave_source.data = dict(self._edge_ends, grad=grads, size=pulse_sizes(grads),
-                                         n_layers=np.full(len(grads), len(self.sizes) - 1))
+            self.wave_source.data = {"grad": grads, "size": pulse_sizes(grads),
+                                     "n_layers": np.full(len(grads), len(self.sizes) - 1)}
 
     def on_pick(self, callback):
         """callback(layer, target, source) when the student clicks a weight."""

@@ -84,7 +84,7 @@ def test_gradient_wave_sends_every_edge_with_a_pulse_size_by_gradient_magnitude(
     grads = np.concatenate([g.ravel() for g in snapshot["weight_grads"]])
     assert np.allclose(wave["grad"], grads)
     assert wave["size"][np.argmax(np.abs(grads))] == max(wave["size"])
-    assert list(wave["layer"]) == [0] * 6 + [1] * 3 and set(wave["n_layers"]) == {2}
+    assert list(plot.edge_source.data["layer"]) == [0] * 6 + [1] * 3 and set(wave["n_layers"]) == {2}
 
 
 def test_curves_stream_rows_and_show_a_missing_test_set_as_a_gap():
