@@ -19,3 +19,26 @@ def test_wasm_and_module_scripts_are_served_with_their_mime_types(tmp_path):
     assert types["core.wasm"] == "application/wasm"
     assert types["loader.mjs"] == "text/javascript"
     assert types["index.html"].startswith("text/html")
+
+
+def test_build_py_serve_serves_the_built_site_and_prints_its_url(site_dir):
+    import subprocess
+    import sys
+
+    import build
+
+    server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", "0"], cwd=build.ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        while line and "serving the playground at" not in line:
+            line = server.stdout.readline()  # "building ... first" when the sources changed meanwhile
+        url = line.split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        page = urllib.request.urlopen(url).read().decode()
+        wasm = urllib.request.urlopen(url + "pyodide/pyodide.asm.wasm")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "app.js" in page and "register-sw.js" in page
+    assert wasm.headers["Content-Type"] == "application/wasm"
