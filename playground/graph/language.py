@@ -144,6 +144,8 @@ def parse_program(text):
         if size > MAX_NODES:
             raise _error_at(stmt, f"the graph would have more than {MAX_NODES:,} nodes")
         value = _number(stmt.value)
+        if value is not None and not math.isfinite(value):  # 1e999 reads as inf
+            raise _error_at(stmt.value, f"{name} = {value} is not a finite number")
         if value is not None:
             leaves[name] = value
         names.add(name)

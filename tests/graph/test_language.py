@@ -129,6 +129,8 @@ HOSTILE = {
     "exp overflow": ("a = 1000.0\nb = exp(a)\n", "overflow", 2),
     "9**9**9": ("a = 9**9**9\n", "overflow", 1),
     "float overflow": ("a = 1e308\nb = a * 10\n", "not a finite number", 2),
+    "infinite leaf": ("a = 1e999\nb = a * 2\n", "not a finite number", 1),
+    "infinite constant": ("a = 1.0\nb = a * -1e999\n", "not a finite number", 2),
     "negative base, fractional exponent": ("a = -2.0\nb = a ** 0.5\n", "not a real number", 2),
     "empty": ("\n# nothing\n", "empty", 0),
     "null byte": ("a = 1.0\0\n", "null bytes", 0),
