@@ -10,6 +10,7 @@ Times are medians over steps (and over rounds for the fast path and the grid): t
 shared and noisy, so compare the ratios measured in one run, not numbers across runs.
 """
 import argparse
+import gc
 import json
 import math
 import os
@@ -36,66 +37,76 @@ def load_w():
     return d["X"], d["y"]
 
 
-def w_micrograd(X, y, steps):
-    """micrograd's demo loop, verbatim but for the data."""
+class Clock:
+    """Wall and CPU seconds of a block (CPU time is steadier on a shared machine)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def w_micrograd(X, y):
+    """micrograd's demo loop, verbatim but for the data; yields (loss, Clock) per step."""
     from micrograd.engine import Value
     from micrograd.nn import MLP
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
-    losses, times = [], []
-    for k in range(steps):
-        t = time.perf_counter()
-        inputs = [list(map(Value, xrow)) for xrow in X]
-        scores = list(map(model, inputs))
-        data_loss = sum((1 + -yi * si).relu() for yi, si in zip(y, scores)) * (1.0 / len(scores))
-        total = data_loss + 1e-4 * sum((p * p for p in model.parameters()))
-        model.zero_grad()
-        total.backward()
-        for p in model.parameters():
-            p.data -= lr(k) * p.grad
-        times.append(time.perf_counter() - t)
-        losses.append(total.data)
-    return losses, times
+    for k in range(100):
+        with Clock() as clock:
+            inputs = [list(map(Value, xrow)) for xrow in X]
+            scores = list(map(model, inputs))
+            data_loss = sum((1 + -yi * si).relu() for yi, si in zip(y, scores)) * (1.0 / len(scores))
+            total = data_loss + 1e-4 * sum((p * p for p in model.parameters()))
+            model.zero_grad()
+            total.backward()
+            for p in model.parameters():
+                p.data -= lr(k) * p.grad
+            loss = total.data
+            # micrograd's closures leave every node in a reference cycle: collect them now, on
+            # micrograd's clock, so that the next engine measured does not pay for them
+            del inputs, scores, data_loss, total
+            gc.collect()
+        yield loss, clock
 
 
-def w_value(X, y, steps):
+def w_value(X, y):
     from engine.losses import loss_and_accuracy
     from engine.nn import MLP
     from engine.optim import SGD
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
     opt = SGD(model.parameters(), lr=lr)
-    losses, times = [], []
-    for _ in range(steps):
-        t = time.perf_counter()
-        total, _ = loss_and_accuracy(model, X, y, loss="svm", alpha=1e-4)
-        model.zero_grad()
-        total.backward()
-        opt.step()
-        times.append(time.perf_counter() - t)
-        losses.append(total.data)
-    return losses, times
+    for _ in range(100):
+        with Clock() as clock:
+            total, _ = loss_and_accuracy(model, X, y, loss="svm", alpha=1e-4)
+            model.zero_grad()
+            total.backward()
+            opt.step()
+            loss = total.data
+            del total
+        yield loss, clock
 
 
-def w_fast(X, y, steps):
+def w_fast(X, y, keep=None):
     from engine.nn import MLP
     from engine.optim import SGD
     from engine.tape import FastModel
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
-    t = time.perf_counter()
-    fast = FastModel(model)
-    fast._loss_tape("svm")  # compile once, timed separately
-    compile_s = time.perf_counter() - t
+    with Clock() as compile_clock:
+        fast = FastModel(model)
+        fast._loss_tape("svm")  # compile once, timed separately
+    if keep is not None:
+        keep.update(fast=fast, compile_s=compile_clock.wall)
     opt = SGD(model.parameters(), lr=lr)
-    losses, times = [], []
-    for _ in range(steps):
-        t = time.perf_counter()
-        total, _ = fast.loss_and_grads(X, y, loss="svm", l2=1e-4)
-        opt.step()
-        times.append(time.perf_counter() - t)
-        losses.append(total)
-    return losses, times, compile_s, fast
+    for _ in range(100):
+        with Clock() as clock:
+            total, _ = fast.loss_and_grads(X, y, loss="svm", l2=1e-4)
+            opt.step()
+        yield total, clock
 
 
 def grid_seconds(fast, rounds):
@@ -127,30 +138,47 @@ def max_diff(a, b):
     return max(abs(p - q) for p, q in zip(a, b))
 
 
-def measure(steps=100, fast_steps=100, rounds=5, with_micrograd=True):
-    """Every number of the benchmark, as a dict (also run inside Pyodide)."""
+def measure(steps=100, rounds=3, with_micrograd=True):
+    """Every number of the benchmark, as a dict (also run inside Pyodide).
+
+    The three engines run interleaved, step k of each in turn, so they share the machine's ups
+    and downs; medians over the steps. The fast path also runs `rounds` more times on its own."""
     X, y = load_w()
-    out = {"python": platform.python_version(), "platform": sys.platform, "steps": steps}
-    value_losses, value_times = w_value(X, y, steps)
-    fast_runs = [w_fast(X, y, fast_steps) for _ in range(rounds)]
-    fast_losses, _, compile_s, fast = fast_runs[0]
-    fast_step = statistics.median(t for run in fast_runs for t in run[1])
-    out["value_s_per_step"] = statistics.median(value_times)
-    out["fast_s_per_step"] = fast_step
-    out["fast_steps_per_s"] = 1.0 / fast_step
-    out["fast_compile_s"] = compile_s
-    out["value_vs_published"] = max(abs(value_losses[k] - v) for k, v in PUBLISHED.items() if k < steps)
-    out["fast_vs_published"] = max(abs(fast_losses[k] - v) for k, v in PUBLISHED.items() if k < fast_steps)
-    out["fast_vs_value_max_diff"] = max_diff(fast_losses, value_losses)
+    keep = {}
+    runners = {"value": w_value(X, y), "fast": w_fast(X, y, keep)}
     if with_micrograd:
-        mg_losses, mg_times = w_micrograd(X, y, steps)
-        out["micrograd_s_per_step"] = statistics.median(mg_times)
-        out["value_speedup_vs_micrograd"] = out["micrograd_s_per_step"] / out["value_s_per_step"]
-        out["fast_speedup_vs_micrograd"] = out["micrograd_s_per_step"] / fast_step
-        out["value_vs_micrograd_max_diff"] = max_diff(value_losses, mg_losses)
-        out["fast_vs_micrograd_max_diff"] = max_diff(fast_losses, mg_losses)
-    out["final_loss"] = {"value": value_losses[-1], "fast": fast_losses[-1]}
-    out["grid_50x50_s"] = grid_seconds(fast, rounds * 4)
+        runners["micrograd"] = w_micrograd(X, y)
+    losses = {name: [] for name in runners}
+    clocks = {name: [] for name in runners}
+    for _ in range(steps):
+        for name, runner in runners.items():
+            loss, clock = next(runner)
+            losses[name].append(loss)
+            clocks[name].append(clock)
+    for _ in range(rounds):
+        clocks["fast"].extend(clock for _, clock in w_fast(X, y))
+
+    def per_step(name, kind):
+        return statistics.median(getattr(c, kind) for c in clocks[name])
+
+    out = {"python": platform.python_version(), "platform": sys.platform, "steps": steps}
+    for name in runners:
+        out[f"{name}_s_per_step"] = per_step(name, "wall")
+        out[f"{name}_cpu_s_per_step"] = per_step(name, "cpu")
+    out["fast_steps_per_s"] = 1.0 / out["fast_s_per_step"]
+    out["fast_compile_s"] = keep["compile_s"]
+    for name in runners:
+        out[f"{name}_vs_published"] = max(abs(losses[name][k] - v) for k, v in PUBLISHED.items() if k < steps)
+    out["fast_vs_value_max_diff"] = max_diff(losses["fast"], losses["value"])
+    if with_micrograd:
+        for kind, suffix in (("wall", ""), ("cpu", "_cpu")):
+            mg = per_step("micrograd", kind)
+            out[f"value_speedup_vs_micrograd{suffix}"] = mg / per_step("value", kind)
+            out[f"fast_speedup_vs_micrograd{suffix}"] = mg / per_step("fast", kind)
+        out["value_vs_micrograd_max_diff"] = max_diff(losses["value"], losses["micrograd"])
+        out["fast_vs_micrograd_max_diff"] = max_diff(losses["fast"], losses["micrograd"])
+    out["final_loss"] = {name: losses[name][-1] for name in runners}
+    out["grid_50x50_s"] = grid_seconds(keep["fast"], 20)
     out["chain_100000_s"] = chain_seconds()
     return out
 
@@ -210,8 +238,8 @@ def measure_in_pyodide(steps, rounds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=100, help="W steps for micrograd and the Value path")
-    parser.add_argument("--rounds", type=int, default=3, help="repeats of the fast path's 100 steps")
+    parser.add_argument("--steps", type=int, default=100, help="W steps (at most 100) of each engine")
+    parser.add_argument("--rounds", type=int, default=3, help="extra runs of the fast path's 100 steps")
     parser.add_argument("--no-pyodide", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
