@@ -29,7 +29,8 @@ x_input = pn.widgets.FloatInput(name="x", value=0.5, step=0.1, css_classes=["x-i
 result = pn.pane.Str(pn.bind(describe, x_input), css_classes=["tanh-result"])
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")
-template.main.append(pn.Column("Move x and watch the engine compute tanh and its gradient.", x_input, result))
+demo_panel = pn.Column("Move x and watch the engine compute tanh and its gradient.", x_input, result)
+template.main.append(demo_panel)
 
 # The graph view (playground/graph/): build an expression graph, replay backward edge by edge.
 from playground.graph import GraphState  # noqa: E402
@@ -54,11 +55,11 @@ from playground.training.state import TrainingSettings  # noqa: E402
 
 pn.config.raw_css.append(PAGE_CSS)
 DEFAULT_DOCUMENT = document.default_document(GraphState(), TrainingSettings())
-VIEW_PANELS = {"graph": graph_panel, "training": training_panel}
+VIEW_PANELS = {"graph": graph_panel, "training": training_panel, "demo": demo_panel}
 HIDEABLE_PARTS = {  # what each embedding option `hide=...` hides (the header is hidden by CSS)
     "controls": [graph_view.edit_card, graph_view.gradcheck_button,
                  training_view.data_controls, training_view.model_controls],
-    "editor": [graph_view.preset, graph_view.editor, graph_view.draw_button],
+    "editor": [graph_panel[0][0]],  # GraphView.panel() is Column(Row(editor column, drawing), ...)
     "curves": [training_view.curves.loss_figure, training_view.curves.accuracy_figure],
 }
 shown_view = {"name": "graph"}

@@ -12,6 +12,7 @@ import io
 
 import panel as pn
 import param
+from bokeh.models import CustomJS
 
 from . import document as D
 
@@ -32,6 +33,15 @@ if (navigator.clipboard && window.isSecureContext) {
 # Runs in the page when Python changes `page_flags`: marks <html> so the CSS below can hide
 # parts of the page that are not Panel components (the template's header).
 FLAGS_JS = "document.documentElement.setAttribute('data-playground', cb_obj.value);"
+# Runs in the page as soon as the prerendered page is shown, long before Python has started:
+# reads the embedding options from the fragment (whitelisted words only) so an iframe shows its
+# minimal chrome from the first frame. Python sets the same flags again once it reads the link.
+EARLY_FLAGS_JS = """
+const options = new URLSearchParams(window.location.hash.slice(1));
+const flags = (options.get('hide') || '').split(',').filter((part) => HIDEABLE.includes(part)).map((p) => 'hide-' + p);
+if (options.get('chrome') === 'minimal') flags.push('minimal');
+document.documentElement.setAttribute('data-playground', flags.join(' '));
+"""
 PAGE_CSS = """
 html[data-playground~="hide-header"] #header { display: none !important; }
 html[data-playground~="minimal"] #header, html[data-playground~="minimal"] #sidebar { display: none !important; }
@@ -238,6 +248,9 @@ def watch_location(tools):
     model reports every later `hashchange`. So a link's state arrives just after the defaults
     were drawn, and pasting another link into the address bar opens it without a reload.
     """
+    if pn.state.curdoc is not None:
+        pn.state.curdoc.js_on_event("document_ready", CustomJS(args={"HIDEABLE": list(D.HIDEABLE)},
+                                                               code=EARLY_FLAGS_JS))
     location = pn.state.location
     if location is None:
         return
