@@ -357,8 +357,9 @@ class GraphView(param.Parameterized):
     def panel(self):
         buttons = pn.Row(pn.pane.Bokeh(row(self.backward_button, self.play_button, self.step_button,
                                            self.back_button, self.reset_button, self.speed)), self.gradcheck_button)
-        editor = pn.Column(self.preset, self.editor, self.draw_button, self.error, "**Leaf values**",
-                           self.leaf_inputs, width=300)
+        # Kept as attributes so app.py can hide parts when the page is embedded (hide=editor, ...).
+        self.editor_column = editor = pn.Column(self.preset, self.editor, self.draw_button, self.error,
+                                                "**Leaf values**", self.leaf_inputs, width=300)
         drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot), buttons, pn.pane.Bokeh(self.slider),
                             pn.pane.Bokeh(self.explain), self.gradcheck_result)
         return pn.Column(pn.Row(editor, drawing), self.edit_card, pn.pane.Bokeh(self.table),
