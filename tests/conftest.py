@@ -18,7 +18,9 @@ Fixtures
     shared_app_page  (session)  one AppPage loaded once for the whole session: for tests that only read, or
                                 that put back what they change; its records (errors, requests) accumulate
     watched_context  (test)     a new context whose console errors and foreign requests are recorded, no page
-                                opened yet: AppPage(watched_context.new_page(), ...) for custom set-ups
+                                opened yet, for custom set-ups (routes, init scripts):
+                                `from tests.conftest import AppPage`, then
+                                AppPage(watched_context.new_page(), site_url, watched_context.records).open()
 Helpers
     AppPage.open(path="")       navigate to site_url + path and wait until the worker's Python rendered the app
     AppPage.console_errors      console errors and uncaught page errors seen so far (worker ones included)

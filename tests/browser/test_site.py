@@ -2,7 +2,7 @@
 worker answers UI actions with the engine, nothing leaves the origin, and it works offline."""
 from playwright.sync_api import expect
 
-from conftest import AppPage, wait_until_interactive
+from tests.conftest import AppPage, wait_until_interactive
 from playground.app import describe
 
 # Records every text the loader shows, from the first byte of the page on.
@@ -60,7 +60,9 @@ def test_works_offline_after_one_visit(browser, site_url):
         page.goto(site_url)
         wait_until_interactive(page)
         # ready: the service worker installed, so its precache of the whole site is complete.
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        installed = page.evaluate("Promise.race([navigator.serviceWorker.ready.then(() => true),"
+                                  " new Promise(resolve => setTimeout(() => resolve(false), 120000))])")
+        assert installed, "the service worker did not install: its precache failed"
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
 
         context.set_offline(True)
