@@ -80,6 +80,7 @@ def source_data(graph):
     }
     op_nodes = [n for n in nodes if n["op"]]
     ops = {"id": [n["id"] for n in op_nodes], "op": [_op_text(n["op"]) for n in op_nodes],
+           "name": [names[n["id"]] for n in op_nodes],
            "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
            "line_color": ["#5b6170"] * len(op_nodes)}
     local, slots = {}, defaultdict(int)  # trace edges come in operand order: number them per target
@@ -168,8 +169,8 @@ class GraphView(param.Parameterized):
                        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
                        selection_line_color="#7b3294", selection_line_width=3)
         p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
-        p.scatter("x", "y", size=2 * OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff", line_color="line_color",
-                  line_width=1.5)
+        op_circles = p.scatter("x", "y", size=2 * OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
+                               line_color="line_color", line_width=1.5)
         common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")
         self.texts = [
             p.text("x", "y", text="name", source=self.values_src, text_font_style="bold", **common),
@@ -185,6 +186,7 @@ class GraphView(param.Parameterized):
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
             ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
             formatters={"@data": "printf", "@grad": "printf"}))
+        p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@op"), ("makes", "@name")]))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
             ("edge", "@source_name \u2192 @target_name"),
             ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],

@@ -135,8 +135,9 @@ def test_load_value_shows_an_mlp_sample_graph():
     loss = (1 - model(x) * -1.0).relu()
     engine.fresh_backward(loss)
     state = GraphState()
-    state.load_value(loss)
+    state.load_value(loss, "point 7\n(label +1)")
     assert state.error == ""
+    assert state.program.startswith("# point 7 (label +1)\n")
     assert output_data(state) == pytest.approx(loss.data)
     assert len(state.graph.trace["nodes"]) == len(engine.build_topo(loss))
     shown = {n["label"]: n["grad"] for n in state.graph.trace["nodes"]}
