@@ -23,9 +23,9 @@ LINK_KEY = "d"              # the fragment looks like  #d=1.<base64url>&hide=...
 # Hard limits: a link or a file bigger than these is refused before any real work.
 MAX_LINK_CHARS = 100_000     # the payload text in the fragment
 MAX_JSON_BYTES = 256 * 1024  # the JSON after decompression (zip bombs stop here)
-MAX_PROGRAM_CHARS = 10_000
+MAX_PROGRAM_CHARS = 100_000   # the graph language's own limits: a training point's graph is long
 MAX_TITLE_CHARS = 100
-MAX_LEAVES = 64
+MAX_LEAVES = 2_000
 MAX_POINTS = 1_000
 MAX_WEIGHTS = 20_000
 MAX_LAYERS = 6

@@ -115,3 +115,22 @@ def test_long_runs_always_carry_their_weights():
     assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is None
     view.run.step_count = D.REPLAY_LIMIT + 1
     assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is not None
+
+
+def test_a_training_points_graph_can_be_shared():
+    """The graph of one data point through the default MLP is the longest program a student makes."""
+    from playground.training.view import TrainingView
+
+    view = TrainingView(TrainingSettings())
+    root, title = view.run.point_graph(0)
+    state = GraphState()
+    state.load_value(root, title)
+    assert state.error == ""
+    fragment = D.make_fragment(D.document_from_views(state, view))
+    read, _, error = D.read_fragment(fragment)
+    assert error is None
+    other = GraphState()
+    D.apply_graph(read["graph"], other)
+    assert other.program == state.program and other.values == state.values
+    print(f"point graph: {len(state.program)} program characters, {len(state.values)} leaves, "
+          f"link {len(fragment)} characters")
