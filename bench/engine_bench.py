@@ -12,7 +12,6 @@ shared and noisy, so compare the ratios measured in one run, not numbers across 
 import argparse
 import gc
 import json
-import math
 import os
 import pathlib
 import platform

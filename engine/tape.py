@@ -2,12 +2,14 @@
 
 The Value path builds ~66,000 Value objects per training step of micrograd's demo and throws
 them away. Yet the graph is the same every step, for every sample: only the numbers change.
-So we build it once, for one symbolic sample, and write it down as a list of entries
-("slot 7 = slot 3 * slot 5", ...). Each step replays that list twice:
-  forward:  one numpy op per entry, over all the samples of the batch at once;
+So we record it once and write it down as a list of entries. Each step replays that list:
+  forward:  each entry computed over all the samples of the batch at once;
   backward: the same local derivatives as value.RULES, entries in reverse, each input's grad
-            += local * upstream (summed over the batch for parameters).
-The additions happen in the Value path's order, so both paths give the same numbers.
+            += local * upstream, parameters' grads summed over the batch.
+Two kinds of entries:
+  DenseLayer  one MLP layer: every neuron's b + w1*x1 + w2*x2 + ..., then the activation;
+  Tape        any Value graph (here: one sample's loss), one numpy op per node.
+Every sum is added in the Value path's order, so both paths give the same numbers, bit for bit.
 
     fast = FastModel(mlp)
     loss, acc = fast.loss_and_grads(X, y, loss="svm", l2=1e-4)  # sets p.grad on mlp.parameters()
