@@ -70,3 +70,19 @@ def test_tapping_a_node_picks_it_for_editing():
     view.values_src.selected.indices = [view.values_src.data["name"].index("c2")]
     assert view.node_choice.value == "c2" and view.op_left.value == "c2"
     assert not view.edit_card.collapsed
+
+
+def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
+    from playground.graph.state import make_graph, program_from_value
+    from playground.graph.view import FRAME_WIDTH, READABLE_ZOOM, initial_ranges
+    import engine
+    from engine import nn
+    neuron = nn.Neuron(10)([engine.Value(0.1 * i, label=f"x{i}") for i in range(10)])
+    big = make_graph(program_from_value(neuron))
+    (x0, x1), (y0, y1), zoom = initial_ranges(big)
+    assert zoom == READABLE_ZOOM and (x1 - x0) * zoom == pytest.approx(FRAME_WIDTH)
+    ox, oy = big.layout["value"][big.trace["nodes"][-1]["id"]]
+    assert x0 < ox < x1 and y0 < oy < y1
+    small = make_graph(USED_TWICE)
+    (x0, x1), (y0, y1), zoom = initial_ranges(small)
+    assert all(x0 < x < x1 and y0 < y < y1 for x, y in small.layout["value"].values())
