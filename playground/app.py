@@ -25,7 +25,7 @@ def describe(x: float) -> str:
     return f"tanh({x!r}) = {y!r}; d/dx = {grad!r}"
 
 
-x_input = pn.widgets.FloatInput(name="x", value=0.5, step=0.1, css_classes=["x-input"])
+x_input = pn.widgets.FloatInput(label="x", value=0.5, step=0.1, css_classes=["x-input"])
 result = pn.pane.Str(pn.bind(describe, x_input), css_classes=["tanh-result"])
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")
