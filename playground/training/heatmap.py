@@ -6,7 +6,7 @@ loss (whose scores have different scales) paints orange for -1, blue for +1 and 
 
 import numpy as np
 from bokeh.events import Tap
-from bokeh.models import ColumnDataSource, HoverTool, LinearColorMapper
+from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper
 from bokeh.plotting import figure
 
 from .colors import diverging_palette, label_color
@@ -32,7 +32,14 @@ class DecisionBoundaryPlot:
                              x_range=extent[:2], y_range=extent[2:], toolbar_location="below",
                              match_aspect=True, name="decision_boundary")
         self.figure.toolbar.active_scroll = None
-        self.image_source = ColumnDataSource({"image": [np.zeros((GRID_SIZE, GRID_SIZE))]})
+        self.image_source = ColumnDataSource({"image": [np.zeros((GRID_SIZE, GRID_SIZE))], "frame": [0]})
+        # The page says which heatmap frame it has taken in, so the view never sends frames faster than the
+        # page can draw them (a backlog would make every button answer seconds late).
+        self.frames_sent = self.frames_shown = 0
+        self.frame_ack = ColumnDataSource({"frame": [0]})
+        self.image_source.js_on_change("data", CustomJS(args={"image": self.image_source, "ack": self.frame_ack},
+                                                        code="ack.data = {frame: [image.data.frame[0]]};"))
+        self.frame_ack.on_change("data", self._frame_shown)
         mapper = LinearColorMapper(palette=diverging_palette(), low=-1.0, high=1.0)
         self.image = self.figure.image(image="image", x=extent[0], y=extent[2], dw=extent[1] - extent[0],
                                        dh=extent[3] - extent[2], color_mapper=mapper, source=self.image_source,
@@ -48,6 +55,8 @@ class DecisionBoundaryPlot:
                                                                       ("x, y", "@x{0.00}, @y{0.00}"),
                                                                       ("label", "@label")]))
         self.figure.grid.visible = False
+        # No axes: measuring their labels would cost the page more than drawing the heatmap, ten times a second.
+        self.figure.axis.visible = False
 
     def set_extent(self, extent):
         """Move the view and the heatmap to a new box (after a new data set)."""
@@ -75,7 +84,15 @@ class DecisionBoundaryPlot:
     def show_scores(self, scores):
         """scores: GRID_SIZE*GRID_SIZE model outputs over grid_points(self.extent)."""
         image = np.tanh(np.asarray(scores, dtype=float)).reshape(GRID_SIZE, GRID_SIZE).astype(np.float32)
-        self.image_source.data = {"image": [image]}
+        self.frames_sent += 1
+        self.image_source.data = {"image": [image], "frame": [self.frames_sent]}
+
+    def _frame_shown(self, attr, old, new):
+        self.frames_shown = int(new["frame"][0])
+
+    def page_is_behind(self):
+        """Has the page not yet taken in the frame before the last one? Then wait before sending more."""
+        return self.frames_sent - self.frames_shown > 1
 
     def on_click(self, callback):
         """callback(x, y, index) on a click; index is the nearest point within reach, or None."""

@@ -19,7 +19,11 @@ from .state import TrainingSettings
 
 TICK_MS = 40             # one tick: train, then redraw; 25 ticks a second when the worker keeps up
 TRAIN_BUDGET_S = 0.025   # time spent training in one tick, so a tick stays short
-NETWORK_EVERY = 3        # redraw the network every this many ticks while playing (its pulses move in the page)
+# The heatmap follows every tick; the network, the curves and the status text, slower for the page to paint
+# or lay out, every few.
+NETWORK_EVERY = 5        # ticks between network redraws while playing (its pulses move in the page)
+CURVES_EVERY = 4         # ticks between curve and status updates while playing
+MAX_SILENCE_S = 1.0      # redraw at least this often, even when the page has not confirmed the last frame
 CONTROL_WIDTH = 290      # pixels: the four click-mode buttons fit on one line
 
 # Settings that only change how the next steps go; clicked points change the data but keep the network;
@@ -42,6 +46,7 @@ class TrainingView:
         self.curves = TrainingCurves()
         self.network = NetworkPlot()
         self._ticks = 0
+        self._last_redraw = 0.0
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
 
@@ -65,7 +70,8 @@ class TrainingView:
         self.step_button.on_click(lambda event: self._step_once())
         self.reset_button.on_click(lambda event: self.reset())
 
-        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10))
+        # A fixed size: new text then never makes the page lay itself out again.
+        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=400, height=66)
         self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
@@ -145,8 +151,11 @@ class TrainingView:
         if not self.play.value:
             return
         self.run.train(budget_seconds=TRAIN_BUDGET_S)
+        # Redraw only when the page keeps up (or has been silent for a while: never freeze the drawing).
+        if self.boundary.page_is_behind() and time.perf_counter() - self._last_redraw < MAX_SILENCE_S:
+            return
         self._ticks += 1
-        self._show_run(network=self._ticks % NETWORK_EVERY == 0)
+        self._show_run(network=self._ticks % NETWORK_EVERY == 0, curves=self._ticks % CURVES_EVERY == 0)
         if not self.run.ready:
             self.play.value = False
 
@@ -173,20 +182,23 @@ class TrainingView:
             self.boundary.show_points(run.points, run.labels, run.is_train)
         self._show_run(network=True)
 
-    def _show_run(self, network):
+    def _show_run(self, network, curves=True):
+        self._last_redraw = time.perf_counter()
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
-            self._redraw(network)
+            self._redraw(network, curves)
 
-    def _redraw(self, network):
+    def _redraw(self, network, curves):
         run = self.run
         if run.has_model:
             if not run.diverged:
                 self.boundary.show_scores(run.scores(grid_points(self.boundary.extent)))
-                self.curves.add(run.take_new_history())
+                if curves:
+                    self.curves.add(run.take_new_history())
             if network:
                 self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
-        self._show_status()
+        if curves:
+            self._show_status()
 
     def _show_status(self):
         run = self.run
