@@ -70,6 +70,7 @@ def site_dir() -> Path:
     meanwhile (others edit the sources) cannot pull files from under this session's pages."""
     import build
 
+    build.CACHE.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .cache/ yet
     snapshot = Path(tempfile.mkdtemp(prefix="site-", dir=build.CACHE.parent))
     with build.build_lock(build.CACHE):
         if not build.is_current(build.DIST):
