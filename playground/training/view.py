@@ -42,9 +42,10 @@ class TrainingView:
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
         self.run = TrainingRun(self.settings)
-        self.boundary = DecisionBoundaryPlot()
-        self.curves = TrainingCurves()
-        self.network = NetworkPlot()
+        # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
+        self.boundary = DecisionBoundaryPlot(width=380, height=380)
+        self.curves = TrainingCurves(width=300, height=150)
+        self.network = NetworkPlot(width=300, height=260)
         self._ticks = 0
         self._last_redraw = 0.0
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
@@ -71,7 +72,7 @@ class TrainingView:
         self.reset_button.on_click(lambda event: self.reset())
 
         # A fixed size: new text then never makes the page lay itself out again.
-        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=400, height=66)
+        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=370, height=66)
         self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
