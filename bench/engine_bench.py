@@ -171,6 +171,8 @@ def measure(steps=100, rounds=3, with_micrograd=True):
     out["fast_vs_value_max_diff"] = max_diff(losses["fast"], losses["value"])
     if with_micrograd:
         for kind, suffix in (("wall", ""), ("cpu", "_cpu")):
+            if per_step("fast", kind) == 0:
+                continue  # no CPU clock (Pyodide's process_time stays at 0)
             mg = per_step("micrograd", kind)
             out[f"value_speedup_vs_micrograd{suffix}"] = mg / per_step("value", kind)
             out[f"fast_speedup_vs_micrograd{suffix}"] = mg / per_step("fast", kind)
