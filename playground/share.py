@@ -129,6 +129,13 @@ class ShareTools(param.Parameterized):
         self.copy_snippet.js_on_click(args={"source": self.snippet, "button": self.copy_snippet,
                                             "label": "Copy snippet"}, code=COPY_JS)
         self.embed_button.on_click(lambda event: self.show_snippet())
+        # In the Pyodide worker a click can arrive before a value typed just before it (Panel queues
+        # value changes while the worker is busy, not clicks): shown texts follow later changes.
+        for widget in (self.embed_view, self.embed_hide, self.embed_minimal, self.embed_width, self.embed_height,
+                       self.title):
+            widget.param.watch(lambda event: self.snippet.visible and self.show_snippet(), "value")
+        for widget in (self.title, self.include_weights):
+            widget.param.watch(lambda event: self.link.visible and self.show_link(), "value")
 
         self.download = pn.widgets.FileDownload(callback=self._json_file, filename="micrograd-playground.json",
                                                 label="Download JSON", color="light",

@@ -4,6 +4,7 @@ Page loads cost ~20-40 s here, so each test checks many things on few loads: hos
 after another in the same page through `location.hash` (the page follows hash changes, as it does when a
 student pastes a link into the address bar of an open playground).
 """
+import html
 import json
 import re
 import threading
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 from tests.conftest import AppPage, same_origin, wait_until_interactive
 from playground import document as D
 from playground.graph.presets import README_EXAMPLE
+from playground.share import iframe_snippet
 
 # Any alert/confirm/prompt, and any <img> that fails to load, is recorded: hostile links must cause none.
 TRAPS = """
@@ -101,7 +103,7 @@ def _settings():
 
 
 def marker_link():
-    """A valid, non-default state, opened before each hostile link so the fallback to defaults is visible."""
+    """A valid, non-default state (another graph, a title)."""
     doc = D.default_document(_graph_state(), _settings())
     doc["title"] = "marker"
     doc["graph"] = {"program": "m = 1.5\nn = m * 2\n", "values": {"m": 1.5}, "step": 0}
@@ -110,22 +112,32 @@ def marker_link():
 
 def test_hostile_links_open_the_defaults_with_a_message(watched_context, site_url):
     watched_context.add_init_script(TRAPS)
-    first_name, (first_link, first_expected) = next(iter(hostile_links().items()))
+    links = hostile_links()
+    first_link, first_expected = links.pop("truncated")
+    # Opened straight from the address bar: message, defaults.
     app = AppPage(watched_context.new_page(), site_url, watched_context.records).open(first_link)
     page = app.page
-    # Opened straight from the address bar: message, defaults.
     expect(message(page)).to_contain_text(first_expected, timeout=30_000)
     expect(program(page)).to_have_value(README_EXAMPLE)
+    # From a non-default state: the whole default state comes back.
+    open_hash(page, marker_link())
+    expect(page.locator(".document-title pre")).to_have_text("marker", timeout=30_000)
+    expect(message(page)).to_be_hidden()
+    open_hash(page, links.pop("program outside the language")[0])
+    expect(message(page)).to_contain_text("refused", timeout=30_000)
+    expect(program(page)).to_have_value(README_EXAMPLE)
+    expect(page.locator(".document-title pre")).to_be_hidden()
 
-    marker = marker_link()
-    for name, (link, expected) in hostile_links().items():
-        open_hash(page, marker)
-        expect(page.locator(".document-title pre")).to_have_text("marker", timeout=30_000)
-        expect(message(page)).to_be_hidden()
+    # The others, cheaply: a typed title marks the state; only the fallback to defaults clears it.
+    for i, (name, (link, expected)) in enumerate(links.items()):
+        title = page.locator(".share-title input")
+        title.fill(f"marker {i}")
+        title.press("Enter")
+        expect(page.locator(".document-title pre"), name).to_have_text(f"marker {i}", timeout=30_000)
         open_hash(page, link)
         expect(message(page), name).to_contain_text(expected, timeout=30_000)
-        expect(program(page), name).to_have_value(README_EXAMPLE)
         expect(page.locator(".document-title pre"), name).to_be_hidden()
+        expect(program(page), name).to_have_value(README_EXAMPLE)
         assert injected(page) == [], name
 
     # Markup in the title is valid text: shown as text, never as HTML.
@@ -190,6 +202,22 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     expect(second.locator(".train-step-count")).to_have_text("2")
     assert second.locator(".train-accuracy").inner_text() == accuracy
 
+    # The Embed button there: a snippet for the same state with the chosen options.
+    second.locator(".embed-view select").select_option("training")
+    for part in ("controls", "curves"):
+        second.locator(".embed-hide").get_by_text(part, exact=True).click()
+    for field, value in ((".embed-width input", "480"), (".embed-height input", "360")):
+        second.locator(field).fill(value)
+        second.locator(field).press("Enter")
+    second.locator(".embed-button button").click()
+    snippet_field = second.locator(".embed-snippet textarea")
+    expect(snippet_field).to_have_value(re.compile('width="480" height="360"'), timeout=30_000)
+    src = html.unescape(re.search(r'src="([^"]*)"', snippet_field.input_value()).group(1))
+    assert src.startswith(site_url + "#d=1.")
+    embedded, options, error = D.read_fragment(src[src.index("#"):])
+    assert error is None and embedded == D.read_fragment(link[link.index("#"):])[0]
+    assert options == {"view": "training", "hide": {"controls", "curves"}, "minimal": True}
+
     # Download JSON there; open the file in the first page after changing it: the shared state comes back.
     with second.expect_download() as download_info:
         second.locator(".share-download button, .share-download a").first.click()
@@ -243,20 +271,10 @@ def test_embed_snippet_works_in_a_cross_origin_iframe_at_480x360(browser, site_u
     context.route("**/*", route)
     context.on("page", lambda p: p.on("console", lambda m: m.type == "error" and records["console_errors"].append(m.text)))
     try:
-        app = AppPage(context.new_page(), site_url, records).open()
-        page = app.page
-        page.locator(".embed-view select").select_option("training")
-        for part in ("controls", "curves"):
-            page.locator(".embed-hide").get_by_text(part, exact=True).click()
-        for field, value in ((".embed-width input", "480"), (".embed-height input", "360")):
-            page.locator(field).fill(value)
-            page.locator(field).press("Enter")
-        page.locator(".embed-button button").click()
-        snippet_field = page.locator(".embed-snippet textarea")
-        expect(snippet_field).to_have_value(re.compile('width="480" height="360"'), timeout=30_000)
-        snippet = snippet_field.input_value()
-        assert "view=training" in snippet and "hide=controls,curves" in snippet and "chrome=minimal" in snippet
-
+        # The snippet the Embed button writes (its browser side is checked in the round-trip test).
+        doc = D.default_document(_graph_state(), _settings())
+        fragment = D.make_fragment(doc, view="training", hide=["controls", "curves"], minimal=True)
+        snippet = iframe_snippet(site_url + fragment, "", 480, 360)
         handler.body = (f"<!doctype html><html><head><title>Course</title></head><body><h1>Week 3</h1>"
                         f"{snippet}</body></html>").encode()
         host = context.new_page()

@@ -143,3 +143,13 @@ def test_bad_upload_keeps_the_current_state():
     before = copy.deepcopy(app.state)
     share.upload.value = b'{"version": 1, "view": "graph"'
     assert app.state == before and "not valid JSON" in share.message.object
+
+
+def test_shown_link_and_snippet_follow_later_changes():
+    _, share = tools()
+    share.show_link()
+    share.show_snippet()
+    share.title.value = "changed"
+    share.embed_width.value = 480
+    assert D.read_fragment(share.link.value[share.link.value.index("#"):])[0]["title"] == "changed"
+    assert 'width="480"' in share.snippet.value and "changed" in share.snippet.value
