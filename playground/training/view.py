@@ -115,7 +115,7 @@ class TrainingView:
             field("loss", pn.widgets.Select),
             "**Training**",
             field("optimizer", pn.widgets.Select),
-            field("learning_rate", label="Learning rate", step=0.01),
+            field("learning_rate", label="Learning rate", step=0.01, start=0.0001),  # 0 is no rate
             field("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
             field("l2", label="L2 strength", step=0.0001),
             field("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),

@@ -119,3 +119,11 @@ def test_a_training_step_gives_the_value_paths_gradients():
     expected = [p.grad for p in run.model.params]
     assert run.model.step(x, y, lr=0.0, l2=1e-4) == pytest.approx(total.data, rel=1e-12)
     assert [p.grad for p in run.model.params] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_no_hidden_layer_is_a_linear_model_that_trains():
+    run = small_run(hidden_layers=[], dataset="blobs")
+    assert run.model.sizes == [2, 1]
+    start = run.last_metrics["train_loss"]
+    run.train(max_steps=10)
+    assert run.last_metrics["train_loss"] < start
