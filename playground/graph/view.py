@@ -201,6 +201,9 @@ class GraphView(param.Parameterized):
                                                css_classes=["graph-program"], sizing_mode="stretch_width")
         self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: s.load_program(self.editor.value_input or self.editor.value))
+        # Leaving the editor draws too: in the Pyodide page a click can reach Python before the text typed just
+        # before it, and this watcher then draws what was really typed.
+        self.editor.param.watch(lambda e: e.new != s.program and s.load_program(e.new), "value")
         self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
         self.preset.param.watch(self._on_preset, "value")
         self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
