@@ -84,6 +84,7 @@ class TrainingView:
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
                                                       value="+ orange", color="light", width=CONTROL_WIDTH,
                                                       css_classes=["train-click-mode"])
+        self.click_mode.param.watch(self._click_mode_changed, "value")
         self.regenerate = pn.widgets.Button(label="Regenerate", width=100, css_classes=["train-regenerate"])
         self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
         self.clear = pn.widgets.Button(label="Clear", width=70, css_classes=["train-clear"])
@@ -259,6 +260,13 @@ class TrainingView:
             s.param.update(**self.run.removal(index))
         elif index is not None and mode == "graph":
             self._open_point_graph(index)
+
+    def _click_mode_changed(self, event):
+        # Says what a click will do; it also shows when the worker has taken the new mode (a tap sent right
+        # after switching can reach Python before the switch does).
+        hints = {"graph": "Click a data point to open its whole graph in the graph view.",
+                 "remove": "Click a data point to remove it."}
+        self.graph_note.object = hints.get(CLICK_MODES[event.new], "")
 
     def _open_point_graph(self, index):
         if self.open_graph is None or not self.run.has_model:

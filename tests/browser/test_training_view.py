@@ -77,6 +77,7 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
 
     # Clicking a data point opens its whole graph, down to its loss, in the graph view.
     page.locator(".train-click-mode button", has_text="graph").click()
+    expect(page.locator(".train-graph-note")).to_contain_text("Click a data point", timeout=TIMEOUT)
     click_on_plot(page, *page.evaluate(POINT_XY, 0))
     expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)
     expect(page.locator(".graph-program textarea")).to_have_value(re.compile(r"\bx1 = [\s\S]*\nloss = "),
