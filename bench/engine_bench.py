@@ -112,7 +112,7 @@ def grid_seconds(fast, rounds):
     import numpy as np
     xs, ys = np.meshgrid(np.linspace(-2, 3, 50), np.linspace(-1.5, 2, 50))
     grid = np.column_stack([xs.ravel(), ys.ravel()])
-    fast.predict(grid)  # compile the score tape
+    fast.predict(grid)  # warm up
     times = []
     for _ in range(rounds):
         t = time.perf_counter()
