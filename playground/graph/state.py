@@ -65,10 +65,11 @@ def make_graph(program_text, values=None):
         trace = engine.trace(root)  # after it, so the trace carries the grads too
     except (ValueError, ArithmeticError) as e:  # e.g. the slope of x ** 0.5 at x = 0 is infinite
         raise ProgramError(f"backward is not defined here: {e}") from None
-    if not all(math.isfinite(s["grad_after"]) for s in animation_steps(trace, events)):
+    steps = animation_steps(trace, events)
+    if not all(math.isfinite(s["grad_after"]) for s in steps):
         raise ProgramError("a gradient is not a finite number (try other values)")
     leaves = {name: (values or {}).get(name, value) for name, value in program.leaves.items()}
-    return Graph(root, trace, layout(trace["nodes"]), animation_steps(trace, events), leaves)
+    return Graph(root, trace, layout(trace["nodes"]), steps, leaves)
 
 
 class GraphState(param.Parameterized):
