@@ -23,6 +23,7 @@ Fixtures
                                 AppPage(watched_context.new_page(), site_url, watched_context.records).open()
 Helpers
     AppPage.open(path="")       navigate to site_url + path and wait until the worker's Python rendered the app
+    AppPage.show_view(name)     bring the "graph" or "training" view on screen (click its tab) and wait for it
     AppPage.console_errors      console errors and uncaught page errors seen so far (worker ones included)
     AppPage.foreign_requests    requests that tried to leave the origin (each was blocked)
     AppPage.assert_clean()      assert both lists are empty
@@ -120,6 +121,14 @@ class AppPage:
         self.page.goto(self.site_url + path)
         wait_until_interactive(self.page)
         return self
+
+    def show_view(self, name: str) -> None:
+        """Bring the view `name` ("graph" or "training") on screen, as a student would by clicking its tab.
+        Views may be built only when first shown: call this before touching a view's elements."""
+        tab = self.page.locator(f".view-tab-{name}")
+        if tab.count():
+            tab.first.click()
+        self.page.locator(f".{name}-view").first.wait_for(state="visible", timeout=INTERACTIVE_TIMEOUT_MS)
 
     def assert_clean(self) -> None:
         assert self.foreign_requests == [], f"requests left the origin: {self.foreign_requests}"
