@@ -11,7 +11,8 @@ the last assignment is the output. An assignment of a bare number (`a = 2.0`, `b
 can be edited; numbers inside expressions become constant leaves.
 
 `parse_program(text)` checks the text against a whitelist of `ast` node types; Python never evaluates it.
-`build_graph(program, leaves)` then makes the engine Values, one operation at a time. Every problem is a
+`build_graph(program, leaves)` then makes the engine Values, one operation at a time; `program_from_value(root)`
+goes the other way, writing any engine Value's graph as a program. Every problem is a
 `ProgramError` carrying the line and column; hostile input (9**9**9, 10,000 nested parentheses, huge programs)
 ends in such an error, never in a hang or a crash.
 """
@@ -22,6 +23,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+import engine
 from engine import Value
 
 FUNCTIONS = ("relu", "tanh", "exp", "log", "sigmoid", "softplus")
@@ -230,3 +232,36 @@ def build_graph(program, leaves=None):
             value.label = stmt.name
         env[stmt.name] = value
     return env[program.output], env
+
+
+# engine op -> how the language writes it ({0}, {1} are the inputs' names)
+_WRITTEN = {"+": "{0} + {1}", "-": "{0} - {1}", "*": "{0} * {1}", "/": "{0} / {1}", "**": "{0} ** {1}",
+            "neg": "-{0}", "ReLU": "relu({0})", "tanh": "tanh({0})", "exp": "exp({0})", "log": "log({0})",
+            "sigmoid": "sigmoid({0})", "softplus": "softplus({0})"}
+
+
+def program_from_value(root):
+    """Write an engine Value's graph as a program: one line per node, in topological order.
+
+    Nodes get their label when it is a usable, unique name, else n<id>. Operations the language has no
+    single construct for are refused with ProgramError.
+    """
+    trace = engine.trace(root)
+    names, taken = {}, set()
+    for node in trace["nodes"]:
+        label = node["label"]
+        good = bool(NAME.match(label or "")) and label not in FUNCTIONS and label not in taken
+        names[node["id"]] = label if good else f"n{node['id']}"
+        taken.add(names[node["id"]])
+    lines = []
+    for node in trace["nodes"]:
+        name, op, args = names[node["id"]], node["op"], [names[i] for i in node["inputs"]]
+        if not op:
+            lines.append(f"{name} = {node['data']!r}")
+        elif op in _WRITTEN:
+            lines.append(f"{name} = " + _WRITTEN[op].format(*args))
+        elif op.startswith("**"):  # x ** n with a number n, the op is named like '**2'
+            lines.append(f"{name} = {args[0]} ** {float(op[2:])!r}")
+        else:
+            raise ProgramError(f"the graph view cannot write the operation {op!r} as a program")
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,17 @@
-"""Ready-made programs for the graph view's preset menu."""
+"""Ready-made programs for the graph view's preset menu.
+
+The first four are written by hand. The bigger ones are built with the engine's own nn and losses (fixed
+seeds, so always the same numbers) and written out as programs: a 10-input neuron (42 nodes), one sample
+through a 2-4-4-1 MLP with its loss (~110 nodes), and the same through a 2-8-8-1 MLP (~300 nodes), the size
+the drawing must stay legible at.
+"""
+
+import random
+
+import engine
+from engine import losses, nn
+
+from .language import program_from_value
 
 # micrograd's README example; names cannot be reassigned here, so `c += ...` becomes c2, c3, ...
 README_EXAMPLE = """\
@@ -46,9 +59,43 @@ w = y**-0.5
 out = log(z) + exp(-w) - z**0.5 / x
 """
 
+
+
+def ten_input_neuron():
+    """out = tanh(w1*x1 + ... + w10*x10 + b): a Neuron of engine.nn with 10 inputs."""
+    rng = random.Random(10)
+    xs = [engine.Value(round(rng.uniform(-1, 1), 2), label=f"x{i}") for i in range(1, 11)]
+    neuron = nn.Neuron(10, activation="tanh", rng=rng)
+    for i, w in enumerate(neuron.w, 1):
+        w.label = f"w{i}"
+    neuron.b.label = "b"
+    out = neuron(xs)
+    out.label = "out"
+    return out
+
+
+def mlp_sample_loss(hidden=(4, 4), seed=2441):
+    """One sample (x1, x2) with label y = +1 through an engine.nn MLP 2-hidden-1, and its max-margin loss."""
+    model = nn.MLP(2, list(hidden) + [1], activation="tanh", rng=random.Random(seed))
+    x = [engine.Value(0.5, label="x1"), engine.Value(-1.25, label="x2")]
+    for i, layer in enumerate(model.layers, 1):  # layer by layer, to name each neuron's output
+        x = layer(x)
+        x = x if isinstance(x, list) else [x]
+        for j, v in enumerate(x, 1):
+            v.label = f"L{i}N{j}"
+    score = x[0]
+    score.label = "score"
+    loss = losses.svm(score, engine.Value(1.0, label="y"))
+    loss.label = "loss"
+    return loss
+
+
 PRESETS = {
     "micrograd README example": README_EXAMPLE,
     "tanh neuron": TANH_NEURON,
     "a value used twice": USED_TWICE,
     "division and powers": DIVISION_AND_POWERS,
+    "a 10-input neuron": program_from_value(ten_input_neuron()),
+    "2-4-4-1 MLP: one sample and its loss": program_from_value(mlp_sample_loss((4, 4))),
+    "2-8-8-1 MLP: one sample and its loss (~300 nodes)": program_from_value(mlp_sample_loss((8, 8), seed=2882)),
 }

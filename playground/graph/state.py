@@ -24,7 +24,7 @@ import param
 import engine
 
 from . import edits
-from .language import FUNCTIONS, MAX_NODES, NAME, ProgramError, build_graph, parse_program
+from .language import MAX_NODES, ProgramError, build_graph, parse_program, program_from_value  # noqa: F401
 from .layout import layout
 from .presets import README_EXAMPLE
 
@@ -155,36 +155,3 @@ class GraphState(param.Parameterized):
 
     def rename(self, old, new):
         self._edit(edits.rename, old, new)
-
-
-# engine op -> how the language writes it ({0}, {1} are the inputs' names)
-_WRITTEN = {"+": "{0} + {1}", "-": "{0} - {1}", "*": "{0} * {1}", "/": "{0} / {1}", "**": "{0} ** {1}",
-            "neg": "-{0}", "ReLU": "relu({0})", "tanh": "tanh({0})", "exp": "exp({0})", "log": "log({0})",
-            "sigmoid": "sigmoid({0})", "softplus": "softplus({0})"}
-
-
-def program_from_value(root):
-    """Write an engine Value's graph as a program: one line per node, in topological order.
-
-    Nodes get their label when it is a usable, unique name, else n<id>. Operations the language has no
-    single construct for are refused with ProgramError.
-    """
-    trace = engine.trace(root)
-    names, taken = {}, set()
-    for node in trace["nodes"]:
-        label = node["label"]
-        good = bool(NAME.match(label or "")) and label not in FUNCTIONS and label not in taken
-        names[node["id"]] = label if good else f"n{node['id']}"
-        taken.add(names[node["id"]])
-    lines = []
-    for node in trace["nodes"]:
-        name, op, args = names[node["id"]], node["op"], [names[i] for i in node["inputs"]]
-        if not op:
-            lines.append(f"{name} = {node['data']!r}")
-        elif op in _WRITTEN:
-            lines.append(f"{name} = " + _WRITTEN[op].format(*args))
-        elif op.startswith("**"):  # x ** n with a number n, the op is named like '**2'
-            lines.append(f"{name} = {args[0]} ** {float(op[2:])!r}")
-        else:
-            raise ProgramError(f"the graph view cannot write the operation {op!r} as a program")
-    return "\n".join(lines) + "\n"
