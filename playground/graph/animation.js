@@ -4,7 +4,8 @@
 // Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
 //
 // Bokeh runs this as a CustomJS body; `action` says which entry point: render, play, step, back, reset,
-// backward, zoom, and data (Python sent a new graph).
+// backward, zoom (the ranges moved), fit (Python asks to frame a new graph), fit_whole (the Fit button),
+// resize (the plot's frame changed size), and data (Python sent a new graph).
 // Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
@@ -19,6 +20,10 @@ function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => entity[c]);
 }
 function fmt(x) { return x == null ? "\u2014" : Number(x).toFixed(4); }
+function shortNumber(x) {  // at most 11 characters, like short_number() in view.py
+  const a = Math.abs(x);
+  return x === 0 || (a >= 1e-3 && a < 1e5) ? x.toFixed(4) : x.toExponential(3);
+}
 function current_step() { return Math.max(0, Math.min(N, slider.value)); }
 
 function render(k) {
@@ -44,7 +49,7 @@ function render(k) {
   const line_color = V.id.map((id) => id === receiver ? "#d95f02" : id === giver ? "#1b9e77" : "#5b6170");
   const line_width = V.id.map((id) => id === receiver || id === giver ? 3.5 : 1.2);
   const op_line = O.id.map((id) => id === giver ? "#1b9e77" : "#5b6170");
-  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g) => "grad " + fmt(g)),
+  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g) => "grad " + (g == null ? "\u2014" : shortNumber(g))),
                       line_color, line_width}}, {sync: false});
   edges.setv({data: {...E, color, width, alpha}}, {sync: false});
   ops.setv({data: {...O, line_color: op_line}}, {sync: false});
@@ -123,15 +128,58 @@ function play_next() {
   A.frame = requestAnimationFrame(tick);
 }
 
-function zoom() {  // text scales with the zoom so it always fits its box, and hides when too small to read
-  const scale = frame_width / (x_range.end - x_range.start);
-  if (!(scale > 0 && isFinite(scale))) return;  // start and end arrive one at a time: skip the moment between
-  texts.forEach((glyph, i) =>
-    glyph.setv({text_font_size: `${(sizes[i] * scale).toFixed(1)}px`, y_offset: offsets[i] * scale}, {sync: false}));
-  for (const r of text_renderers) r.setv({visible: scale > 0.3}, {sync: false});
+// --- framing and zooming ---------------------------------------------------------------------------------
+
+function frame() {  // the plot's frame in pixels; Python's guess until the page has laid the plot out
+  const w = plot.inner_width, h = plot.inner_height;
+  return w > 0 && h > 0 ? [w, h] : [frame_width, plot.frame_height || frame_height];
 }
 
-if (action === "render") render(current_step());
+function show(x_mid, y_mid, scale, as_reset) {  // centre (x_mid, y_mid) at `scale` pixels per unit
+  const [w, h] = frame();
+  const x = {start: x_mid - w / scale / 2, end: x_mid + w / scale / 2};
+  const y = {start: y_mid - h / scale / 2, end: y_mid + h / scale / 2};
+  if (as_reset) {  // the toolbar's reset button comes back here
+    Object.assign(x, {reset_start: x.start, reset_end: x.end});
+    Object.assign(y, {reset_start: y.start, reset_end: y.end});
+  }
+  A.scale = scale;
+  y_range.setv(y);
+  x_range.setv(x);  // last: its change redraws the text (zoom)
+}
+
+function fit(whole) {  // initial_ranges() in view.py, with the real frame
+  const V = values.data, [w, h] = frame();
+  if (V.x.length === 0) return;
+  const x0 = Math.min(...V.x) - box[0], x1 = Math.max(...V.x) + box[0];
+  const y0 = Math.min(...V.y) - box[1], y1 = Math.max(...V.y) + box[1];
+  let scale = Math.min(1, w / (x1 - x0), h / (y1 - y0));
+  if (scale >= zooms[0] || whole) show((x0 + x1) / 2, (y0 + y1) / 2, scale, !whole);
+  else show(x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true);
+  A.framed = plot.inner_width > 0;
+}
+
+function resize() {  // keep the centre and the zoom when the frame changes size (window, panel, tab shown)
+  if (!A.framed || !(A.scale > 0)) { fit(false); return; }
+  show((x_range.start + x_range.end) / 2, (y_range.start + y_range.end) / 2, A.scale, false);
+}
+
+function zoom() {  // text scales with the zoom so it always fits its box; lines too small to read are hidden
+  const scale = frame()[0] / (x_range.end - x_range.start);
+  if (!(scale > 0 && scale < 8)) return;  // start and end arrive one at a time: skip the moment between
+  A.scale = scale;
+  const readable = sizes.map((size) => size * scale >= min_text);
+  const name_alone = readable[0] && !readable[1];  // just the name: centred in its box
+  texts.forEach((glyph, i) => glyph.setv({
+    text_font_size: `${(sizes[i] * scale).toFixed(1)}px`,
+    y_offset: (i === 0 && name_alone ? 0 : offsets[i]) * scale}, {sync: false}));
+  text_renderers.forEach((r, i) => r.setv({visible: readable[i]}, {sync: false}));
+}
+
+if (action === "render") { if (!A.framed) fit(false); render(current_step()); }
+else if (action === "fit") fit(false);
+else if (action === "fit_whole") fit(true);
+else if (action === "resize") resize();
 else if (action === "data") {  // CustomJS runs asynchronously: skip the data this script itself drew
   if (!A.mine.has(cb_obj.data)) { stop(); render(current_step()); }
 }

@@ -4,10 +4,19 @@ Python draws what does not change while the animation plays (positions, labels, 
 into Bokeh ColumnDataSources; animation.js, run by CustomJS in the page, draws step k and plays the steps.
 The step slider is the one value shared both ways: the page moves it while playing and GraphState.step
 follows it (so a share link can hold the step); setting GraphState.step moves the page.
+
+Legibility: the plot takes the width it is given and a height that suits the graph (PLOT_HEIGHTS). The page
+frames the graph itself, because only it knows the plot's real size: the whole graph when it fits at a
+readable zoom, else its output end at READABLE_ZOOM (pan or scroll toward the inputs; "Fit graph" shows it
+all). initial_ranges() is the same rule in Python, which the tests use. Text scales with the zoom so it
+stays inside its box; a line too small to read (under MIN_TEXT_PX) is hidden, the name last. Names are cut
+to NAME_CHARS and numbers kept short in the boxes; hover and the node table give them in full.
+On a wide page the node table sits beside the plot, on a narrow one below it (a wrapping flex box).
 """
 
 import html
 import math
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -21,20 +30,23 @@ from bokeh.plotting import figure
 import engine
 
 from .edits import OPERATIONS
-from .layout import BOX_HEIGHT, BOX_WIDTH
+from .layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 from .presets import PRESETS
 from .state import GraphState
 
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
-FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # fits beside the editor and the share sidebar at 1400 px
-SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.6, 0.8  # below 0.6 the text is too small to read
-TEXT_SIZES = (13, 11, 11, 13)  # label, data, grad, op symbol; pixels at zoom 1
+FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; the page measures the real one
+PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
+SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.65, 0.8  # below 0.65 the numbers in the boxes are too small to read
+TEXT_SIZES = (14, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
-OP_RADIUS = 15
+MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
+NAME_CHARS = 12  # longer names are cut (with an ellipsis) to fit their box
 TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
-table.graph-nodes { border-collapse: collapse; font: 13px/1.4 system-ui, sans-serif; }
+table.graph-nodes { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; }
 table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
-table.graph-nodes th, table.graph-nodes td { padding: 2px 12px; border-bottom: 1px solid #e3e5e8; text-align: right; }
+table.graph-nodes th, table.graph-nodes td { padding: 2px 8px; border-bottom: 1px solid #e3e5e8; text-align: right; }
+table.graph-nodes thead th { position: sticky; top: 0; background: #fff; box-shadow: 0 1px 0 #c9cdd3; }
 table.graph-nodes th[scope=row], table.graph-nodes thead th:first-child { text-align: left; }
 table.graph-nodes td { font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
 table.graph-nodes tr.current { background: #fde9c6; }
@@ -50,11 +62,25 @@ def _names(nodes):
             for n in nodes}
 
 
+def short_name(name):
+    """A name that fits its box: at most NAME_CHARS characters, cut with an ellipsis."""
+    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "\u2026"
+
+
+def short_number(x):
+    """At most 11 characters: 4 decimals for ordinary sizes, else 4 significant digits with an exponent
+    (the page's shortNumber() is the same rule)."""
+    if x == 0 or 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4f}"
+    return f"{x:.3e}"
+
+
 def _op_text(op):
-    """'**2.0' reads better as '**2' in a small circle."""
-    if op.startswith("**") and op[2:].endswith(".0"):
-        return op[:-2]
-    return op
+    """The op as it fits its small circle: '**2.0' as '^2', '**-0.5' as '^-.5', ReLU as relu, sigmoid as
+    \u03c3, softplus as sp (hover shows the engine's name)."""
+    if op.startswith("**") and len(op) > 2:
+        return "^" + re.sub(r"^(-?)0\.", r"\1.", f"{float(op[2:]):g}")
+    return {"ReLU": "relu", "sigmoid": "\u03c3", "softplus": "sp"}.get(op, op)
 
 
 def _role(node, output_id):
@@ -72,14 +98,16 @@ def source_data(graph):
     names = _names(nodes)
     values = {
         "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [n["op"] for n in nodes],
+        "short_name": [short_name(names[n["id"]]) for n in nodes],
         "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
-        "data": [n["data"] for n in nodes], "data_text": [f"data {n['data']:.4f}" for n in nodes],
+        "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
         "grad": [math.nan] * len(nodes), "grad_text": ["grad \u2014"] * len(nodes),
         "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
     op_nodes = [n for n in nodes if n["op"]]
     ops = {"id": [n["id"] for n in op_nodes], "op": [_op_text(n["op"]) for n in op_nodes],
+           "engine_op": [n["op"] for n in op_nodes],
            "name": [names[n["id"]] for n in op_nodes],
            "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
            "line_color": ["#5b6170"] * len(op_nodes)}
@@ -105,21 +133,33 @@ def source_data(graph):
     return values, ops, edges, steps
 
 
-def initial_ranges(graph):
-    """The whole graph when it fits at a readable zoom, else its output end at READABLE_ZOOM (the user pans
-    toward the inputs). Returns the x range, the y range and the zoom (pixels per unit)."""
+def _extent(graph):
+    """The box around the drawing: every value box with a margin of one box."""
     xs = [x for x, _ in graph.layout["value"].values()]
     ys = [y for _, y in graph.layout["value"].values()]
-    x0, x1 = min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH
-    y0, y1 = min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
-    scale = min(1.0, FRAME_WIDTH / (x1 - x0), FRAME_HEIGHT / (y1 - y0))
-    if scale >= SMALLEST_FIT_ZOOM:
+    return min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH, min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
+
+
+def plot_height(graph):
+    """Frame height for the plot: the graph's own height at zoom 1, within PLOT_HEIGHTS."""
+    _, _, y0, y1 = _extent(graph)
+    return int(min(max(y1 - y0, PLOT_HEIGHTS[0]), PLOT_HEIGHTS[1]))
+
+
+def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
+    """What a frame of width x height pixels shows first: the whole graph when it fits at a readable zoom
+    (never above zoom 1), else its output end at READABLE_ZOOM (the user pans toward the inputs).
+    whole=True: the whole graph at any zoom ("Fit graph"). Returns the x range, the y range and the zoom
+    (pixels per unit). The page does the same in animation.js (fit())."""
+    x0, x1, y0, y1 = _extent(graph)
+    scale = min(1.0, width / (x1 - x0), height / (y1 - y0))
+    if scale >= SMALLEST_FIT_ZOOM or whole:
         x_mid, y_mid = (x0 + x1) / 2, (y0 + y1) / 2
     else:
         scale = READABLE_ZOOM
-        x_mid = x1 - FRAME_WIDTH / scale / 2
+        x_mid = x1 - width / scale / 2
         y_mid = graph.layout["value"][graph.trace["nodes"][-1]["id"]][1]
-    half_w, half_h = FRAME_WIDTH / scale / 2, FRAME_HEIGHT / scale / 2
+    half_w, half_h = width / scale / 2, height / scale / 2
     return (x_mid - half_w, x_mid + half_w), (y_mid - half_h, y_mid + half_h), scale
 
 
@@ -134,9 +174,10 @@ class GraphView(param.Parameterized):
         self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
-        self.table = Div(text="", css_classes=["graph-table"],
-                         styles={"max-height": "520px", "overflow": "auto"})
-        self.explain = Div(text="", css_classes=["graph-explain"], width=FRAME_WIDTH)
+        self.fit_src = ColumnDataSource({"request": [0]})  # Python asks the page to frame a new graph
+        self.table = Div(text="", css_classes=["graph-table"], sizing_mode="stretch_width",
+                         styles={"max-height": f"{PLOT_HEIGHTS[1]}px", "overflow": "auto"})
+        self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
         self._make_plot()
         self._make_controls()
         self._link_animation()
@@ -154,7 +195,8 @@ class GraphView(param.Parameterized):
     def _make_plot(self):
         (x0, x1), (y0, y1), scale = initial_ranges(self.state.graph)
         self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
-        p = figure(frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT, x_range=self.x_range, y_range=self.y_range,
+        p = figure(sizing_mode="stretch_width", frame_height=plot_height(self.state.graph), min_width=300,
+                   x_range=self.x_range, y_range=self.y_range, css_classes=["graph-plot"],
                    tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
                    title="Inputs left, output right. Drag to pan, scroll to zoom, tap a node to edit it.")
         p.axis.visible = False
@@ -169,11 +211,11 @@ class GraphView(param.Parameterized):
                        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
                        selection_line_color="#7b3294", selection_line_width=3)
         p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
-        op_circles = p.scatter("x", "y", size=2 * OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
-                               line_color="line_color", line_width=1.5)
+        op_circles = p.circle("x", "y", radius=OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
+                              line_color="line_color", line_width=1.5)  # radius in plot units: zooms with the boxes
         common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")
         self.texts = [
-            p.text("x", "y", text="name", source=self.values_src, text_font_style="bold", **common),
+            p.text("x", "y", text="short_name", source=self.values_src, text_font_style="bold", **common),
             p.text("x", "y", text="data_text", source=self.values_src, **common),
             p.text("x", "y", text="grad_text", source=self.values_src, **common),
             p.text("x", "y", text="op", source=self.ops_src, **common),
@@ -186,7 +228,7 @@ class GraphView(param.Parameterized):
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
             ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
             formatters={"@data": "printf", "@grad": "printf"}))
-        p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@op"), ("makes", "@name")]))
+        p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@engine_op"), ("makes", "@name")]))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
             ("edge", "@source_name \u2192 @target_name"),
             ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],
@@ -208,7 +250,8 @@ class GraphView(param.Parameterized):
         self.preset.param.watch(self._on_preset, "value")
         self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
         self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
-        self.leaf_inputs = pn.Column(sizing_mode="stretch_width", scroll=True, max_height=360)
+        self.leaf_inputs = pn.Column(sizing_mode="stretch_width", css_classes=["graph-leaves"],
+                                     styles={"max-height": "360px", "overflow-y": "auto"})
         self._leaf_widgets = {}
 
         # The animation's controls are plain Bokeh models: the page's CustomJS callbacks hold them directly.
@@ -218,8 +261,9 @@ class GraphView(param.Parameterized):
         self.back_button = Button(label="Step back", css_classes=["graph-back"])
         self.reset_button = Button(label="Reset", css_classes=["graph-reset"])
         self.speed = Slider(title="Speed", start=0.25, end=4, step=0.25, value=1, width=150)
+        self.fit_button = Button(label="Fit graph", css_classes=["graph-fit"])
         self.slider = Slider(title="Backward step", start=0, end=len(s.graph.steps), step=1, value=s.step,
-                             css_classes=["graph-step-slider"], width=FRAME_WIDTH)
+                             css_classes=["graph-step-slider"], sizing_mode="stretch_width")
         self.slider.on_change("value", lambda attr, old, new: setattr(s, "step", min(int(new), len(s.graph.steps))))
 
         self.gradcheck_button = pn.widgets.Button(label="Gradient check", css_classes=["graph-gradcheck"])
@@ -256,21 +300,27 @@ class GraphView(param.Parameterized):
     def _link_animation(self):
         args = dict(values=self.values_src, ops=self.ops_src, edges=self.edges_src, steps=self.steps_src,
                     pulse=self.pulse_src, table=self.table, explain=self.explain, slider=self.slider,
-                    play=self.play_button, speed=self.speed, x_range=self.x_range, frame_width=FRAME_WIDTH,
+                    play=self.play_button, speed=self.speed, x_range=self.x_range, y_range=self.y_range,
+                    plot=self.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
                     texts=[r.glyph for r in self.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
-                    text_renderers=self.texts, css=TABLE_CSS)
+                    text_renderers=self.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
+                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM])
 
         def code(action):
             return CustomJS(args=dict(args, action=action), code=ANIMATION_JS)
 
         for button, action in ((self.play_button, "play"), (self.step_button, "step"), (self.back_button, "back"),
-                               (self.reset_button, "reset"), (self.backward_button, "backward")):
+                               (self.reset_button, "reset"), (self.backward_button, "backward"),
+                               (self.fit_button, "fit_whole")):
             button.js_on_click(code(action))
+        self.fit_src.js_on_change("data", code("fit"))
+        self.plot.js_on_change("inner_width", code("resize"))
+        self.plot.js_on_change("inner_height", code("resize"))
         self.slider.js_on_change("value", code("render"))
         for source in (self.values_src, self.edges_src, self.ops_src, self.steps_src):
             source.js_on_change("data", code("data"))
-        self.x_range.js_on_change("start", code("zoom"))
-        self.x_range.js_on_change("end", code("zoom"))
+        for attr in ("start", "end"):
+            self.x_range.js_on_change(attr, code("zoom"))
         if pn.state.curdoc is not None:  # draw step k once the page is ready (also after a share link)
             pn.state.curdoc.js_on_event("document_ready", code("render"))
 
@@ -283,6 +333,8 @@ class GraphView(param.Parameterized):
             self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
             self.steps_src.data = steps  # last, so the page redraws with everything in place
             self.slider.end = len(graph.steps)
+            self.plot.frame_height = plot_height(graph)
+            self.table.styles = dict(self.table.styles, **{"max-height": f"{self.plot.frame_height + 80}px"})
             self.gradcheck_result.object = ""
             self.summary.object = (f"<p>Output <b>{html.escape(values['name'][-1])}</b> = {values['data'][-1]:.4f}; "
                                    f"{len(values['id'])} nodes, {len(graph.steps)} backward steps.</p>")
@@ -295,9 +347,11 @@ class GraphView(param.Parameterized):
             self._update_leaf_inputs()
 
     def _reset_view(self):
-        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph)
+        """Frame the graph: a first guess here, then the page fits it to the plot's real size."""
+        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph, FRAME_WIDTH, self.plot.frame_height)
         self.x_range.update(start=x0, end=x1, reset_start=x0, reset_end=x1)
         self.y_range.update(start=y0, end=y1, reset_start=y0, reset_end=y1)
+        self.fit_src.data = {"request": [self.fit_src.data["request"][0] + 1]}
 
     def _update_leaf_inputs(self):
         leaves = self.state.graph.leaves
@@ -360,12 +414,20 @@ class GraphView(param.Parameterized):
     # --- the page -----------------------------------------------------------------------------------------
 
     def panel(self):
-        buttons = pn.Row(pn.pane.Bokeh(row(self.backward_button, self.play_button, self.step_button,
-                                           self.back_button, self.reset_button, self.speed)), self.gradcheck_button)
+        """The view: editor | drawing | node table in a wrapping flex box (one row on a wide page; the table,
+        then the drawing, move below on narrower ones), and the point-and-click editor under it all."""
+        buttons = pn.FlexBox(pn.pane.Bokeh(row(self.backward_button, self.play_button, self.step_button,
+                                               self.back_button, self.reset_button, self.speed)),
+                             self.gradcheck_button, pn.pane.Bokeh(self.fit_button), gap="4px")
         # Kept as attributes so app.py can hide parts when the page is embedded (hide=editor, ...).
-        self.editor_column = editor = pn.Column(self.preset, self.editor, self.draw_button, self.error,
-                                                "**Leaf values**", self.leaf_inputs, width=300)
-        drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot), buttons, pn.pane.Bokeh(self.slider),
-                            pn.pane.Bokeh(self.explain), self.gradcheck_result)
-        return pn.Column(pn.Row(editor, drawing), self.edit_card, pn.pane.Bokeh(self.table),
+        self.editor_column = editor = pn.Column(
+            self.preset, self.editor, self.draw_button, self.error, "**Leaf values**", self.leaf_inputs,
+            sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"})
+        drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot, sizing_mode="stretch_width"), buttons,
+                            pn.pane.Bokeh(self.slider, sizing_mode="stretch_width"),
+                            pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"), self.gradcheck_result,
+                            sizing_mode="stretch_width", styles={"flex": "4 1 440px", "min-width": "0"})
+        table = pn.Column(pn.pane.Bokeh(self.table, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                          css_classes=["graph-table-box"], styles={"flex": "1 1 270px", "max-width": "440px"})
+        return pn.Column(pn.FlexBox(editor, drawing, table, gap="12px", flex_wrap="wrap"), self.edit_card,
                          sizing_mode="stretch_width", css_classes=["graph-view"])
