@@ -20,9 +20,9 @@ function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => entity[c]);
 }
 function fmt(x) { return x == null ? "\u2014" : Number(x).toFixed(4); }
-function shortNumber(x) {  // at most 11 characters, like short_number() in view.py
-  const a = Math.abs(x);
-  return x === 0 || (a >= 1e-3 && a < 1e5) ? x.toFixed(4) : x.toExponential(3);
+function shortNumber(x) {  // at most 10 characters, like short_number() in view.py
+  const text = x.toFixed(4);
+  return text.length > 10 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : text;
 }
 function current_step() { return Math.max(0, Math.min(N, slider.value)); }
 

@@ -51,22 +51,24 @@ def layered_graph(nodes, waypoint_budget=None):
     """The graph cut into columns: (column of every item, links between items of neighbouring columns).
 
     Items are node ids and waypoints ("via", source id, column). Every link joins column c to column c + 1.
-    At most `waypoint_budget` waypoints are made (default: four per node); edges beyond it are drawn
-    straight across, which only a contrived graph near the node limit needs.
+    The budget caps the drawing's size: a source gets its chain of waypoints only while the waypoints its
+    edges pass, summed over its edges, fit in what is left of `waypoint_budget` (default: eight per node).
+    Edges beyond it are drawn straight across; only a contrived graph near the node limit gets there (one
+    value used by each of a thousand nodes in a row).
     """
     column = _columns(nodes)
-    budget = 4 * len(nodes) if waypoint_budget is None else waypoint_budget
-    far_end = defaultdict(int)  # source -> the furthest column one of its consumers sits in
+    budget = 8 * len(nodes) if waypoint_budget is None else waypoint_budget
+    far_ends = defaultdict(list)  # source -> the columns of its consumers
     for node in nodes:
         for i in node["inputs"]:
-            far_end[i] = max(far_end[i], column[node["id"]])
+            far_ends[i].append(column[node["id"]])
     links = set()
     for node in nodes:  # every chain of waypoints, in node order, while the budget lasts
         source = node["id"]
-        length = far_end[source] - column[source] - 1
-        if 0 < length <= budget:
-            budget -= length
-            chain = [source] + [("via", source, c) for c in range(column[source] + 1, far_end[source])]
+        cost = sum(max(0, c - column[source] - 1) for c in far_ends[source])
+        if 0 < cost <= budget:
+            budget -= cost
+            chain = [source] + [("via", source, c) for c in range(column[source] + 1, max(far_ends[source]))]
             for item in chain[1:]:
                 column[item] = item[2]
             links.update(zip(chain, chain[1:]))
@@ -254,8 +256,8 @@ def layout(nodes, sweeps=SWEEPS):
             seen[source] += 1
             sx, sy = value_xy[source]
             points = [(sx + BOX_WIDTH / 2, sy)]
-            for c in range(column[source] + 1, column[node["id"]]):  # past the columns it crosses
-                if ("via", source, c) in xy:
+            if ("via", source, column[source] + 1) in xy:  # past the columns it crosses, by its waypoints
+                for c in range(column[source] + 1, column[node["id"]]):
                     wx, wy = xy[("via", source, c)]
                     points += [(wx - BOX_WIDTH / 2 - OP_GAP - OP_RADIUS, wy), (wx + BOX_WIDTH / 2, wy)]
             points.append((tx - OP_RADIUS + 1, ty))

@@ -38,10 +38,10 @@ ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
 FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; the page measures the real one
 PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
 SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.65, 0.8  # below 0.65 the numbers in the boxes are too small to read
-TEXT_SIZES = (14, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
+TEXT_SIZES = (13, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
 MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
-NAME_CHARS = 12  # longer names are cut (with an ellipsis) to fit their box
+NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
 TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
 table.graph-nodes { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; }
 table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
@@ -68,11 +68,12 @@ def short_name(name):
 
 
 def short_number(x):
-    """At most 11 characters: 4 decimals for ordinary sizes, else 4 significant digits with an exponent
-    (the page's shortNumber() is the same rule)."""
-    if x == 0 or 1e-3 <= abs(x) < 1e5:
-        return f"{x:.4f}"
-    return f"{x:.3e}"
+    """At most 10 characters: 4 decimals, or 3 significant digits with an exponent for numbers too big or
+    too small for that (the page's shortNumber() is the same rule)."""
+    text = f"{x:.4f}"
+    if len(text) > 10 or (x != 0 and abs(x) < 1e-3):
+        text = f"{x:.2e}"
+    return text
 
 
 def _op_text(op):

@@ -86,3 +86,46 @@ def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
     small = make_graph(USED_TWICE)
     (x0, x1), (y0, y1), zoom = initial_ranges(small)
     assert all(x0 < x < x1 and y0 < y < y1 for x, y in small.layout["value"].values())
+
+
+def test_box_texts_are_short_and_hover_keeps_the_full_values():
+    from playground.graph.view import NAME_CHARS, _op_text, short_name, short_number
+    assert short_name("L1N1w2") == "L1N1w2"
+    assert short_name("a_very_long_name_for_a_node") == "a_very_lon\u2026" and len(short_name("x" * 32)) == NAME_CHARS
+    assert [short_number(x) for x in (138.83381, -4.0, 0.0, 1e-5, -123456.7, 9999.99999)] == \
+        ["138.8338", "-4.0000", "0.0000", "1.00e-05", "-1.23e+05", "10000.0000"]
+    assert all(len(short_number(x)) <= 10 for x in (-1e300, -9999.99999, 1e-300, -0.0005, 12345678.9))
+    assert [_op_text(op) for op in ("**2.0", "**-0.5", "**-10.5", "ReLU", "sigmoid", "softplus", "tanh", "+")] == \
+        ["^2", "^-.5", "^-10.5", "relu", "\u03c3", "sp", "tanh", "+"]
+    view = GraphView(GraphState(program="x = 123456.0\nlonger_than_eleven = x * 2\n"))
+    values = view.values_src.data
+    assert values["short_name"] == ["x", "2.0", "longer_tha\u2026"] and values["data_text"][0] == "data 1.23e+05"
+    assert values["name"][2] == "longer_than_eleven" and values["data"][0] == 123456.0  # for hover and table
+    hover = [t.tooltips for t in view.plot.tools if type(t).__name__ == "HoverTool"]
+    assert ("data", "@data{%.12g}") in hover[0] and ("operation", "@engine_op") in hover[1]
+
+
+def test_the_plot_takes_the_width_it_gets_and_a_height_that_suits_the_graph():
+    from playground.graph.view import PLOT_HEIGHTS
+    view = GraphView(GraphState(program=USED_TWICE))
+    assert view.plot.sizing_mode == "stretch_width" and view.plot.frame_width is None
+    assert view.plot.frame_height == PLOT_HEIGHTS[0]  # one row of boxes: the smallest height
+    view.preset.value = "2-4-4-1 MLP: one sample and its loss"
+    assert view.plot.frame_height == PLOT_HEIGHTS[1]  # a tall graph: the tallest
+    assert view.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
+    request = view.fit_src.data["request"][0]
+    view.preset.value = "a 10-input neuron"  # new leaves: the page is asked to frame the new graph
+    assert view.fit_src.data["request"][0] == request + 1
+
+
+def test_the_view_wraps_editor_drawing_and_table():
+    view = GraphView(GraphState())
+    page = view.panel()
+    assert "graph-view" in page.css_classes
+    flex = page[0]
+    assert type(flex).__name__ == "FlexBox" and flex.flex_wrap == "wrap"
+    editor, drawing, table = flex
+    assert editor is view.editor_column  # app.py hides page[0][0] for hide=editor
+    assert drawing.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
+    assert "graph-table-box" in table.css_classes and table[0].object is view.table
+    assert page[1] is view.edit_card
