@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitebuild import assets, pins, wheels
+from sitebuild import assets, bytecode, pins, wheels
 from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
 from sitebuild.lock import served_lock, wheel_entry
 from sitebuild.serve import make_server, url_of
@@ -37,6 +37,11 @@ CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdli
 # What the build reads: when none of it changed, `serve` reuses dist/.
 INPUTS = ["build.py", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
 RECORD = "build-record.json"
+# What the build does to make the page start faster (docs/site.md has each one's measured effect).
+# `python build.py --without NAME` leaves one out, to measure it.
+LEVERS = {
+    "pyc": "every wheel's Python compiled to bytecode at build time (sitebuild/bytecode.py)",
+}
 
 
 def input_fingerprint() -> str:
@@ -106,6 +111,15 @@ def project_entries(pyodide_dir: Path) -> list[dict]:
     return entries
 
 
+def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) -> None:
+    """Compile every shipped wheel to bytecode in place; the lock entries get the new sha256."""
+    bytecode.check_python(browser_python)
+    for entry in entries:
+        wheel = pyodide_dir / entry["file_name"]
+        bytecode.compile_wheel(wheel, keep_sources=entry["name"] in PROJECT_PACKAGES)
+        entry["sha256"] = sha256_of(wheel)
+
+
 def convert_app(site: Path, packages: list[str]) -> None:
     """Panel's converter in its own process (it reads PANEL_CDN_ROOT at import)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -149,21 +163,22 @@ def build_lock(cache: Path):
         yield
 
 
-def ensure_built(site: Path = DIST) -> Path:
-    """Build `site` unless it is already built from the current sources."""
+def ensure_built(site: Path = DIST, levers: frozenset = frozenset(LEVERS)) -> Path:
+    """Build `site` unless it is already built from the current sources with these levers."""
     with build_lock(CACHE):
-        if not is_current(site):
-            build(site)
+        if not is_current(site, levers):
+            build(site, levers=levers)
     return site
 
 
-def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CDN_URL) -> dict:
+def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CDN_URL,
+          levers: frozenset = frozenset(LEVERS)) -> dict:
     """Build the site into `site` (replaced only when the build succeeds); returns its record."""
     started = time.monotonic()
     site.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{site.name}-building-", dir=site.parent))
     try:
-        record = _build_into(work, cache, cdn_url)
+        record = _build_into(work, cache, cdn_url, levers)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -177,7 +192,7 @@ def build(site: Path = DIST, cache: Path = CACHE, cdn_url: str = pins.PYODIDE_CD
     return record
 
 
-def _build_into(work: Path, cache: Path, cdn_url: str) -> dict:
+def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dict:
     pyodide_dir = work / "pyodide"
     pyodide_dir.mkdir(parents=True)
 
@@ -186,6 +201,8 @@ def _build_into(work: Path, cache: Path, cdn_url: str) -> dict:
     downloads = fetch_pypi(cache)
     entries += pypi_entries(downloads, pyodide_dir)
     entries += project_entries(pyodide_dir)
+    if "pyc" in levers:
+        compile_wheels(pyodide_dir, entries, core_lock["info"]["python"])
     lock = served_lock(core_lock, entries)
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 
@@ -198,6 +215,7 @@ def _build_into(work: Path, cache: Path, cdn_url: str) -> dict:
 
     return {
         "inputs": input_fingerprint(),
+        "levers": sorted(levers),
         "files": site_files(work),
     }
 
@@ -206,9 +224,10 @@ def pins_version(name: str) -> str:
     return next(w.version for w in pins.PYPI_WHEELS if w.name == name)
 
 
-def is_current(site: Path) -> bool:
+def is_current(site: Path, levers: frozenset = frozenset(LEVERS)) -> bool:
     try:
-        return json.loads((site / RECORD).read_text())["inputs"] == input_fingerprint()
+        record = json.loads((site / RECORD).read_text())
+        return record["inputs"] == input_fingerprint() and record["levers"] == sorted(levers)
     except (OSError, ValueError, KeyError):
         return False
 
@@ -217,17 +236,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", choices=["build", "serve"], default="build")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--out", type=Path, default=DIST, help="where to build the site (default: dist/)")
+    parser.add_argument("--without", action="append", default=[], choices=sorted(LEVERS), metavar="LEVER",
+                        help=f"leave out a start-up lever, to measure it: {', '.join(sorted(LEVERS))}")
     args = parser.parse_args()
+    levers = frozenset(LEVERS) - set(args.without)
     if args.command == "build":
         with build_lock(CACHE):
-            record = build()
-        print(f"built {DIST} ({len(record['files'])} files) in {record['seconds']} s")
+            record = build(args.out, levers=levers)
+        print(f"built {args.out} ({len(record['files'])} files) in {record['seconds']} s")
     else:
-        if not is_current(DIST):
-            print(f"the sources changed since the last build: building {DIST} first", flush=True)
-        ensure_built()
+        if not is_current(args.out, levers):
+            print(f"the sources changed since the last build: building {args.out} first", flush=True)
+        ensure_built(args.out, levers)
     if args.command == "serve":
-        server = make_server(DIST, args.port)
+        server = make_server(args.out, args.port)
         print(f"serving the playground at {url_of(server)}  (Ctrl+C stops)", flush=True)
         try:
             server.serve_forever()

@@ -1,86 +1,102 @@
 """The playground page: the only place that wires views together.
 
-Runs under `panel serve playground/app.py` and, converted by build.py, in the
-browser's Pyodide worker. For now it holds one small view: a number goes
-through the autograd engine and the page shows tanh(x) and its gradient.
+Runs under `panel serve playground/app.py` and, converted by build.py, in the browser's Pyodide
+worker. Two views in tabs: the graph view (playground/graph/) opens first; the training view
+(playground/training/) is built the first time it is shown, because building it would delay the
+page's start by seconds in the browser. Share links and embedding: playground/share.py; the
+shareable document itself: playground/document.py.
 """
+import functools
+
 import panel as pn
 
-from engine import Value, fresh_backward
+from playground import document
+from playground.graph import GraphState
+from playground.graph.view import GraphView
+from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location
+from playground.training.state import TrainingSettings
 
 pn.extension(design="bootstrap")
+pn.config.raw_css.append(PAGE_CSS)
 
-
-def tanh_and_grad(x: float) -> tuple[float, float]:
-    """tanh(x) and its gradient d tanh/dx, both computed by the engine."""
-    leaf = Value(x, label="x")
-    out = leaf.tanh()
-    fresh_backward(out)
-    return out.data, leaf.grad
-
-
-def describe(x: float) -> str:
-    x = float(x)  # the browser sends 2.0 as the integer 2
-    y, grad = tanh_and_grad(x)
-    return f"tanh({x!r}) = {y!r}; d/dx = {grad!r}"
-
-
-x_input = pn.widgets.FloatInput(label="x", value=0.5, step=0.1, css_classes=["x-input"])
-result = pn.pane.Str(pn.bind(describe, x_input), css_classes=["tanh-result"])
-
-template = pn.template.BootstrapTemplate(title="micrograd playground")
-demo_panel = pn.Column("Move x and watch the engine compute tanh and its gradient.", x_input, result)
-template.main.append(demo_panel)
-
-# The graph view (playground/graph/): build an expression graph, replay backward edge by edge.
-from playground.graph import GraphState  # noqa: E402
-from playground.graph.view import GraphView  # noqa: E402
+VIEWS = ["graph", "training"]      # tab order; a document's "view" names one of them
+ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for one view shows no tabs
 
 graph_state = GraphState()
 graph_view = GraphView(graph_state)
 graph_panel = graph_view.panel()
-template.main.append(graph_panel)
+training_slot = pn.Column("Building the training view…", sizing_mode="stretch_width")
+tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), sizing_mode="stretch_width")
+built = {"training": None}         # the training view, once it has been shown
 
-# The training view (playground/training/): train a small MLP on 2-D points, live.
-from playground.training.view import TrainingView  # noqa: E402
 
-training_view = TrainingView(open_graph=graph_state.load_value)
-training_panel = pn.Column(training_view, sizing_mode="stretch_width")
-template.main.append(training_panel)
+def training_view():
+    """The training view, built on first use."""
+    if built["training"] is None:
+        from playground.training.view import TrainingView
 
-# Share links, embedding and JSON files (playground/share.py; the document itself: playground/document.py).
-from playground import document  # noqa: E402
-from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location  # noqa: E402
-from playground.training.state import TrainingSettings  # noqa: E402
+        built["training"] = TrainingView(open_graph=open_graph)
+        training_slot.objects = [pn.Column(built["training"], sizing_mode="stretch_width")]
+        embed(share_tools.embed_options)     # hide the parts of it an embedding asked to hide
+    return built["training"]
 
-pn.config.raw_css.append(PAGE_CSS)
-DEFAULT_DOCUMENT = document.default_document(GraphState(), TrainingSettings())
-VIEW_PANELS = {"graph": graph_panel, "training": training_panel, "demo": demo_panel}
-HIDEABLE_PARTS = {  # what each embedding option `hide=...` hides (the header is hidden by CSS)
-    "controls": [graph_view.edit_card, graph_view.gradcheck_button,
-                 training_view.data_controls, training_view.model_controls],
-    "editor": [graph_panel[0][0]],  # GraphView.panel() is Column(Row(editor column, drawing), ...)
-    "curves": [training_view.curves.loss_figure, training_view.curves.accuracy_figure],
-}
-shown_view = {"name": "graph"}
+
+def show_view(name):
+    tabs.active = VIEWS.index(name)
+
+
+def open_graph(root):
+    """A data point's scalar graph, from the training view, opened in the graph view."""
+    graph_state.load_value(root)
+    show_view("graph")
+
+
+def tab_shown(event):
+    if VIEWS[event.new] == "training":
+        training_view()
+
+
+tabs.param.watch(tab_shown, "active")
+
+
+@functools.cache
+def default_document():
+    return document.default_document(GraphState(), TrainingSettings())
 
 
 def restore_document(doc):
-    document.restore_views(doc, graph_state, training_view)
-    shown_view["name"] = share_tools.embed_options["view"] or doc["view"]
+    needs_training = built["training"] is not None or doc["training"] != default_document()["training"]
+    document.restore_views(doc, graph_state, training_view() if needs_training else None)
+    show_view(share_tools.embed_options["view"] or doc["view"])
+
+
+def hideable_parts():
+    """What each embedding option `hide=...` hides (the header is hidden by CSS)."""
+    parts = {"controls": [graph_view.edit_card, graph_view.gradcheck_button],
+             "editor": [graph_panel[0][0]],  # GraphView.panel() is Column(Row(editor column, drawing), ...)
+             "curves": []}
+    if built["training"] is not None:
+        parts["controls"] += [built["training"].data_controls, built["training"].model_controls]
+        parts["curves"] += [built["training"].curves.loss_figure, built["training"].curves.accuracy_figure]
+    return parts
 
 
 def embed(options):
-    show_parts(HIDEABLE_PARTS, options["hide"])
-    for name, panel in VIEW_PANELS.items():  # an embedded page shows the one view it asks for
-        panel.visible = options["view"] in (None, name)
+    show_parts(hideable_parts(), options["hide"])
+    tabs.stylesheets = [ONE_VIEW_CSS] if options["view"] else []
+    if options["view"]:
+        show_view(options["view"])
 
 
 share_tools = ShareTools(
-    snapshot=lambda weights: document.document_from_views(graph_state, training_view, shown_view["name"], weights),
-    restore=restore_document, defaults=lambda: DEFAULT_DOCUMENT)
+    snapshot=lambda weights: document.document_from_views(graph_state, built["training"], VIEWS[tabs.active],
+                                                          weights),
+    restore=restore_document, defaults=default_document)
 share_tools.param.watch(lambda event: embed(event.new), "embed_options")
+
+template = pn.template.BootstrapTemplate(title="micrograd playground")
+template.main.append(share_tools.title_display)
+template.main.append(tabs)
 template.sidebar.append(share_tools)
-template.main.insert(0, share_tools.title_display)
 watch_location(share_tools)
 template.servable()

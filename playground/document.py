@@ -16,6 +16,8 @@ import math
 import re
 import zlib
 
+from .training.state import TrainingSettings
+
 SCHEMA_VERSION = 1          # the schema a document is written with today
 LINK_FORMAT = "1"           # how the fragment payload is packed: JSON -> zlib -> base64url
 LINK_KEY = "d"              # the fragment looks like  #d=1.<base64url>&hide=...&view=...
@@ -449,7 +451,10 @@ def default_document(graph_state, settings, view="graph", title="", step=0, weig
 
 
 def document_from_views(graph_state, training_view, view="graph", include_weights=False):
-    """The whole state of the page. A run longer than REPLAY_LIMIT steps always carries its weights."""
+    """The whole state of the page. A run longer than REPLAY_LIMIT steps always carries its weights.
+    training_view None: that view was never opened, so its part is the default one."""
+    if training_view is None:
+        return default_document(graph_state, TrainingSettings(), view=view)
     run = training_view.run
     step = run.step_count
     weights = None
@@ -459,8 +464,12 @@ def document_from_views(graph_state, training_view, view="graph", include_weight
 
 
 def restore_views(doc, graph_state, training_view):
-    """Put a checked document into the views; raises DocumentError when a view refuses part of it."""
+    """Put a checked document into the views; raises DocumentError when a view refuses part of it.
+    training_view None: that view was never opened and the document's training part is left out
+    (the caller opens the view first when that part differs from the default)."""
     apply_graph(doc["graph"], graph_state)
+    if training_view is None:
+        return
     apply_training(doc["training"], training_view.settings)
     # The view's text box for the layers does not follow the settings by itself.
     training_view.hidden_text.value = ", ".join(map(str, doc["training"]["hidden_layers"]))

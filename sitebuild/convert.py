@@ -6,7 +6,8 @@ its own process with that variable set. What we change in Panel's output:
 - the worker starts with our template (templates/worker.js): Pyodide and every
   package come from this site, loaded in one parallel call; Panel's message
   protocol after that is taken unchanged from the installed Panel;
-- the page reports a worker that cannot start (templates/handler_errors.js);
+- the page sends events to Python in the order they happened (templates/send_in_order.js) and
+  reports a worker that cannot start (templates/handler_errors.js);
 - every URL points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
 """
 import json
@@ -39,6 +40,14 @@ def worker_template(packages: list[str], panel_protocol: str) -> str:
     return ours + "\n" + protocol
 
 
+def page_script(panel_handler: str) -> str:
+    """Panel's page script with events sent to Python in the order they happened, and load errors reported."""
+    start = panel_handler.index("function send_change(")
+    end = panel_handler.index("\n}\n", start) + 3
+    ours = (TEMPLATES / "send_in_order.js").read_text()
+    return panel_handler[:start] + ours + panel_handler[end:] + (TEMPLATES / "handler_errors.js").read_text()
+
+
 def make_local(text: str) -> str:
     return text.replace(PLACEHOLDER_ROOT, "./").replace(BOKEH_CDN, "./bokeh/")
 
@@ -56,8 +65,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
     panel_handler = Path(panel_convert.WORKER_HANDLER_TEMPLATE.filename).read_text()
     env = panel_convert.WEB_WORKER_TEMPLATE.environment
     panel_convert.WEB_WORKER_TEMPLATE = env.from_string(worker_template(packages, panel_worker))
-    panel_convert.WORKER_HANDLER_TEMPLATE = env.from_string(
-        panel_handler + (TEMPLATES / "handler_errors.js").read_text())
+    panel_convert.WORKER_HANDLER_TEMPLATE = env.from_string(page_script(panel_handler))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     # requirements=[]: the worker template loads PACKAGES itself; convert_app is called

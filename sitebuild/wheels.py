@@ -36,6 +36,13 @@ def write_wheel(target: Path, files: dict[str, bytes]) -> Path:
     return target
 
 
+def read_wheel(source: Path) -> dict[str, bytes]:
+    """A wheel's files (archive name -> bytes), without directories and without its RECORD."""
+    with zipfile.ZipFile(source) as archive:
+        return {name: archive.read(name) for name in archive.namelist()
+                if not name.endswith("/") and not name.endswith(".dist-info/RECORD")}
+
+
 def _wheel_file(generator: str) -> bytes:
     return (f"Wheel-Version: 1.0\nGenerator: {generator}\nRoot-Is-Purelib: true\n"
             "Tag: py3-none-any\n").encode()
@@ -47,14 +54,9 @@ def repack(source: Path, target: Path, drop_native: bool = False) -> Path:
     With drop_native, compiled extensions are removed and the wheel is tagged
     py3-none-any: packages like MarkupSafe and PyYAML fall back to pure Python.
     """
-    files = {}
-    with zipfile.ZipFile(source) as archive:
-        for name in archive.namelist():
-            if name.endswith("/") or name.endswith(".dist-info/RECORD") or name.startswith(UNUSED_IN_WORKER):
-                continue
-            if drop_native and name.endswith((".so", ".c", ".pyx")):
-                continue
-            files[name] = archive.read(name)
+    files = {name: data for name, data in read_wheel(source).items()
+             if not name.startswith(UNUSED_IN_WORKER)
+             and not (drop_native and name.endswith((".so", ".c", ".pyx")))}
     if drop_native:
         wheel_name = next(name for name in files if name.endswith(".dist-info/WHEEL"))
         files[wheel_name] = _wheel_file("sitebuild (native parts removed)")

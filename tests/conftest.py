@@ -4,9 +4,9 @@ How to use them in a browser test (put it under tests/browser/):
 
     def test_my_view(app_page):
         page = app_page.page                      # the playground, loaded and interactive
-        box = page.locator(".x-input input")      # CSS selectors reach into Bokeh's shadow DOM
+        box = page.locator(".leaf-a input")       # CSS selectors reach into Bokeh's shadow DOM
         box.fill("1.5"); box.press("Enter")
-        expect(page.locator(".tanh-result pre")).to_contain_text("tanh(1.5)")
+        expect(page.locator(".graph-summary")).to_contain_text("Output g")
         app_page.assert_clean()                   # no console errors, no request left the origin
 
 Fixtures
@@ -50,6 +50,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 # The first load boots Pyodide and imports Panel inside wasm: ~15-25 s here, more on a busy machine.
 INTERACTIVE_TIMEOUT_MS = 180_000
+VIEW_TABS = {"graph": "Graph", "training": "Training"}   # view name -> its tab's title in playground/app.py
 
 # True once the worker rendered the app (the loader is hidden) or reported an error.
 _LOADED_OR_FAILED = """() => {
@@ -125,9 +126,7 @@ class AppPage:
     def show_view(self, name: str) -> None:
         """Bring the view `name` ("graph" or "training") on screen, as a student would by clicking its tab.
         Views may be built only when first shown: call this before touching a view's elements."""
-        tab = self.page.locator(f".view-tab-{name}")
-        if tab.count():
-            tab.first.click()
+        self.page.locator(".bk-tab", has_text=VIEW_TABS[name]).first.click()
         self.page.locator(f".{name}-view").first.wait_for(state="visible", timeout=INTERACTIVE_TIMEOUT_MS)
 
     def assert_clean(self) -> None:

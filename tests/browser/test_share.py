@@ -170,6 +170,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
         page.locator(".graph-step button").click()
     expect(page.locator(".graph-explain")).to_contain_text("Step 3 of")
     # A training setup: other layers, another seed, two steps.
+    app.show_view("training")
     hidden = page.locator(".train-hidden input")
     hidden.fill("4, 2")
     hidden.press("Enter")
@@ -188,7 +189,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     page.locator(".share-copy button").click()
     expect(page.locator(".share-copy button")).to_have_text("Copied ✓")
     assert page.evaluate("navigator.clipboard.readText()") == link
-    table = page.locator(".graph-table").inner_text()
+    table = page.locator(".graph-table").text_content()
     accuracy = page.locator(".train-accuracy").inner_text()
 
     # The link in a new page: the same graph, values, step; the same settings and trajectory.
@@ -197,7 +198,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     expect(second.locator(".document-title pre")).to_have_text("Lesson 3", timeout=60_000)
     expect(program(second)).to_have_value(program(page).input_value())
     expect(second.locator(".graph-explain")).to_contain_text("Step 3 of")
-    assert second.locator(".graph-table").inner_text() == table
+    assert second.locator(".graph-table").text_content() == table
     expect(second.locator(".train-hidden input")).to_have_value("4, 2")
     expect(second.locator(".train-step-count")).to_have_text("2")
     assert second.locator(".train-accuracy").inner_text() == accuracy
