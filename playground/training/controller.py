@@ -156,6 +156,13 @@ class TrainingRun:
         self._unseen = 0
         return rows
 
+    def neuron_maps(self, size):
+        """What every neuron computes over the view box, on a size x size grid (grid_points' order): one
+        (neurons, size, size) array per layer, the inputs x1 and x2 first, the output's score last."""
+        grid = grid_points(self.extent, size)
+        layers = [grid] + self.model.layer_outputs(grid)
+        return [layer.T.reshape(-1, size, size) for layer in layers]
+
     def network_snapshot(self):
         return self.model.snapshot()
 
@@ -181,6 +188,15 @@ class TrainingRun:
         root = self.model.value_graph(x, y)
         split = "train" if self.is_train[index] else "test"
         return root, f"Point {index} ({split}, x = {x[0]:.2f}, {x[1]:.2f}, label {int(y):+d})"
+
+
+def grid_points(extent, size):
+    """The (size*size, 2) array of cell centres covering extent = (x0, x1, y0, y1), row by row from the bottom."""
+    x0, x1, y0, y1 = extent
+    xs = x0 + (np.arange(size) + 0.5) * (x1 - x0) / size
+    ys = y0 + (np.arange(size) + 0.5) * (y1 - y0) / size
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
 
 
 def _view_box(points, margin=0.25, empty=(-2.0, 2.0, -2.0, 2.0)):

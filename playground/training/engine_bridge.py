@@ -82,6 +82,10 @@ class Model:
         """The model's output for every row of X, for drawing and for the metrics."""
         return self.fast.predict(X)
 
+    def layer_outputs(self, X):
+        """Every layer's output for every row of X: (rows, neurons) arrays, the hidden layers', then the score."""
+        return self.fast.layer_outputs(X)
+
     def mean_loss(self, scores, y):
         """The data loss (no L2 term) averaged over the points."""
         margin = y * scores

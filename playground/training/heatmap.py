@@ -10,17 +10,9 @@ from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMappe
 from bokeh.plotting import figure
 
 from .colors import diverging_palette, label_color
+from .controller import grid_points  # noqa: F401  (the grid the heatmap's cells are)
 
 GRID_SIZE = 60  # the heatmap is GRID_SIZE x GRID_SIZE model evaluations
-
-
-def grid_points(extent, size=GRID_SIZE):
-    """The (size*size, 2) array of cell centres covering extent = (x0, x1, y0, y1), row by row from the bottom."""
-    x0, x1, y0, y1 = extent
-    xs = x0 + (np.arange(size) + 0.5) * (x1 - x0) / size
-    ys = y0 + (np.arange(size) + 0.5) * (y1 - y0) / size
-    gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel()])
 
 
 class DecisionBoundaryPlot:

@@ -66,3 +66,25 @@ def validate(settings):
             problems.append("An added point must be [x, y, label] with label -1 or +1.")
             break
     return problems
+
+
+# -- the +/- buttons beside the hidden-layer editor: each returns a new list, always a valid one --------
+
+def add_layer(layers):
+    """One more hidden layer at the end, as wide as the last one (4 neurons after none); at most 6 layers."""
+    layers = list(layers)
+    if len(layers) >= MAX_HIDDEN_LAYERS:
+        return layers
+    return layers + [layers[-1] if layers else 4]
+
+
+def remove_layer(layers):
+    """Without the last hidden layer (no layer left: a linear model)."""
+    return list(layers)[:-1]
+
+
+def resize_layer(layers, index, change):
+    """Layer `index` with `change` more (or fewer) neurons, kept within 1 to 16."""
+    layers = list(layers)
+    layers[index] = min(max(layers[index] + change, 1), MAX_NEURONS)
+    return layers

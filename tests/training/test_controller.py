@@ -7,8 +7,8 @@ import pytest
 
 import engine
 import engine.losses
-from playground.training.controller import TrainingRun
-from playground.training.state import TrainingSettings
+from playground.training.controller import TrainingRun, grid_points
+from playground.training.state import TrainingSettings, add_layer, remove_layer, resize_layer
 
 SMALL = dict(n_points=30, hidden_layers=[8])  # small enough for the engine's Value path
 
@@ -128,3 +128,34 @@ def test_no_hidden_layer_is_a_linear_model_that_trains():
     start = run.last_metrics["train_loss"]
     run.train(max_steps=10)
     assert run.last_metrics["train_loss"] < start
+
+
+def test_neuron_maps_are_what_each_neuron_computes_over_the_view_box():
+    run = small_run(hidden_layers=[3, 2], activation="tanh")
+    run.train(max_steps=3)
+    maps = run.neuron_maps(size=5)
+    assert [m.shape for m in maps] == [(2, 5, 5), (3, 5, 5), (2, 5, 5), (1, 5, 5)]
+    grid = grid_points(run.extent, 5)
+    # inputs: x1 and x2 themselves; rows run from the bottom of the box (y), columns along x
+    assert np.array_equal(maps[0][0].ravel(), grid[:, 0]) and np.array_equal(maps[0][1].ravel(), grid[:, 1])
+    assert maps[0][0][0, 0] < maps[0][0][0, -1] and maps[0][1][0, 0] < maps[0][1][-1, 0]
+    assert np.allclose(maps[-1][0].ravel(), run.scores(grid))
+    # a hidden neuron's map is that neuron of the engine's own MLP, evaluated point by point on the Value path
+    mlp = run.model.mlp
+    for k in (0, 7, 24):
+        point = [engine.Value(float(c)) for c in grid[k]]
+        first = [neuron(point) for neuron in mlp.layers[0].neurons]
+        second = [neuron(first) for neuron in mlp.layers[1].neurons]
+        assert [maps[1][j].ravel()[k] for j in range(3)] == pytest.approx([v.data for v in first], rel=1e-12)
+        assert [maps[2][j].ravel()[k] for j in range(2)] == pytest.approx([v.data for v in second], rel=1e-12)
+
+
+def test_layer_buttons_edits_stay_within_the_limits():
+    assert add_layer([16, 16]) == [16, 16, 16] and add_layer([]) == [4]
+    assert add_layer([2] * 6) == [2] * 6                       # at most 6 layers
+    assert remove_layer([8, 3]) == [8] and remove_layer([]) == []
+    assert resize_layer([8, 3], 1, +1) == [8, 4] and resize_layer([8, 3], 0, -1) == [7, 3]
+    assert resize_layer([16], 0, +1) == [16] and resize_layer([1], 0, -1) == [1]
+    layers = [5]
+    resize_layer(layers, 0, 1)
+    assert layers == [5]                                       # a new list; the settings' own is untouched
