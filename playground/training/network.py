@@ -5,6 +5,10 @@ the gradients travel backwards, from the output to the inputs, as pulses riding 
 view: a pulse's size is the gradient's magnitude and its colour the gradient's sign. Hover an edge for the weight
 and its grad; click it to pick it (the view owns the editor).
 
+Each neuron is drawn as a small heatmap of what it computes over the data plot's box (inputs: x1 and x2;
+hidden neurons: their activation, scaled by its largest magnitude; the output: tanh of the score, as the data
+plot), framed by its bias' colour, so the student sees the decision boundary being built from its parts.
+
 Only numbers travel to the browser on each redraw: colours are mapped from the signs there, the layout
 (positions, names) is sent once per network shape, and the pulses move in the page (WAVE_JS), not in Python.
 """
@@ -13,11 +17,14 @@ import numpy as np
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 from bokeh.plotting import figure
 
-from .colors import BLUE, ORANGE
+from .colors import BLUE, ORANGE, diverging_palette
 
 MAX_EDGE_WIDTH = 6.0
 MAX_DOT_SIZE = 12.0
 WAVE_MS = 500  # one backward wave, output to inputs
+THUMBNAIL_GRID = 16        # each neuron's picture is THUMBNAIL_GRID x THUMBNAIL_GRID evaluations
+MAX_THUMBNAIL_PX = 26      # its side in pixels, smaller when a layer's neurons sit closer together
+Y_RANGE = (-0.56, 0.56)    # the neurons of the tallest layer span -0.5 .. 0.5
 
 # Runs in the page whenever Python sends new gradients (a new `wave` source). A wave already travelling
 # finishes first, then another starts if gradients changed meanwhile: during training the waves follow each
@@ -80,11 +87,11 @@ def edge_layout(sizes):
 
 
 class NetworkPlot:
-    """draw(snapshot) updates the drawing; show_gradient_wave(phase) moves the gradient dots."""
+    """draw(snapshot) updates the weights and sends a gradient wave; draw_thumbnails(maps) the neurons' pictures."""
 
     def __init__(self, width=420, height=300):
         self.figure = figure(width=width, height=height, tools="", toolbar_location=None,
-                             x_range=(-0.3, 2.3), y_range=(-0.6, 0.6), name="network")
+                             x_range=(-0.3, 2.3), y_range=Y_RANGE, name="network", min_border=4)
         self.figure.axis.visible = False
         self.figure.grid.visible = False
         self.figure.outline_line_color = None
@@ -107,8 +114,15 @@ class NetworkPlot:
         # the canvas, not the hundreds of edges under them.
         self.figure.scatter("x", "y", source=self.dot_source, size="size", line_color="white", line_width=0.5,
                             fill_color={"field": "grad", "transform": colors}, level="overlay", name="gradient_dots")
-        nodes = self.figure.scatter("x", "y", source=self.node_source, size=15, line_color="#555555",
-                                    fill_color={"field": "bias", "transform": colors}, name="neurons")
+        # A neuron: a square in its bias' colour, with the neuron's picture on top, a little smaller.
+        self.nodes = self.figure.scatter("x", "y", source=self.node_source, size=15, marker="square",
+                                         line_color="#555555", fill_color={"field": "bias", "transform": colors},
+                                         name="neurons")
+        self.thumbnail_source = ColumnDataSource({"image": [], "x": [], "y": []})
+        self.thumbnails = self.figure.image(
+            image="image", x="x", y="y", dw=10, dh=10, dw_units="screen", dh_units="screen", anchor="center",
+            color_mapper=LinearColorMapper(palette=diverging_palette(), low=-1.0, high=1.0),
+            source=self.thumbnail_source, name="neuron_thumbnails")
         # An invisible, wide copy of the edges makes thin weights easy to hover and click.
         hit_area = self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_width=9,
                                        line_alpha=0.0, name="weight_hit_area")
@@ -117,11 +131,18 @@ class NetworkPlot:
         self.figure.add_tools(
             HoverTool(renderers=[hit_area], line_policy="interp",
                       tooltips=[("weight", "@name"), ("value", "@weight{0.0000}"), ("grad", "@grad{0.0000}")]),
-            HoverTool(renderers=[nodes], tooltips=[("neuron", "@name"), ("bias", "@bias{0.0000}"),
+            HoverTool(renderers=[self.nodes], tooltips=[("neuron", "@name"), ("bias", "@bias{0.0000}"),
                                                    ("grad", "@grad{0.0000}")]),
             TapTool(renderers=[hit_area]),
         )
         self.sizes = None
+        self.height = height
+
+    def thumbnail_px(self, sizes):
+        """The side of a neuron's picture in pixels: a little less than the space between two neurons."""
+        spacing = 1.0 / max(max(sizes) - 1, 1)                       # in data units (neuron_positions)
+        px_per_unit = (self.height - 8) / (Y_RANGE[1] - Y_RANGE[0])   # the frame: height minus the borders
+        return int(min(MAX_THUMBNAIL_PX, 0.8 * spacing * px_per_unit))
 
     def _lay_out(self, sizes):
         """Send positions and names, once per network shape."""
@@ -148,6 +169,11 @@ class NetworkPlot:
         n_nodes = len(names)
         self.node_source.data = {"x": xs, "y": ys, "name": names, "bias": np.zeros(n_nodes),
                                  "grad": np.zeros(n_nodes)}
+        side = self.thumbnail_px(sizes)
+        self.node_lookup = (xs, ys)
+        self.thumbnail_source.data = {"image": [], "x": [], "y": []}
+        self.thumbnails.glyph.update(dw=side, dh=side)
+        self.nodes.glyph.size = side + 4
         self.figure.x_range.update(start=-0.3, end=len(sizes) - 0.7)
 
     def draw(self, snapshot, wave=True):
@@ -169,6 +195,16 @@ class NetworkPlot:
             self.wave_source.data = {"grad": grads, "size": pulse_sizes(grads),
                                      "n_layers": np.full(len(grads), len(self.sizes) - 1)}
 
+    def draw_thumbnails(self, maps):
+        """maps: one (neurons, n, n) array per layer, inputs first, output last (TrainingRun.neuron_maps):
+        what each neuron computes over the data plot's box, drawn on the neuron."""
+        sizes = [len(layer) for layer in maps]
+        if sizes != self.sizes:
+            self._lay_out(sizes)
+        images = thumbnail_images(maps)
+        xs, ys = self.node_lookup
+        self.thumbnail_source.data = {"image": images, "x": xs, "y": ys}
+
     def on_pick(self, callback):
         """callback(layer, target, source) when the student clicks a weight."""
         def picked(attr, old, new):
@@ -184,6 +220,22 @@ def pulse_sizes(grads):
     """Pulse diameters in pixels: the largest gradient gets MAX_DOT_SIZE (square root: small ones stay visible)."""
     largest = np.abs(grads).max() if grads.size else 0.0
     return MAX_DOT_SIZE * np.sqrt(np.abs(grads) / largest) if largest > 0 else np.zeros_like(grads)
+
+
+def thumbnail_images(maps):
+    """Every neuron's map as a float32 image in [-1, 1], for the diverging palette: the output (last layer)
+    as tanh(score), as the data plot shows it; every other neuron divided by its largest magnitude (a ReLU's
+    output has no upper bound: its shape is what the picture shows)."""
+    images = []
+    for k, layer in enumerate(maps):
+        for values in np.asarray(layer, dtype=float):
+            if k == len(maps) - 1:
+                values = np.tanh(values)
+            else:
+                largest = np.abs(values).max()
+                values = values / largest if largest > 0 else values
+            images.append(values.astype(np.float32))
+    return images
 
 
 def _flat(arrays):

@@ -3,6 +3,11 @@
 This module only wires things together: widgets edit a TrainingSettings, a TrainingRun (controller.py, no
 Panel in it) trains, and three Bokeh drawings show the run. Training happens a few steps at a time in a
 periodic callback, so the page keeps answering while it trains, in the browser's Pyodide worker too.
+
+Where a frame's time goes (bench/training_bench.py measures it in the page): the worker trains for
+TRAIN_BUDGET_S, then computes the heatmap and sends it; the page paints it. The curves (their axes' text
+costs the page ~35 ms a paint), the network and the status are sent on their own, slower clocks, so a
+frame is mostly the heatmap.
 """
 
 import time
@@ -11,18 +16,21 @@ import panel as pn
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
-from .controller import TrainingRun
+from . import state
+from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
-from .heatmap import DecisionBoundaryPlot, grid_points
-from .network import NetworkPlot
+from .heatmap import GRID_SIZE, DecisionBoundaryPlot
+from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
 TICK_MS = 40             # one tick: train, then redraw; 25 ticks a second when the worker keeps up
-TRAIN_BUDGET_S = 0.025   # time spent training in one tick, so a tick stays short
-# The heatmap follows every tick; the network, the curves and the status text, slower for the page to paint
-# or lay out, every few.
-NETWORK_EVERY = 5        # ticks between network redraws while playing (its pulses move in the page)
-CURVES_EVERY = 4         # ticks between curve and status updates while playing
+# Time spent training in one tick. Short, so that the worker idles between ticks (on a busy machine the page
+# needs that time to paint) and a click waits little for the tick in progress.
+TRAIN_BUDGET_S = 0.012
+# The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
+STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
+CURVES_EVERY_S = 0.5     # the loss and accuracy curves
+NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
 MAX_SILENCE_S = 1.0      # redraw at least this often, even when the page has not confirmed the last frame
 CONTROL_WIDTH = 290      # pixels: the four click-mode buttons fit on one line
 
@@ -45,9 +53,9 @@ class TrainingView:
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
         self.boundary = DecisionBoundaryPlot(width=380, height=380)
         self.curves = TrainingCurves(width=300, height=150)
-        self.network = NetworkPlot(width=300, height=260)
-        self._ticks = 0
+        self.network = NetworkPlot(width=300, height=360)
         self._last_redraw = 0.0
+        self._last_shown = {"status": 0.0, "curves": 0.0, "network": 0.0}  # when each part was last sent
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
 
@@ -81,6 +89,15 @@ class TrainingView:
                                                 placeholder="e.g. 16, 16 (empty: no hidden layer)",
                                                 width=CONTROL_WIDTH, css_classes=["train-hidden"])
         self.hidden_text.param.watch(self._hidden_edited, "value")
+        # +/- buttons beside the text: one pair for the number of layers, one pair per layer for its neurons.
+        self.remove_layer_button = pn.widgets.Button(label="− layer", width=80, css_classes=["train-remove-layer"])
+        self.add_layer_button = pn.widgets.Button(label="+ layer", width=80, css_classes=["train-add-layer"])
+        self.remove_layer_button.on_click(lambda event: self._edit_layers(state.remove_layer))
+        self.add_layer_button.on_click(lambda event: self._edit_layers(state.add_layer))
+        self._layer_rows = []      # built when first needed, one per hidden layer, reused
+        self.layer_rows = pn.Column(margin=0)
+        self.settings.param.watch(self._layers_changed, "hidden_layers")
+        self._show_layer_buttons()
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
                                                       value="+ orange", color="light", width=CONTROL_WIDTH,
                                                       css_classes=["train-click-mode"])
@@ -112,6 +129,8 @@ class TrainingView:
         self.model_controls = pn.Column(
             "**Model**",
             self.hidden_text,
+            pn.Row(self.remove_layer_button, self.add_layer_button),
+            self.layer_rows,
             field("activation", pn.widgets.Select),
             field("loss", pn.widgets.Select),
             "**Training**",
@@ -154,10 +173,12 @@ class TrainingView:
             return
         self.run.train(budget_seconds=TRAIN_BUDGET_S)
         # Redraw only when the page keeps up (or has been silent for a while: never freeze the drawing).
-        if self.boundary.page_is_behind() and time.perf_counter() - self._last_redraw < MAX_SILENCE_S:
+        now = time.perf_counter()
+        if self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S:
             return
-        self._ticks += 1
-        self._show_run(network=self._ticks % NETWORK_EVERY == 0, curves=self._ticks % CURVES_EVERY == 0)
+        due = {part: now - self._last_shown[part] >= every for part, every in
+               (("status", STATUS_EVERY_S), ("curves", CURVES_EVERY_S), ("network", NETWORK_EVERY_S))}
+        self._show_run(**due)
         if not self.run.ready:
             self.play.value = False
 
@@ -184,22 +205,27 @@ class TrainingView:
             self.boundary.show_points(run.points, run.labels, run.is_train)
         self._show_run(network=True)
 
-    def _show_run(self, network, curves=True):
-        self._last_redraw = time.perf_counter()
+    def _show_run(self, network, curves=True, status=True):
+        """Send the run's state to the drawings: the heatmap always; the network, curves, status if asked."""
+        now = self._last_redraw = time.perf_counter()
+        for part, shown in (("network", network), ("curves", curves), ("status", status)):
+            if shown:
+                self._last_shown[part] = now
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
-            self._redraw(network, curves)
+            self._redraw(network, curves, status)
 
-    def _redraw(self, network, curves):
+    def _redraw(self, network, curves, status):
         run = self.run
         if run.has_model:
             if not run.diverged:
-                self.boundary.show_scores(run.scores(grid_points(self.boundary.extent)))
+                self.boundary.show_scores(run.scores(grid_points(self.boundary.extent, GRID_SIZE)))
                 if curves:
                     self.curves.add(run.take_new_history())
             if network:
                 self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
-        if curves:
+                self.network.draw_thumbnails(run.neuron_maps(THUMBNAIL_GRID))
+        if status:
             self._show_status()
 
     def _show_status(self):
@@ -249,6 +275,46 @@ class TrainingView:
             self._show_status()
             return
         self.settings.hidden_layers = layers
+
+    def _edit_layers(self, edit, *args):
+        """Apply one of state.py's layer edits (add_layer, remove_layer, resize_layer) to the settings."""
+        self.settings.hidden_layers = edit(self.settings.hidden_layers, *args)
+
+    def _layers_changed(self, event):
+        # The text follows the buttons (and a shared link); a text that already says it is left as typed.
+        try:
+            typed = [int(part) for part in self.hidden_text.value.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            typed = None
+        if typed != list(event.new):
+            self.hidden_text.value = ", ".join(map(str, event.new))
+        self._show_layer_buttons()
+
+    def _layer_row(self, index):
+        """The row of layer `index`: its size and a -/+ pair (built once, reused)."""
+        while len(self._layer_rows) <= index:
+            k = len(self._layer_rows)
+            label = pn.pane.HTML("", width=110, margin=(8, 5), css_classes=[f"train-layer-size-{k + 1}"])
+            minus = pn.widgets.Button(label="−", width=40, css_classes=["train-remove-neuron",
+                                                                        f"train-remove-neuron-{k + 1}"])
+            plus = pn.widgets.Button(label="+", width=40, css_classes=["train-add-neuron",
+                                                                       f"train-add-neuron-{k + 1}"])
+            minus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, -1))
+            plus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, +1))
+            self._layer_rows.append(pn.Row(label, minus, plus, margin=0))
+        return self._layer_rows[index]
+
+    def _show_layer_buttons(self):
+        layers = self.settings.hidden_layers
+        rows = [self._layer_row(k) for k in range(min(len(layers), state.MAX_HIDDEN_LAYERS))]
+        for k, (row, n) in enumerate(zip(rows, layers)):
+            label, minus, plus = row
+            label.object = f"layer {k + 1}: {n} neuron{'s' if n != 1 else ''}"
+            minus.disabled, plus.disabled = n <= 1, n >= state.MAX_NEURONS
+        if self.layer_rows.objects != rows:
+            self.layer_rows.objects = rows
+        self.add_layer_button.disabled = len(layers) >= state.MAX_HIDDEN_LAYERS
+        self.remove_layer_button.disabled = not layers
 
     def _plot_clicked(self, x, y, index):
         mode = CLICK_MODES[self.click_mode.value]

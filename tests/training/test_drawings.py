@@ -6,7 +6,7 @@ import pytest
 from playground.training.colors import BLUE, ORANGE, diverging_palette
 from playground.training.curves import TrainingCurves
 from playground.training.heatmap import GRID_SIZE, DecisionBoundaryPlot, grid_points
-from playground.training.network import NetworkPlot, edge_layout
+from playground.training.network import MAX_THUMBNAIL_PX, NetworkPlot, edge_layout
 from playground.training.state import TrainingSettings, validate
 
 
@@ -105,3 +105,28 @@ def test_settings_validation_explains_bad_layers():
     assert "1 to 16 neurons" in validate(settings)[0]
     settings.hidden_layers = [2] * 7
     assert "At most 6" in validate(settings)[0]
+
+
+def test_each_neuron_gets_its_picture_on_its_node_scaled_for_the_palette():
+    plot = NetworkPlot(height=360)
+    rng = np.random.default_rng(1)
+    maps = [rng.normal(size=(2, 4, 4)), np.abs(rng.normal(size=(3, 4, 4))) * 7, rng.normal(size=(1, 4, 4)) * 50]
+    maps[1][2] = 0.0                                   # a dead ReLU: all zeros, no division by zero
+    plot.draw_thumbnails(maps)
+    data = plot.thumbnail_source.data
+    assert len(data["image"]) == 6 and all(image.shape == (4, 4) for image in data["image"])
+    assert all(image.dtype == np.float32 for image in data["image"])
+    assert list(data["x"]) == plot.node_source.data["x"] and list(data["y"]) == plot.node_source.data["y"]
+    hidden = data["image"][2]
+    assert np.abs(hidden).max() == pytest.approx(1.0) and np.allclose(hidden, maps[1][0] / maps[1][0].max())
+    assert not data["image"][4].any()
+    assert np.allclose(data["image"][5], np.tanh(maps[2][0]))   # the output as the data plot shows it
+
+
+def test_pictures_shrink_when_neurons_crowd_but_stay_visible():
+    plot = NetworkPlot(height=360)
+    sizes = [plot.thumbnail_px([2, n, 1]) for n in (2, 4, 8, 16)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == MAX_THUMBNAIL_PX
+    assert sizes[-1] >= 12
+    plot.draw_thumbnails([np.zeros((2, 3, 3)), np.zeros((16, 3, 3)), np.zeros((1, 3, 3))])
+    assert plot.thumbnails.glyph.dw == sizes[-1] and plot.nodes.glyph.size == sizes[-1] + 4

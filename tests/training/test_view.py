@@ -1,6 +1,11 @@
 """The training view's wiring, driven from Python (no browser): clicks, buttons, messages."""
 
+import asyncio
+import time
+from types import SimpleNamespace
+
 import engine
+from playground.training import view as view_module
 from playground.training.state import TrainingSettings
 from playground.training.view import TrainingView
 
@@ -75,3 +80,64 @@ def test_a_picked_weight_can_be_edited():
     assert view.weight_editor.value == view.run.weight(1, 0, 2)
     view.weight_editor.value = 0.75
     assert view.run.weight(1, 0, 2) == 0.75
+
+
+def test_layer_and_neuron_buttons_edit_the_network_and_the_text():
+    view, _ = small_view()
+    view.add_layer_button.clicks += 1
+    assert view.settings.hidden_layers == [4, 4] and view.hidden_text.value == "4, 4"
+    assert view.run.model.sizes == [2, 4, 4, 1] and len(view.layer_rows.objects) == 2
+    plus, minus = view.layer_rows[1][2], view.layer_rows[1][1]
+    plus.clicks += 1
+    assert view.settings.hidden_layers == [4, 5] and "layer 2: 5 neurons" in view.layer_rows[1][0].object
+    assert len(view.network.thumbnail_source.data["image"]) == 2 + 4 + 5 + 1   # the pictures follow
+    for _ in range(4):
+        minus.clicks += 1
+    assert view.settings.hidden_layers == [4, 1] and minus.disabled and "1 neuron" in view.layer_rows[1][0].object
+    view.remove_layer_button.clicks += 1
+    view.remove_layer_button.clicks += 1
+    assert view.settings.hidden_layers == [] and view.hidden_text.value == "" and view.remove_layer_button.disabled
+    assert view.run.model.sizes == [2, 1] and view.layer_rows.objects == []
+    view.hidden_text.value = "16, 2, 2, 2, 2, 2"              # typing updates the buttons too
+    assert len(view.layer_rows.objects) == 6 and view.add_layer_button.disabled
+    assert view.layer_rows[0][2].disabled                     # 16 neurons: no more
+
+
+def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clocks(monkeypatch):
+    view, _ = small_view()
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+    view.play.value = True
+    sent = {"heatmap": 0, "curves": 0, "network": 0}
+
+    def counter(part):
+        return lambda attr, old, new: sent.update({part: sent[part] + 1})
+
+    view.boundary.image_source.on_change("data", counter("heatmap"))
+    view.network.thumbnail_source.on_change("data", counter("network"))
+    add_rows = view.curves.add
+    monkeypatch.setattr(view.curves, "add", lambda rows: (counter("curves")(0, 0, 0), add_rows(rows)))
+    for _ in range(30):                                       # 30 frames, 0.05 s apart: 1.5 s
+        clock["now"] += 0.05
+        view.boundary.frames_shown = view.boundary.frames_sent   # the page keeps up
+        asyncio.run(view._tick())
+    view.play.value = False
+    assert view.run.step_count > 30                           # several steps a frame
+    assert sent["heatmap"] >= 30
+    assert 2 <= sent["curves"] <= 4 and 2 <= sent["network"] <= 4   # every 0.5 s
+
+
+def test_a_frame_waits_for_the_page_to_take_the_last_one():
+    view, _ = small_view()
+    view.play.value = True
+    frames = view.boundary.frames_shown = view.boundary.frames_sent   # the page has the first frame
+    asyncio.run(view._tick())
+    asyncio.run(view._tick())
+    assert view.boundary.frames_sent == frames + 2 and view.boundary.page_is_behind()
+    steps = view.run.step_count
+    asyncio.run(view._tick())                                  # trains on, but sends nothing new
+    assert view.boundary.frames_sent == frames + 2 and view.run.step_count > steps
+    view.boundary.frame_ack.data = {"frame": [frames + 2]}     # the page's answer
+    asyncio.run(view._tick())
+    assert view.boundary.frames_sent == frames + 3
+    view.play.value = False
