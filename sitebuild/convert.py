@@ -6,8 +6,9 @@ its own process with that variable set. What we change in Panel's output:
 - the worker starts with our template (templates/worker.js): Pyodide and every
   package come from this site, loaded in one parallel call; Panel's message
   protocol after that is taken unchanged from the installed Panel;
-- the page sends events to Python in the order they happened (templates/send_in_order.js) and
-  reports a worker that cannot start (templates/handler_errors.js);
+- the page starts the worker at the top of <head>, before its own big scripts
+  (templates/early_worker*), sends events to Python in the order they happened
+  (templates/send_in_order.js) and reports a worker that cannot start (templates/handler_errors.js);
 - every URL points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
 """
 import json
@@ -45,7 +46,18 @@ def page_script(panel_handler: str) -> str:
     start = panel_handler.index("function send_change(")
     end = panel_handler.index("\n}\n", start) + 3
     ours = (TEMPLATES / "send_in_order.js").read_text()
-    return panel_handler[:start] + ours + panel_handler[end:] + (TEMPLATES / "handler_errors.js").read_text()
+    script = panel_handler[:start] + ours + panel_handler[end:] + (TEMPLATES / "handler_errors.js").read_text()
+    creation = 'const pyodideWorker = new Worker("./{{ name }}.js", {type: \'module\'});'
+    if creation not in script:
+        raise SystemExit("Panel's page script no longer creates its worker as expected: update sitebuild/convert.py")
+    script = script.replace(creation, "const pyodideWorker = window.earlyWorker;")
+    return script + (TEMPLATES / "early_worker_handover.js").read_text()
+
+
+def start_worker_early(page: str, name: str) -> str:
+    """The page with its worker created at the top of <head> (templates/early_worker.html)."""
+    early = (TEMPLATES / "early_worker.html").read_text().replace("__NAME__", name)
+    return page.replace("<head>\n", "<head>\n" + early, 1)
 
 
 def make_local(text: str) -> str:
@@ -78,6 +90,8 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
     for suffix in (".html", ".js"):
         path = out_dir / f"{name}{suffix}"
         text = make_local(path.read_text())
+        if suffix == ".html":
+            text = start_worker_early(text, name)
         leaving = foreign_urls(text)
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
