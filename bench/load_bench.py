@@ -1,21 +1,39 @@
-"""Page-load benchmark: build, serve, load the playground in headless Chromium N times, print JSON.
+"""Page-load benchmark: load several builds of the playground in headless Chromium, interleaved, print JSON.
 
-    .venv/bin/python bench/load_bench.py [--runs 3] [--site dist]
+    .venv/bin/python bench/load_bench.py [--runs 5] [--site NAME=PATH ...] [--no-baseline]
 
-Per run, a fresh browser profile loads the page (cold), then the browser is restarted on the same
-profile and loads it again (warm: HTTP cache and service worker kept, like a returning student).
-Measured from navigation start: first contentful paint, and interactive = the first Python callback
-answered (x changed in the page, the worker's engine result shown). Bytes and files are counted by
-the server. The medians over the runs are printed with every run's numbers.
+Sites: `ours` (dist/, built by build.py if its sources changed), `baseline` (a plain `panel convert`
+build of the same app, bench/baseline_site.py, built into .cache/baseline-site/), and each
+`--site NAME=PATH` (a folder holding a built site, e.g. one built with a lever left out). Every site is
+served by its own 127.0.0.1 server from a hard-link snapshot taken at the start (a rebuild meanwhile
+cannot change what is measured). The sites are measured in one run, interleaved so that the machine's
+load hits them alike: run i loads site A cold, A warm, B cold, B warm, ... (the order of the sites
+rotates from run to run).
+
+Cold: a fresh browser profile. Warm: the browser restarted on that profile (HTTP cache and service
+worker kept, like a returning student). Measured from navigation start: first contentful paint, the
+start of each loading stage the page shows, and interactive = the first Python callback answered in
+the real playground: in the graph view, a new value typed into leaf a's box and Enter pressed, until
+the node table shows a's new data and the output's data changed. Bytes and files are counted by the
+server up to interactive, with what gzip -6 would make of those files (a compressing host). Requests
+that tried to leave the origin and console errors are counted per load.
+
+Prints per site the medians, the site's size, the ratio of every site to the baseline for interactive
+(cold and warm), and every load's numbers. A human summary goes to stderr.
 """
 import argparse
+import datetime
 import gzip
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -23,14 +41,15 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import build  # noqa: E402
+from bench import baseline_site  # noqa: E402
 from sitebuild.serve import SiteHandler, make_server, url_of  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 300_000
-# Records when the loader shows each stage ("Loading the Python runtime…", "Loading N Python packages…",
-# "Starting the app…"), to tell where the time goes.
+SNAPSHOTS = ROOT / ".cache"
+# Records when the loader shows each message, to tell where the time goes.
 RECORD_STAGES = """
 window.__stages = [];
 new MutationObserver(() => {
@@ -40,21 +59,35 @@ new MutationObserver(() => {
   if (text && (!last || last[0] !== text)) { window.__stages.push([text, performance.now()]); }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-# True once the result text (inside Bokeh's nested shadow roots) shows the expected answer.
-ANSWERED = """expected => {
-  const search = (root) => {
+# The loader's messages, ours and plain Panel's, by stage (first word found wins).
+STAGE_WORDS = [("runtime", "runtime"), ("pyodide", "runtime"), ("packages", "packages"),
+               ("installing", "packages"), ("app", "app"), ("executing", "app")]
+# The node table's rows [[label, data], ...] (it lives inside Bokeh's nested shadow roots), or null.
+TABLE_ROWS = """() => {
+  const find = (root) => {
     for (const el of root.querySelectorAll('*')) {
-      if (el.classList.contains('tanh-result') && (el.shadowRoot || el).textContent.includes(expected)) return true;
-      if (el.shadowRoot && search(el.shadowRoot)) return true;
+      if (el.classList.contains('graph-table')) return el;
+      if (el.shadowRoot) { const found = find(el.shadowRoot); if (found) return found; }
     }
-    return false;
+    return null;
   };
-  return search(document);
+  const table = find(document);
+  if (!table) return null;
+  const rows = [...(table.shadowRoot || table).querySelectorAll('tbody tr')];
+  return rows.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()))
+             .map((cells) => [cells[0], cells[2]]);
 }"""
+# True once the table shows leaf a's new data and an output data different from before.
+ANSWERED = """([data, outputBefore]) => {
+  const rows = (%s)();
+  if (!rows || !rows.length) return false;
+  const a = rows.find((row) => row[0] === 'a');
+  return !!a && a[1] === data && rows[rows.length - 1][1] !== outputBefore;
+}""" % TABLE_ROWS
 
 
 class Counter:
-    """Bytes and files the server sent, reset before each load."""
+    """Files the server sent (path, bytes) and requests it answered (304s too), reset before each load."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -62,12 +95,20 @@ class Counter:
 
     def reset(self):
         with self.lock:
-            self.bytes, self.files = 0, 0
+            self.sent = []
+            self.requests = 0
 
-    def add(self, size):
+    def answered(self):
         with self.lock:
-            self.bytes += size
-            self.files += 1
+            self.requests += 1
+
+    def add(self, path, size):
+        with self.lock:
+            self.sent.append((path, size))
+
+    def snapshot(self):
+        with self.lock:
+            return list(self.sent)
 
 
 def counting_server(site: Path, counter: Counter):
@@ -75,27 +116,71 @@ def counting_server(site: Path, counter: Counter):
         def copyfile(self, source, outputfile):
             start = source.tell()
             super().copyfile(source, outputfile)
-            counter.add(source.tell() - start)
+            counter.add(self.translate_path(self.path), source.tell() - start)
+
+        def log_request(self, code="-", size="-"):
+            counter.answered()
 
     server = make_server(site, handler_class=CountingHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
+_gzip_sizes = {}
+
+
+def gzip_size(path: str, sent: int) -> int:
+    """What gzip -6 makes of a sent file (the whole file; a partial send counts its share)."""
+    if path not in _gzip_sizes:
+        file = Path(path) / "index.html" if Path(path).is_dir() else Path(path)
+        data = file.read_bytes()
+        _gzip_sizes[path] = (len(data), len(gzip.compress(data, 6)))
+    size, packed = _gzip_sizes[path]
+    return round(packed * sent / size) if size else 0
+
+
 def stage_name(loader_text: str) -> str:
-    for word, name in [("runtime", "runtime"), ("packages", "packages"), ("app", "app")]:
-        if word in loader_text:
-            return name
-    return loader_text
+    lower = loader_text.lower()
+    return next((name for word, name in STAGE_WORDS if word in lower), loader_text)
 
 
-def load_once(playwright, profile: Path, url: str, counter: Counter, x: float) -> dict:
+def same_origin(url: str, origin: str) -> bool:
+    if url.startswith(("data:", "blob:" + origin)):
+        return True
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" == origin
+
+
+def answer_first_callback(page, new_value: float) -> None:
+    """In the graph view: type a new value for leaf a, press Enter, wait until the table shows it."""
+    graph = page.locator(".graph-view").first
+    if not graph.is_visible():
+        page.locator(".bk-tab", has_text="Graph").first.click()
+    box = page.locator(".leaf-a input").first
+    box.wait_for(state="visible", timeout=TIMEOUT_MS)
+    page.wait_for_function(f"() => {{ const rows = ({TABLE_ROWS})(); return !!rows && rows.some(r => r[0] === 'a'); }}",
+                           timeout=TIMEOUT_MS, polling=20)
+    rows = page.evaluate(TABLE_ROWS)
+    current = float(dict(rows)["a"])
+    if round(new_value, 4) == round(current, 4):
+        new_value += 1.0
+    box.fill(repr(new_value))
+    box.press("Enter")
+    page.wait_for_function(ANSWERED, arg=[f"{new_value:.4f}", rows[-1][1]], timeout=TIMEOUT_MS, polling=20)
+
+
+def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: float) -> dict:
     counter.reset()
+    origin = url.rstrip("/")
+    foreign, errors, seen = [], [], []
     context = playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS)
     try:
+        context.on("request", lambda r: seen.append(r.url) if same_origin(r.url, origin) else foreign.append(r.url))
         context.add_init_script(RECORD_STAGES)
         page = context.pages[0] if context.pages else context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
         page.goto(url)
         page.wait_for_function("document.getElementById('loader').style.display === 'none'"
                                " || document.getElementById('loader-error').textContent !== ''",
@@ -103,56 +188,188 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, x: float) -
         error = page.locator("#loader-error").text_content()
         if error:
             raise RuntimeError(error)
-        box = page.locator(".x-input input")
-        box.fill(repr(x))
-        box.press("Enter")
-        page.wait_for_function(ANSWERED, arg=f"tanh({x!r})", timeout=TIMEOUT_MS, polling=20)
+        rendered = page.evaluate("performance.now()")
+        answer_first_callback(page, new_value)
         interactive = page.evaluate("performance.now()")
-        bytes_to_interactive, files_to_interactive = counter.bytes, counter.files
-        stages = {stage_name(text): round(at) for text, at in page.evaluate("window.__stages")}
+        sent, requests = counter.snapshot(), counter.requests
+        stages = {}
+        for text, at in page.evaluate("window.__stages"):
+            stages.setdefault(stage_name(text), round(at))
         paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
-        # Let the service worker finish precaching (not timed), so the warm load finds it installed.
-        page.evaluate("Promise.race([navigator.serviceWorker.ready, new Promise(r => setTimeout(r, 60000))])")
+        # Let a service worker finish precaching (not timed), so the warm load finds it installed.
+        page.evaluate("""navigator.serviceWorker.getRegistration().then((registration) => registration &&
+            Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60000))]))""")
     finally:
         context.close()
-    return {"first_paint_ms": round(paint) if paint else None, "interactive_ms": round(interactive),
-            "bytes": bytes_to_interactive, "files": files_to_interactive,
-            "bytes_with_precache": counter.bytes, "files_with_precache": counter.files, "stage_starts_ms": stages}
+    after = counter.snapshot()
+    return {"first_paint_ms": round(paint) if paint else None, "rendered_ms": round(rendered),
+            "interactive_ms": round(interactive),
+            "bytes": sum(size for _, size in sent), "files": len(sent), "requests": requests,
+            "gzip_bytes": sum(gzip_size(path, size) for path, size in sent),
+            "bytes_with_precache": sum(size for _, size in after), "files_with_precache": len(after),
+            "stage_starts_ms": stages, "foreign_requests": sorted(set(foreign)), "console_errors": errors,
+            # Requests the browser made (served from its caches or not): the check above sees the worker's too.
+            "wheel_requests_seen": sum(url.endswith(".whl") for url in seen)}
 
 
-def median(runs: list[dict], key: str):
-    values = [run[key] for run in runs if run[key] is not None]
+def median(values):
+    values = [v for v in values if v is not None]
     return round(statistics.median(values)) if values else None
+
+
+def summarize(loads: list[dict]) -> dict:
+    good = [load for load in loads if "error" not in load]
+    keys = ["first_paint_ms", "rendered_ms", "interactive_ms", "bytes", "files", "requests", "gzip_bytes",
+            "bytes_with_precache", "files_with_precache"]
+    summary = {key: median([load[key] for load in good]) for key in keys}
+    stages = sorted({name for load in good for name in load["stage_starts_ms"]},
+                    key=lambda name: median([load["stage_starts_ms"].get(name) for load in good]))
+    summary["stage_starts_ms"] = {name: median([load["stage_starts_ms"].get(name) for load in good])
+                                  for name in stages}
+    summary["loads"] = len(good)
+    summary["failed_loads"] = len(loads) - len(good)
+    summary["foreign_requests"] = sorted({url for load in good for url in load["foreign_requests"]})
+    summary["console_errors"] = sorted({error[:300] for load in good for error in load["console_errors"]})
+    return summary
+
+
+def snapshot(site: Path, into: Path) -> Path:
+    """A copy of `site` made of hard links (plain copies across file systems)."""
+    target = into / site.name
+    try:
+        shutil.copytree(site, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(site, target)
+    return target
+
+
+def site_size(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return {"site_files": len(files), "site_bytes": sum(p.stat().st_size for p in files),
+            "site_gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)}
+
+
+def machine_load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def parse_site(text: str) -> tuple[str, Path]:
+    name, sep, path = text.partition("=")
+    if not sep or not name or not Path(path).is_dir():
+        raise argparse.ArgumentTypeError(f"expected NAME=PATH with PATH a built site, got {text!r}")
+    return name, Path(path).resolve()
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a and b else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--site", action="append", type=parse_site, default=[], metavar="NAME=PATH",
+                        help="also measure the site built in PATH (repeatable)")
+    parser.add_argument("--no-baseline", action="store_true", help="do not build and measure the baseline")
+    parser.add_argument("--no-ours", action="store_true", help="do not build and measure dist/")
     args = parser.parse_args()
 
-    site = build.ensure_built()
-    counter = Counter()
-    server = counting_server(site, counter)
-    url = url_of(server)
-    cold, warm = [], []
+    SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="load-bench-sites-", dir=SNAPSHOTS))
+    sites = {}
+    try:
+        if not args.no_baseline:
+            sites["baseline"] = baseline_site.ensure_built()  # builds dist/ first if needed
+        if not args.no_ours:
+            with build.build_lock(build.CACHE):
+                if not build.is_current(build.DIST):
+                    build.build(build.DIST)
+                sites["ours"] = snapshot(build.DIST, work / "ours")
+        if "baseline" in sites:
+            sites["baseline"] = snapshot(sites["baseline"], work / "baseline")
+        for name, path in args.site:
+            if name in sites:
+                parser.error(f"two sites named {name}")
+            sites[name] = snapshot(path, work / name)
+        if not sites:
+            parser.error("no site to measure")
+        run(args.runs, sites)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(runs: int, sites: dict[str, Path]) -> None:
+    counters = {name: Counter() for name in sites}
+    servers = {name: counting_server(path, counters[name]) for name, path in sites.items()}
+    loads = {name: {"cold": [], "warm": []} for name in sites}
+    started, load_before = datetime.datetime.now(datetime.timezone.utc), machine_load()
+    names = list(sites)
     with sync_playwright() as playwright:
-        for run in range(args.runs):
-            with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
-                cold.append(load_once(playwright, Path(profile), url, counter, 1.5 + run))
-                warm.append(load_once(playwright, Path(profile), url, counter, -1.5 - run))
-            print(f"run {run + 1}: cold {cold[-1]}, warm {warm[-1]}", file=sys.stderr, flush=True)
-    server.shutdown()
-    keys = ["first_paint_ms", "interactive_ms", "bytes", "files", "bytes_with_precache", "files_with_precache"]
-    print(json.dumps({
-        "runs": args.runs,
-        "cold": {key: median(cold, key) for key in keys},
-        "warm": {key: median(warm, key) for key in keys},
-        "site_files": len(json.loads((site / build.RECORD).read_text())["files"]),
-        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
-        # What a host compressing every file (gzip -6) would send.
-        "site_gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 6)) for p in site.rglob("*") if p.is_file()),
-        "each_run": {"cold": cold, "warm": warm},
-    }, indent=1))
+        for i in range(runs):
+            order = names[i % len(names):] + names[:i % len(names)]
+            for name in order:
+                url = url_of(servers[name])
+                with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
+                    for kind, value in [("cold", 1.5 + i), ("warm", -1.5 - i)]:
+                        try:
+                            load = load_once(playwright, Path(profile), url, counters[name], value)
+                        except Exception as error:  # one failed load must not lose the others
+                            load = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+                        loads[name][kind].append(load)
+                        print(f"run {i + 1} {name} {kind}: " + ", ".join(
+                            f"{k} {v}" for k, v in load.items() if k not in ("console_errors",)),
+                            file=sys.stderr, flush=True)
+    for server in servers.values():
+        server.shutdown()
+
+    result = {"runs": runs, "started": started.isoformat(timespec="seconds"),
+              "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "uptime_before": load_before, "uptime_after": machine_load(), "sites": {}}
+    for name, path in sites.items():
+        result["sites"][name] = {"cold": summarize(loads[name]["cold"]), "warm": summarize(loads[name]["warm"]),
+                                 **site_size(path)}
+    if "baseline" in sites:
+        base = result["sites"]["baseline"]
+        result["ratio_to_baseline"] = {
+            name: {kind: ratio(site[kind]["interactive_ms"], base[kind]["interactive_ms"]) for kind in ("cold", "warm")}
+            for name, site in result["sites"].items() if name != "baseline"}
+    result["each_load"] = loads
+    print(json.dumps(result, indent=1))
+    print_summary(result)
+
+
+def print_summary(result: dict) -> None:
+    def sec(ms):
+        return "-" if ms is None else f"{ms / 1000:.1f}"
+
+    def mb(size):
+        return "-" if size is None else f"{size / 1e6:.1f}"
+
+    out = [f"median of {result['runs']} ({result['started']} .. {result['finished']}); "
+           f"load: {result['uptime_before'].split('load average:')[-1].strip()} .. "
+           f"{result['uptime_after'].split('load average:')[-1].strip()}",
+           f"{'site':<12} {'load':<5} {'paint':>6} {'stages (s)':<32} {'rendered':>8} {'interactive':>11} "
+           f"{'MB':>6} {'gzip MB':>7} {'files':>5} {'x base':>6}"]
+    for name, site in result["sites"].items():
+        for kind in ("cold", "warm"):
+            s = site[kind]
+            stages = " ".join(f"{stage} {sec(at)}" for stage, at in s["stage_starts_ms"].items())
+            x = result.get("ratio_to_baseline", {}).get(name, {}).get(kind)
+            out.append(f"{name:<12} {kind:<5} {sec(s['first_paint_ms']):>6} {stages:<32} {sec(s['rendered_ms']):>8} "
+                       f"{sec(s['interactive_ms']):>11} {mb(s['bytes']):>6} {mb(s['gzip_bytes']):>7} "
+                       f"{s['files'] if s['files'] is not None else '-':>5} {x if x is not None else '':>6}")
+            problems = []
+            if s["failed_loads"]:
+                problems.append(f"{s['failed_loads']} failed loads")
+            if s["foreign_requests"]:
+                problems.append(f"requests left the origin: {s['foreign_requests']}")
+            if s["console_errors"]:
+                problems.append(f"console errors: {s['console_errors']}")
+            if problems:
+                out.append(f"{'':<12} {kind:<5} !! " + "; ".join(problems))
+        out.append(f"{name:<12} site: {site['site_files']} files, {mb(site['site_bytes'])} MB, "
+                   f"gzip -6 {mb(site['site_gzip_bytes'])} MB")
+    print("\n".join(out), file=sys.stderr)
 
 
 if __name__ == "__main__":
