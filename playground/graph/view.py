@@ -37,6 +37,7 @@ from .state import GraphState
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
 FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; the page measures the real one
 PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
+TOOLBAR_HEIGHT = 40  # the title and toolbar above the frame
 SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.65, 0.8  # below 0.65 the numbers in the boxes are too small to read
 TEXT_SIZES = (13, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
@@ -147,6 +148,12 @@ def plot_height(graph):
     return int(min(max(y1 - y0, PLOT_HEIGHTS[0]), PLOT_HEIGHTS[1]))
 
 
+def plot_css_height(graph):
+    """CSS height of the plot: the graph's (plus the toolbar), but at most the page's height less a margin,
+    never under 240 px."""
+    return f"min({plot_height(graph) + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
+
+
 def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
     """What a frame of width x height pixels shows first: the whole graph when it fits at a readable zoom
     (never above zoom 1), else its output end at READABLE_ZOOM (the user pans toward the inputs).
@@ -196,7 +203,7 @@ class GraphView(param.Parameterized):
     def _make_plot(self):
         (x0, x1), (y0, y1), scale = initial_ranges(self.state.graph)
         self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
-        p = figure(sizing_mode="stretch_width", frame_height=plot_height(self.state.graph), min_width=300,
+        p = figure(sizing_mode="stretch_width", min_width=280, min_height=200,
                    x_range=self.x_range, y_range=self.y_range, css_classes=["graph-plot"],
                    tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
                    title="Inputs left, output right. Drag to pan, scroll to zoom, tap a node to edit it.")
@@ -334,8 +341,9 @@ class GraphView(param.Parameterized):
             self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
             self.steps_src.data = steps  # last, so the page redraws with everything in place
             self.slider.end = len(graph.steps)
-            self.plot.frame_height = plot_height(graph)
-            self.table.styles = dict(self.table.styles, **{"max-height": f"{self.plot.frame_height + 80}px"})
+            # CSS gives the plot the graph's height, or less on a short page (an iframe).
+            self.plot.styles = {"height": plot_css_height(graph), "flex": "0 0 auto"}
+            self.table.styles = dict(self.table.styles, **{"max-height": f"{plot_height(graph) + 80}px"})
             self.gradcheck_result.object = ""
             self.summary.object = (f"<p>Output <b>{html.escape(values['name'][-1])}</b> = {values['data'][-1]:.4f}; "
                                    f"{len(values['id'])} nodes, {len(graph.steps)} backward steps.</p>")
@@ -349,7 +357,7 @@ class GraphView(param.Parameterized):
 
     def _reset_view(self):
         """Frame the graph: a first guess here, then the page fits it to the plot's real size."""
-        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph, FRAME_WIDTH, self.plot.frame_height)
+        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph, FRAME_WIDTH, plot_height(self.state.graph))
         self.x_range.update(start=x0, end=x1, reset_start=x0, reset_end=x1)
         self.y_range.update(start=y0, end=y1, reset_start=y0, reset_end=y1)
         self.fit_src.data = {"request": [self.fit_src.data["request"][0] + 1]}

@@ -106,12 +106,13 @@ def test_box_texts_are_short_and_hover_keeps_the_full_values():
 
 
 def test_the_plot_takes_the_width_it_gets_and_a_height_that_suits_the_graph():
-    from playground.graph.view import PLOT_HEIGHTS
+    from playground.graph.view import PLOT_HEIGHTS, TOOLBAR_HEIGHT
     view = GraphView(GraphState(program=USED_TWICE))
     assert view.plot.sizing_mode == "stretch_width" and view.plot.frame_width is None
-    assert view.plot.frame_height == PLOT_HEIGHTS[0]  # one row of boxes: the smallest height
+    # CSS height: the graph's height (one row of boxes: the smallest), at most the page's height less 40 px.
+    assert view.plot.styles["height"] == f"min({PLOT_HEIGHTS[0] + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
     view.preset.value = "2-4-4-1 MLP: one sample and its loss"
-    assert view.plot.frame_height == PLOT_HEIGHTS[1]  # a tall graph: the tallest
+    assert view.plot.styles["height"].startswith(f"min({PLOT_HEIGHTS[1] + TOOLBAR_HEIGHT}px,")  # tall: the tallest
     assert view.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
     request = view.fit_src.data["request"][0]
     view.preset.value = "a 10-input neuron"  # new leaves: the page is asked to frame the new graph
