@@ -23,6 +23,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 PLACEHOLDER_ROOT = "https://site.invalid/"
 PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
 BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
+UNUSED_BOKEHJS = ["bokeh-mathjax", "bokeh-gl"]
 # Where a page or script makes the browser fetch something: script/link/img/iframe/source tags,
 # stylesheet URLs in the Bokeh document, module imports and CSS url(). Links a visitor may
 # click (<a href>) are not requests, so an app may show them.
@@ -52,6 +53,17 @@ def page_script(panel_handler: str) -> str:
         raise SystemExit("Panel's page script no longer creates its worker as expected: update sitebuild/convert.py")
     script = script.replace(creation, "const pyodideWorker = window.earlyWorker;")
     return script + (TEMPLATES / "early_worker_handover.js").read_text()
+
+
+def drop_unused_bundles(page: str) -> str:
+    """The page without the BokehJS bundles this app never uses (1.8 + 0.3 MB of JS to parse on
+    every load): MathJax (TeX in text; without it such text shows as typed) and WebGL plots."""
+    for bundle in UNUSED_BOKEHJS:
+        page, count = re.subn(rf'\s*<script type="text/javascript" src="\./bokeh/{bundle}-[0-9.]+\.min\.js"></script>',
+                              "", page)
+        if count != 1:
+            raise SystemExit(f"expected one <script> for {bundle} in the page, found {count}: update sitebuild/convert.py")
+    return page
 
 
 def start_worker_early(page: str, name: str) -> str:
@@ -91,7 +103,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         path = out_dir / f"{name}{suffix}"
         text = make_local(path.read_text())
         if suffix == ".html":
-            text = start_worker_early(text, name)
+            text = start_worker_early(drop_unused_bundles(text), name)
         leaving = foreign_urls(text)
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
