@@ -25,12 +25,17 @@ function fail(error) {
 
 // Pyodide does not report every failed download (without pyodide.asm.wasm it waits forever),
 // so each download the worker makes is checked here and a failure is reported at once.
+// A download started early (prefetchPackages) is handed over instead of being made again.
 const siteFetch = self.fetch.bind(self)
+const prefetched = new Map()
 self.fetch = async (resource, options) => {
-  const name = new URL(resource.url || resource, self.location).pathname.split('/').pop()
+  const url = new URL(resource.url || resource, self.location)
+  const name = url.pathname.split('/').pop()
+  const early = prefetched.get(url.href)
+  prefetched.delete(url.href)
   let response
   try {
-    response = await siteFetch(resource, options)
+    response = await (early || siteFetch(resource, options))
   } catch (e) {
     fail(`${name} could not be downloaded (${e.message}).`)
     throw e
@@ -39,6 +44,23 @@ self.fetch = async (resource, options) => {
     fail(`${name} could not be downloaded (HTTP ${response.status}).`)
   }
   return response
+}
+
+// The wheels download while the runtime starts, instead of after it: Pyodide's loadPackage
+// then finds them under way or done. Each is checked against its sha256 from the served lock.
+async function prefetchPackages() {
+  const lockUrl = new URL('./pyodide/pyodide-lock.json', self.location).href
+  const lockResponse = siteFetch(lockUrl)
+  prefetched.set(lockUrl, lockResponse)
+  const lock = await (await lockResponse).clone().json()
+  for (const name of PACKAGES) {
+    const entry = lock.packages[name]
+    const url = new URL(`./pyodide/${entry.file_name}`, self.location).href
+    const digest = String.fromCharCode(...entry.sha256.match(/../g).map((byte) => parseInt(byte, 16)))
+    const download = siteFetch(url, {integrity: `sha256-${btoa(digest)}`})
+    download.catch(() => {})   // reported when loadPackage takes it over, not as an unhandled rejection
+    prefetched.set(url, download)
+  }
 }
 
 function sendPatch(patch, buffers, msg_id) {
@@ -65,6 +87,7 @@ state.curdoc.callbacks._held_events.clear()
 async function startApplication() {
   try {
     status('Loading the Python runtime…')
+    prefetchPackages().catch(() => {})   // a failure shows up when loadPackage asks for the file
     // The env makes stylesheet URLs that Panel builds in the worker point into this site.
     self.pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}})
     self.pyodide.globals.set("sendPatch", sendPatch)
