@@ -41,6 +41,7 @@ RECORD = "build-record.json"
 # `python build.py --without NAME` leaves one out, to measure it.
 LEVERS = {
     "pyc": "every wheel's Python compiled to bytecode at build time (sitebuild/bytecode.py)",
+    "no-pandas": "pandas and what only it needs are not shipped (Panel gets a stand-in: templates/worker.js)",
 }
 
 
@@ -65,11 +66,11 @@ def fetch_core(cache: Path, pyodide_dir: Path) -> dict:
         return json.load(archive.extractfile("package/pyodide-lock.json"))
 
 
-def fetch_official(cache: Path, core_lock: dict, pyodide_dir: Path, cdn_url: str) -> list[dict]:
-    """The official binary wheels, each checked against the core's lock."""
+def fetch_official(cache: Path, core_lock: dict, pyodide_dir: Path, cdn_url: str, names: list[str]) -> list[dict]:
+    """The official binary wheels `names`, each checked against the core's lock."""
     source = OfficialWheels(cache, cdn_url=cdn_url)
     entries = []
-    for name in pins.OFFICIAL_PACKAGES:
+    for name in names:
         entry = core_lock["packages"][name]
         shutil.copyfile(source.get(entry["file_name"], entry["sha256"]), pyodide_dir / entry["file_name"])
         entries.append(entry)
@@ -90,12 +91,13 @@ def fetch_pypi(cache: Path) -> dict[str, Path]:
                 for w in pins.PYPI_WHEELS}
 
 
-def pypi_entries(downloads: dict[str, Path], pyodide_dir: Path) -> list[dict]:
+def pypi_entries(downloads: dict[str, Path], pyodide_dir: Path, left_out: list[str]) -> list[dict]:
     entries = []
     for pin in pins.PYPI_WHEELS:
         target = pyodide_dir / f"{pin.file_name.split('-')[0]}-{pin.version}-py3-none-any.whl"
         wheels.repack(downloads[pin.name], target, drop_native=pin.strip_native)
-        entries.append(wheel_entry(pin.name, pin.version, target, pin.imports, pin.depends))
+        depends = [name for name in pin.depends if name not in left_out]
+        entries.append(wheel_entry(pin.name, pin.version, target, pin.imports, depends))
     return entries
 
 
@@ -197,9 +199,11 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
     pyodide_dir.mkdir(parents=True)
 
     core_lock = fetch_core(cache, pyodide_dir)
-    entries = fetch_official(cache, core_lock, pyodide_dir, cdn_url)
+    left_out = pins.ONLY_FOR_PANDAS if "no-pandas" in levers else []
+    official = [name for name in pins.OFFICIAL_PACKAGES if name not in left_out]
+    entries = fetch_official(cache, core_lock, pyodide_dir, cdn_url, official)
     downloads = fetch_pypi(cache)
-    entries += pypi_entries(downloads, pyodide_dir)
+    entries += pypi_entries(downloads, pyodide_dir, left_out)
     entries += project_entries(pyodide_dir)
     if "pyc" in levers:
         compile_wheels(pyodide_dir, entries, core_lock["info"]["python"])

