@@ -25,7 +25,7 @@ ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for on
 graph_state = GraphState()
 graph_view = GraphView(graph_state)
 graph_panel = graph_view.panel()
-training_slot = pn.Column("Building the training view…", sizing_mode="stretch_width")
+training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
 tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), sizing_mode="stretch_width")
 built = {"training": None}         # the training view, once it has been shown
 

@@ -161,7 +161,7 @@ class ShareTools(param.Parameterized):
             pn.Row(self.embed_width, self.embed_height),
             self.embed_button, self.snippet, self.copy_snippet,
             pn.layout.Divider(),
-            "**Save or open a file**",
+            pn.pane.HTML("<b>Save or open a file</b>"),   # not Markdown: its parser costs the page's start a second
             self.download, self.upload,
             self.page_flags,
             css_classes=["share-tools"], sizing_mode="stretch_width",
