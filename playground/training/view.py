@@ -72,10 +72,17 @@ class TrainingView:
 
     def _build_widgets(self):
         s = self.settings
-        self.play = pn.widgets.Toggle(label="▶ Play", color="primary", width=90, css_classes=["train-play"])
+        # Two buttons, never a relabelled one: a new label makes the page lay itself out again, all of it,
+        # which on a busy machine made Pause answer a second late; enabling a button costs the page nothing.
+        self.play_button = pn.widgets.Button(label="▶ Play", color="primary", width=80,
+                                             css_classes=["train-play"])
+        self.pause_button = pn.widgets.Button(label="❚❚ Pause", width=90, disabled=True,
+                                              css_classes=["train-pause"])
         self.step_button = pn.widgets.Button(label="Step", width=70, css_classes=["train-step"])
         self.reset_button = pn.widgets.Button(label="Reset", width=70, css_classes=["train-reset"])
-        self.play.param.watch(self._play_toggled, "value")
+        self.playing = False
+        self.play_button.on_click(lambda event: self.play())
+        self.pause_button.on_click(lambda event: self.pause())
         self.step_button.on_click(lambda event: self._step_once())
         self.reset_button.on_click(lambda event: self.reset())
 
@@ -144,32 +151,38 @@ class TrainingView:
 
     def __panel__(self):
         controls = pn.Column(self.data_controls, self.model_controls, width=CONTROL_WIDTH + 20)
-        middle = pn.Column(pn.Row(self.play, self.step_button, self.reset_button), self.status, self.message,
+        middle = pn.Column(pn.Row(self.play_button, self.pause_button, self.step_button, self.reset_button),
+                           self.status, self.message,
                            self.boundary.figure, self.graph_note)
         right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)
         return pn.Row(controls, middle, right, css_classes=["training-view"])
 
     # -- training -----------------------------------------------------------------------------------
 
-    def _play_toggled(self, event):
-        if event.new:
-            if not self.run.ready:
-                self.play.value = False
-                return
-            self.play.label = "❚❚ Pause"
-            if self._callback is None:
-                # background: no busy spinner flickering in the page header at every tick
-                self._callback = PeriodicCallback(callback=self._tick, period=TICK_MS, background=True)
-            self._callback.start()
-        else:
-            self.play.label = "▶ Play"
-            if self._callback is not None:
-                self._callback.stop()
+    def play(self):
+        """Train on, a few steps at every tick, until pause() (or until training cannot go on)."""
+        if self.playing or not self.run.ready:
+            return
+        self.playing = True
+        self.play_button.disabled, self.pause_button.disabled = True, False
+        if self._callback is None:
+            # background: no busy spinner flickering in the page header at every tick
+            self._callback = PeriodicCallback(callback=self._tick, period=TICK_MS, background=True)
+        self._callback.start()
+
+    def pause(self):
+        if self.playing:
+            self._stop_playing()
             self._show_run(network=True)
+
+    def _stop_playing(self):
+        self.playing = False
+        self.play_button.disabled, self.pause_button.disabled = False, True
+        self._callback.stop()
 
     async def _tick(self):
         # Pause stops at once: a tick that was already queued does nothing.
-        if not self.play.value:
+        if not self.playing:
             return
         self.run.train(budget_seconds=TRAIN_BUDGET_S)
         # Redraw only when the page keeps up (or has been silent for a while: never freeze the drawing).
@@ -180,17 +193,18 @@ class TrainingView:
                (("status", STATUS_EVERY_S), ("curves", CURVES_EVERY_S), ("network", NETWORK_EVERY_S))}
         self._show_run(**due)
         if not self.run.ready:
-            self.play.value = False
+            self.pause()
 
     def _step_once(self):
-        if self.play.value or not self.run.ready:
+        if self.playing or not self.run.ready:
             return
         self.run.train(max_steps=1)
         self._show_run(network=True)
 
     def reset(self):
         """A fresh run from the settings (same seed: same start)."""
-        self.play.value = False
+        if self.playing:
+            self._stop_playing()
         self.run.reset()
         self._show_new_run()
 

@@ -67,8 +67,8 @@ def test_divergence_stops_play_with_a_message_and_reset_recovers():
     view.run.train(max_steps=5)
     view._show_run(network=True)
     assert "diverged" in view.message.object and view.message.visible
-    view.play.value = True          # Play refuses a diverged run
-    assert view.play.value is False
+    view.play_button.clicks += 1    # Play refuses a diverged run
+    assert not view.playing and view.pause_button.disabled
     view.settings.learning_rate = 0.05
     view.reset_button.clicks += 1
     assert view.run.ready and not view.message.visible and view.run.step_count == 0
@@ -107,7 +107,8 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     view, _ = small_view()
     clock = {"now": time.perf_counter() + 1.0}
     monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
-    view.play.value = True
+    view.play_button.clicks += 1
+    assert view.playing and view.play_button.disabled and not view.pause_button.disabled
     sent = {"heatmap": 0, "curves": 0, "network": 0}
 
     def counter(part):
@@ -121,7 +122,11 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
         clock["now"] += 0.05
         view.boundary.frames_shown = view.boundary.frames_sent   # the page keeps up
         asyncio.run(view._tick())
-    view.play.value = False
+    view.pause_button.clicks += 1
+    assert not view.playing and not view.play_button.disabled and view.pause_button.disabled
+    steps = view.run.step_count
+    asyncio.run(view._tick())                                 # a tick already queued does nothing
+    assert view.run.step_count == steps
     assert view.run.step_count > 30                           # several steps a frame
     assert sent["heatmap"] >= 30
     assert 2 <= sent["curves"] <= 4 and 2 <= sent["network"] <= 4   # every 0.5 s
@@ -129,7 +134,7 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
 
 def test_a_frame_waits_for_the_page_to_take_the_last_one():
     view, _ = small_view()
-    view.play.value = True
+    view.play()
     frames = view.boundary.frames_shown = view.boundary.frames_sent   # the page has the first frame
     asyncio.run(view._tick())
     asyncio.run(view._tick())
@@ -140,4 +145,4 @@ def test_a_frame_waits_for_the_page_to_take_the_last_one():
     view.boundary.frame_ack.data = {"frame": [frames + 2]}     # the page's answer
     asyncio.run(view._tick())
     assert view.boundary.frames_sent == frames + 3
-    view.play.value = False
+    view.pause()
