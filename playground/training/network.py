@@ -23,6 +23,7 @@ MAX_EDGE_WIDTH = 6.0
 MAX_DOT_SIZE = 12.0
 WAVE_MS = 500  # one backward wave, output to inputs
 THUMBNAIL_GRID = 16        # each neuron's picture is THUMBNAIL_GRID x THUMBNAIL_GRID evaluations
+LEVELS = 255               # sent as bytes: -1 -> 0, 0 -> 127.5, +1 -> 255 (a quarter of float32's bytes)
 MAX_THUMBNAIL_PX = 26      # its side in pixels, smaller when a layer's neurons sit closer together
 Y_RANGE = (-0.56, 0.56)    # the neurons of the tallest layer span -0.5 .. 0.5
 
@@ -121,7 +122,7 @@ class NetworkPlot:
         self.thumbnail_source = ColumnDataSource({"image": [], "x": [], "y": []})
         self.thumbnails = self.figure.image(
             image="image", x="x", y="y", dw=10, dh=10, dw_units="screen", dh_units="screen", anchor="center",
-            color_mapper=LinearColorMapper(palette=diverging_palette(), low=-1.0, high=1.0),
+            color_mapper=LinearColorMapper(palette=diverging_palette(), low=0, high=LEVELS),
             source=self.thumbnail_source, name="neuron_thumbnails")
         # An invisible, wide copy of the edges makes thin weights easy to hover and click.
         hit_area = self.figure.segment("x0", "y0", "x1", "y1", source=self.edge_source, line_width=9,
@@ -223,9 +224,9 @@ def pulse_sizes(grads):
 
 
 def thumbnail_images(maps):
-    """Every neuron's map as a float32 image in [-1, 1], for the diverging palette: the output (last layer)
-    as tanh(score), as the data plot shows it; every other neuron divided by its largest magnitude (a ReLU's
-    output has no upper bound: its shape is what the picture shows)."""
+    """Every neuron's map as a uint8 image, for the diverging palette: values in [-1, 1] become 0 .. LEVELS.
+    The output (last layer) is tanh(score), as the data plot shows it; every other neuron is divided by its
+    largest magnitude (a ReLU's output has no upper bound: its shape is what the picture shows)."""
     images = []
     for k, layer in enumerate(maps):
         for values in np.asarray(layer, dtype=float):
@@ -234,7 +235,7 @@ def thumbnail_images(maps):
             else:
                 largest = np.abs(values).max()
                 values = values / largest if largest > 0 else values
-            images.append(values.astype(np.float32))
+            images.append(np.round((values + 1.0) * (LEVELS / 2)).astype(np.uint8))
     return images
 
 

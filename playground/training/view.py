@@ -31,6 +31,11 @@ TRAIN_BUDGET_S = 0.012
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 0.5     # the loss and accuracy curves
 NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
+SLOW_PART_FRAMES = 5     # and the curves and the network at most every 5th frame: on a busy machine, where the
+                         # page manages few frames a second, the heatmap keeps most of them
+# part: (at most every so many seconds, at most every so many frames)
+CLOCKS = {"status": (STATUS_EVERY_S, 1), "curves": (CURVES_EVERY_S, SLOW_PART_FRAMES),
+          "network": (NETWORK_EVERY_S, SLOW_PART_FRAMES)}
 MAX_SILENCE_S = 1.0      # redraw at least this often, even when the page has not confirmed the last frame
 CONTROL_WIDTH = 290      # pixels: the four click-mode buttons fit on one line
 
@@ -56,6 +61,8 @@ class TrainingView:
         self.network = NetworkPlot(width=300, height=360)
         self._last_redraw = 0.0
         self._last_shown = {"status": 0.0, "curves": 0.0, "network": 0.0}  # when each part was last sent
+        self._frames = 0                                                       # heatmap frames sent
+        self._last_frame = {"status": 0, "curves": 0, "network": 0}           # at which frame each part was
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
 
@@ -189,8 +196,8 @@ class TrainingView:
         now = time.perf_counter()
         if self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S:
             return
-        due = {part: now - self._last_shown[part] >= every for part, every in
-               (("status", STATUS_EVERY_S), ("curves", CURVES_EVERY_S), ("network", NETWORK_EVERY_S))}
+        due = {part: now - self._last_shown[part] >= seconds and self._frames - self._last_frame[part] >= frames
+               for part, (seconds, frames) in CLOCKS.items()}
         self._show_run(**due)
         if not self.run.ready:
             self.pause()
@@ -222,9 +229,10 @@ class TrainingView:
     def _show_run(self, network, curves=True, status=True):
         """Send the run's state to the drawings: the heatmap always; the network, curves, status if asked."""
         now = self._last_redraw = time.perf_counter()
+        self._frames += 1
         for part, shown in (("network", network), ("curves", curves), ("status", status)):
             if shown:
-                self._last_shown[part] = now
+                self._last_shown[part], self._last_frame[part] = now, self._frames
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)

@@ -6,7 +6,7 @@ import pytest
 from playground.training.colors import BLUE, ORANGE, diverging_palette
 from playground.training.curves import TrainingCurves
 from playground.training.heatmap import GRID_SIZE, DecisionBoundaryPlot, grid_points
-from playground.training.network import MAX_THUMBNAIL_PX, NetworkPlot, edge_layout
+from playground.training.network import LEVELS, MAX_THUMBNAIL_PX, NetworkPlot, edge_layout
 from playground.training.state import TrainingSettings, validate
 
 
@@ -115,12 +115,16 @@ def test_each_neuron_gets_its_picture_on_its_node_scaled_for_the_palette():
     plot.draw_thumbnails(maps)
     data = plot.thumbnail_source.data
     assert len(data["image"]) == 6 and all(image.shape == (4, 4) for image in data["image"])
-    assert all(image.dtype == np.float32 for image in data["image"])
+    assert all(image.dtype == np.uint8 for image in data["image"])   # bytes: -1 -> 0, 0 -> 127.5, +1 -> 255
     assert list(data["x"]) == plot.node_source.data["x"] and list(data["y"]) == plot.node_source.data["y"]
-    hidden = data["image"][2]
-    assert np.abs(hidden).max() == pytest.approx(1.0) and np.allclose(hidden, maps[1][0] / maps[1][0].max())
-    assert not data["image"][4].any()
-    assert np.allclose(data["image"][5], np.tanh(maps[2][0]))   # the output as the data plot shows it
+
+    def values(image):
+        return image / (LEVELS / 2) - 1.0
+
+    hidden = values(data["image"][2])
+    assert hidden.max() == 1.0 and np.allclose(hidden, maps[1][0] / maps[1][0].max(), atol=1 / LEVELS)
+    assert np.allclose(values(data["image"][4]), 0.0, atol=1 / LEVELS)
+    assert np.allclose(values(data["image"][5]), np.tanh(maps[2][0]), atol=1 / LEVELS)  # as the data plot shows it
 
 
 def test_pictures_shrink_when_neurons_crowd_but_stay_visible():
