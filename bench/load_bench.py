@@ -26,6 +26,7 @@ import datetime
 import gzip
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -229,7 +230,9 @@ def summarize(loads: list[dict]) -> dict:
     summary["loads"] = len(good)
     summary["failed_loads"] = len(loads) - len(good)
     summary["foreign_requests"] = sorted({url for load in good for url in load["foreign_requests"]})
-    summary["console_errors"] = sorted({error[:300] for load in good for error in load["console_errors"]})
+    errors = [re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}", "<id>", error)[:300]
+              for load in good for error in load["console_errors"]]
+    summary["console_errors"] = {error: errors.count(error) for error in sorted(set(errors))}  # message: count
     return summary
 
 
@@ -263,6 +266,12 @@ def parse_site(text: str) -> tuple[str, Path]:
 
 def ratio(a, b):
     return round(a / b, 3) if a and b else None
+
+
+def within_runs(loads: list[dict], base: list[dict]) -> dict:
+    ratios = [ratio(a.get("interactive_ms"), b.get("interactive_ms")) for a, b in zip(loads, base)]
+    good = [r for r in ratios if r is not None]
+    return {"median": round(statistics.median(good), 3) if good else None, "each_run": ratios}
 
 
 def main() -> None:
@@ -333,6 +342,10 @@ def run(runs: int, sites: dict[str, Path]) -> None:
         result["ratio_to_baseline"] = {
             name: {kind: ratio(site[kind]["interactive_ms"], base[kind]["interactive_ms"]) for kind in ("cold", "warm")}
             for name, site in result["sites"].items() if name != "baseline"}
+        # The same ratio taken within each run (the two loads closest in time), then its median.
+        result["ratio_to_baseline_within_runs"] = {
+            name: {kind: within_runs(loads[name][kind], loads["baseline"][kind]) for kind in ("cold", "warm")}
+            for name in sites if name != "baseline"}
     result["each_load"] = loads
     print(json.dumps(result, indent=1))
     print_summary(result)
@@ -367,6 +380,11 @@ def print_summary(result: dict) -> None:
                 problems.append(f"console errors: {s['console_errors']}")
             if problems:
                 out.append(f"{'':<12} {kind:<5} !! " + "; ".join(problems))
+        within = result.get("ratio_to_baseline_within_runs", {}).get(name)
+        if within:
+            out.append(f"{name:<12} x base within each run: cold {within['cold']['each_run']} median "
+                       f"{within['cold']['median']}, warm {within['warm']['each_run']} "
+                       f"median {within['warm']['median']}")
         out.append(f"{name:<12} site: {site['site_files']} files, {mb(site['site_bytes'])} MB, "
                    f"gzip -6 {mb(site['site_gzip_bytes'])} MB")
     print("\n".join(out), file=sys.stderr)
