@@ -25,7 +25,9 @@ The only changes, each needed to run offline from one origin on this machine:
    the served pyodide-lock.json and nothing goes to PyPI.
 3. URLs point into the site: converted with PANEL_CDN_ROOT / PANEL_PYODIDE_CDN_ROOT set to a placeholder,
    then made relative like the build does (`sitebuild.convert.make_local`): Panel's JS/CSS from ./panel/,
-   BokehJS from ./bokeh/ (both copied from dist/), the worker's `import` of pyodide.mjs from ./pyodide/.
+   BokehJS from ./bokeh/ (both copied from dist/; bundles dist/ leaves out, e.g. bokeh-gl, come from
+   the same bokeh wheel in the build's download cache), the worker's `import` of pyodide.mjs from
+   ./pyodide/.
    The worker boots with `loadPyodide({env: {PANEL_CDN_ROOT}})`, or the stylesheet URLs Panel makes in
    the worker would point at Panel's CDN.
 4. The `pyodide.ffi.jsnull` shim Panel >= 1.8 needs on Pyodide 0.27 (same text as
@@ -49,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import build  # noqa: E402
-from sitebuild import pins, wheels  # noqa: E402
+from sitebuild import assets, pins, wheels  # noqa: E402
 from sitebuild.convert import foreign_urls, make_local  # noqa: E402
 from sitebuild.fetch import sha256_of  # noqa: E402
 
@@ -207,6 +209,11 @@ def convert(site: Path) -> None:
         if leaving:
             raise SystemExit(f"{name} still points outside the site: {sorted(set(leaving))}")
     referenced = re.findall(r'(?:src|href)="\./([^"?]+)', html)
+    if any(not (site / url).is_file() for url in referenced):
+        # Plain Panel's page loads every BokehJS bundle; dist/ may leave out the ones our app never uses.
+        pypi = {pin.name: build.CACHE / pin.file_name for pin in pins.PYPI_WHEELS}
+        assets.copy_bokehjs(pypi["bokeh"], build.pins_version("bokeh"), site, html)
+        assets.copy_panel_dist(pypi["panel"], PANEL_VERSION, site, html)
     missing = [url for url in referenced if not (site / url).is_file()]
     if missing:
         raise SystemExit(f"the baseline page references files dist/ does not have: {missing}")
