@@ -12,6 +12,8 @@ between minor versions, never within one).
 """
 import importlib.util
 import marshal
+import os
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -40,7 +42,20 @@ def _pyc(source: bytes, filename: str, source_hash: bytes | None) -> bytes:
 
 
 def compile_wheel(wheel: Path, keep_sources: bool) -> Path:
-    """Rewrite `wheel` in place with every module compiled (see the module docstring)."""
+    """Rewrite `wheel` in place with every module compiled (see the module docstring).
+
+    The same sources must give the same bytes (the build is reproducible), but marshal's output
+    depends on the compiling process: set constants follow string hashes, which change with each
+    process's hash seed, and an object's reference count decides whether it is written once and
+    referred to later. So each wheel is compiled by a fresh interpreter with a fixed hash seed,
+    which starts in the same state every time."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), str(keep_sources)],
+                   check=True, env=env, cwd=Path(__file__).resolve().parents[1])
+    return wheel
+
+
+def _compile_wheel_here(wheel: Path, keep_sources: bool) -> Path:
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
     tag = sys.implementation.cache_tag
     files = read_wheel(wheel)
@@ -66,3 +81,7 @@ def compile_wheel(wheel: Path, keep_sources: bool) -> Path:
 def is_compiled(wheel: Path) -> bool:
     with zipfile.ZipFile(wheel) as archive:
         return any(name.endswith(".pyc") for name in archive.namelist())
+
+
+if __name__ == "__main__":
+    _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True")

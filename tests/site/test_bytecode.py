@@ -9,7 +9,9 @@ import pytest
 
 from sitebuild import bytecode, wheels
 
-MODULE = 'def twice(x):\n    """Doubles."""\n    return 2 * x\n\nVALUE = twice(21)\n'
+MODULE = ('def twice(x):\n    """Doubles."""\n    return 2 * x\n\nVALUE = twice(21)\n'
+          # a set constant (written in hash order) and repeated names (written once, then referred to)
+          'def kind(word):\n    return word in {"relu", "tanh", "sigmoid", "exp", "log", "value", "grad"}\n')
 
 
 def make_wheel(tmp_path, name="pkg"):
