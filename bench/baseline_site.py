@@ -18,8 +18,10 @@ The only changes, each needed to run offline from one origin on this machine:
    pyodide.asm.wasm, python_stdlib.zip), every wheel and the served pyodide-lock.json are copied from
    dist/pyodide/ after building it (as `build.ensure_built()` does); a wheel of dist/ holding .pyc files
    (a lever of issue 7) is rewritten without them, or, when sourceless, taken from the build's
-   download cache. Added: micropip 0.9.0, the
-   official wheel of the core's lock (dist/ does not ship it, our worker needs no micropip).
+   download cache. Every package gets its full dependencies back (the build's pins.py and the core's
+   lock), and what dist/ leaves out is added (its levers may drop pandas and what only pandas needs;
+   plain Panel installs them): the pinned PyPI wheels from the download cache, the official ones from
+   the core's lock, and micropip 0.9.0 (our worker needs none).
 2. `--panel-version 1.10.0`: requirements by name instead of Panel's default CDN wheel URLs
    (cdn.holoviz.org, cdn.bokeh.org), so micropip resolves every requirement and its dependencies from
    the served pyodide-lock.json and nothing goes to PyPI.
@@ -54,6 +56,7 @@ import build  # noqa: E402
 from sitebuild import assets, pins, wheels  # noqa: E402
 from sitebuild.convert import foreign_urls, make_local  # noqa: E402
 from sitebuild.fetch import sha256_of  # noqa: E402
+from sitebuild.lock import wheel_entry  # noqa: E402
 
 SITE = ROOT / ".cache" / "baseline-site"
 RECORD = "baseline-record.json"
@@ -180,16 +183,41 @@ def copy_runtime(dist: Path, site: Path) -> None:
         target = pyodide / entry["file_name"]
         plain_wheel(dist / "pyodide" / entry["file_name"], target, name, official)
         entry["sha256"] = sha256_of(target)
-    for name in ["micropip"] + core["packages"]["micropip"]["depends"]:
-        if name not in lock["packages"]:
-            entry = core["packages"][name]
-            official_wheel(entry, pyodide / entry["file_name"])
-            lock["packages"][name] = entry
+    complete_lock(lock, core, pyodide)
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
     for folder in ["bokeh", "panel"]:
         shutil.copytree(dist / folder, site / folder)
     if (dist / "favicon.ico").exists():
         shutil.copyfile(dist / "favicon.ico", site / "favicon.ico")
+
+
+def complete_lock(lock: dict, core: dict, pyodide: Path) -> None:
+    """Give every package its full dependencies (pins.py, the core's lock) and ship the ones dist/ leaves
+    out (its levers may drop pandas and what only pandas needs), plus micropip: what plain Panel installs."""
+    pinned = {pin.name: pin for pin in pins.PYPI_WHEELS}
+    packages = lock["packages"]
+    for name, entry in packages.items():
+        full = pinned[name].depends if name in pinned else (
+            core["packages"][name]["depends"] if name in core["packages"] else [])
+        entry["depends"] = sorted(set(entry["depends"]) | set(full))
+    todo = ["micropip"] + [depend for entry in packages.values() for depend in entry["depends"]]
+    while todo:
+        name = todo.pop()
+        if name in packages:
+            continue
+        if name in pinned:
+            pin = pinned[name]
+            target = pyodide / f"{pin.file_name.split('-')[0]}-{pin.version}-py3-none-any.whl"
+            wheels.repack(build.CACHE / pin.file_name, target, drop_native=pin.strip_native)
+            packages[name] = wheel_entry(name, pin.version, target, pin.imports, pin.depends)
+        elif name in core["packages"]:
+            packages[name] = dict(core["packages"][name])
+            official_wheel(packages[name], pyodide / packages[name]["file_name"])
+        else:
+            raise SystemExit(f"the baseline needs {name}, which neither dist/ nor the download cache has")
+        if has_pyc(pyodide / packages[name]["file_name"]):
+            raise SystemExit(f"{packages[name]['file_name']} holds .pyc files")
+        todo += packages[name]["depends"]
 
 
 def convert(site: Path) -> None:
