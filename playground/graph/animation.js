@@ -4,8 +4,8 @@
 // Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
 //
 // Bokeh runs this as a CustomJS body; `action` says which entry point: render, play, step, back, reset,
-// backward, zoom (the ranges moved), fit (Python asks to frame a new graph), fit_whole (the Fit button),
-// resize (the plot's frame changed size), and data (Python sent a new graph).
+// backward, zoom (the ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and
+// data (Python sent a new graph; a new number in its "frame" column asks to frame it afresh).
 // Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
@@ -144,6 +144,7 @@ function show(x_mid, y_mid, scale, as_reset) {  // centre (x_mid, y_mid) at `sca
     Object.assign(y, {reset_start: y.start, reset_end: y.end});
   }
   A.scale = scale;
+  A.width = w;  // the frame width these ranges were made for
   y_range.setv(y);
   x_range.setv(x);  // last: its change redraws the text (zoom)
 }
@@ -157,6 +158,7 @@ function fit(whole) {  // initial_ranges() in view.py, with the real frame
   if (scale >= zooms[0] || whole) show((x0 + x1) / 2, (y0 + y1) / 2, scale, !whole);
   else show(x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true);
   A.framed = plot.inner_width > 0;
+  A.frame = V.frame ? V.frame[0] : null;
 }
 
 function resize() {  // keep the centre and the zoom when the frame changes size (window, panel, tab shown)
@@ -165,9 +167,11 @@ function resize() {  // keep the centre and the zoom when the frame changes size
 }
 
 function zoom() {  // text scales with the zoom so it always fits its box; lines too small to read are hidden
-  const scale = frame()[0] / (x_range.end - x_range.start);
+  const span = x_range.end - x_range.start, scale = frame()[0] / span;
   if (!(scale > 0 && scale < 8)) return;  // start and end arrive one at a time: skip the moment between
-  A.scale = scale;
+  // The zoom a resize must keep: measured with the width the ranges were made for, since callbacks run
+  // late and the frame may have changed size in between (resize() then puts that right).
+  A.scale = (A.width || frame()[0]) / span;
   const readable = sizes.map((size) => size * scale >= min_text);
   const name_alone = readable[0] && !readable[1];  // just the name: centred in its box
   texts.forEach((glyph, i) => glyph.setv({
@@ -177,11 +181,14 @@ function zoom() {  // text scales with the zoom so it always fits its box; lines
 }
 
 if (action === "render") { if (!A.framed) fit(false); render(current_step()); }
-else if (action === "fit") fit(false);
 else if (action === "fit_whole") fit(true);
 else if (action === "resize") resize();
 else if (action === "data") {  // CustomJS runs asynchronously: skip the data this script itself drew
-  if (!A.mine.has(cb_obj.data)) { stop(); render(current_step()); }
+  if (!A.mine.has(cb_obj.data)) {
+    stop();
+    if (values.data.frame && values.data.frame[0] !== A.frame) fit(false);
+    render(current_step());
+  }
 }
 else if (action === "zoom") zoom();
 else if (action === "play") {

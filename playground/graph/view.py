@@ -182,7 +182,7 @@ class GraphView(param.Parameterized):
         self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
-        self.fit_src = ColumnDataSource({"request": [0]})  # Python asks the page to frame a new graph
+        self._frame = 0  # each new set of leaves gets a new number: the page frames that graph afresh
         self.table = Div(text="", css_classes=["graph-table"], sizing_mode="stretch_width",
                          styles={"max-height": f"{PLOT_HEIGHTS[1]}px", "overflow": "auto"})
         self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
@@ -321,7 +321,6 @@ class GraphView(param.Parameterized):
                                (self.reset_button, "reset"), (self.backward_button, "backward"),
                                (self.fit_button, "fit_whole")):
             button.js_on_click(code(action))
-        self.fit_src.js_on_change("data", code("fit"))
         self.plot.js_on_change("inner_width", code("resize"))
         self.plot.js_on_change("inner_height", code("resize"))
         self.slider.js_on_change("value", code("render"))
@@ -337,6 +336,11 @@ class GraphView(param.Parameterized):
     def _on_graph(self, *_):
         graph = self.state.graph
         values, ops, edges, steps = source_data(graph)
+        if list(graph.leaves) != list(self._leaf_widgets):  # a new graph, not new values: frame it afresh
+            self._frame += 1
+        # The request travels inside the data: in the Pyodide worker, changes of different models can reach
+        # the page in any order, and the page must frame the graph it has, not the one before.
+        values["frame"] = [self._frame] * len(values["id"])
         with pn.io.hold():
             self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
             self.steps_src.data = steps  # last, so the page redraws with everything in place
@@ -355,13 +359,6 @@ class GraphView(param.Parameterized):
                     select.value = select.options[-1]
             self._update_leaf_inputs()
 
-    def _reset_view(self):
-        """Frame the graph: a first guess here, then the page fits it to the plot's real size."""
-        (x0, x1), (y0, y1), _ = initial_ranges(self.state.graph, FRAME_WIDTH, plot_height(self.state.graph))
-        self.x_range.update(start=x0, end=x1, reset_start=x0, reset_end=x1)
-        self.y_range.update(start=y0, end=y1, reset_start=y0, reset_end=y1)
-        self.fit_src.data = {"request": [self.fit_src.data["request"][0] + 1]}
-
     def _update_leaf_inputs(self):
         leaves = self.state.graph.leaves
         if list(leaves) != list(self._leaf_widgets):  # new set of leaves: new inputs, and a fresh view
@@ -371,7 +368,6 @@ class GraphView(param.Parameterized):
             for name, widget in self._leaf_widgets.items():
                 widget.param.watch(lambda e, name=name: self._leaf_changed(name, e.new), "value")
             self.leaf_inputs.objects = [pn.FlexBox(*self._leaf_widgets.values())]
-            self._reset_view()
         else:
             for name, widget in self._leaf_widgets.items():
                 widget.value = leaves[name]

@@ -1,11 +1,20 @@
-"""The graph view in the built site (Pyodide worker): one page load, the issue's four checks in order."""
+"""The graph view in the built site (Pyodide worker).
+
+test_type_backward_step_edit_and_break: one page load, the issue's four checks in order.
+test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot: the ~300-node preset measured on screen (box
+distances, text sizes and widths as the browser measures them, no overlapping labels), the table beside the
+plot on a wide page and below it on a narrow one, its sticky header, and the view in a 480 x 360 frame.
+"""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
+from playground.graph.view import BOX_HEIGHT, BOX_WIDTH, MIN_TEXT_PX, READABLE_ZOOM
+from tests.conftest import AppPage
 
 TIMEOUT = 30_000  # each change goes to the worker's Python and back
 
@@ -28,6 +37,7 @@ def draw(page, program):
 
 def test_type_backward_step_edit_and_break(app_page):
     page = app_page.page
+    app_page.show_view("graph")
     expect(page.locator(".graph-table tbody tr").first).to_be_visible(timeout=TIMEOUT)
 
     # Another program first, so that typing the README example really redraws.
@@ -96,3 +106,160 @@ def test_type_backward_step_edit_and_break(app_page):
     expect(page.locator(".graph-summary")).to_contain_text(f"Output g = {expected:.4f}")
 
     app_page.assert_clean()
+
+
+BIG_PRESET = "2-8-8-1 MLP: one sample and its loss (~300 nodes)"
+
+# What the graph plot shows, read from its Bokeh models in the page: the frame, the zoom on each axis, and
+# every value node whose box lies in the frame, with its texts as drawn (font size, visible, width measured
+# by the browser's own canvas text metrics).
+FIND_PLOT = """
+  // The graph plot with n value nodes (the page may hold an older document from before Python answered).
+  const plot = Bokeh.documents.flatMap((doc) => [...doc.all_models]).filter((m) =>
+    m.x_range && (m.css_classes || []).includes("graph-plot") &&
+    m.renderers.some((r) => (r.data_source.data.short_name || []).length === n)).pop();
+"""
+ON_SCREEN = """([box, n]) => {""" + FIND_PLOT + """
+  const [x0, x1, y0, y1] = [plot.x_range.start, plot.x_range.end, plot.y_range.start, plot.y_range.end];
+  const sx = plot.inner_width / (x1 - x0), sy = plot.inner_height / (y1 - y0);
+  const texts = plot.renderers.filter((r) => r.glyph.type === "Text" || r.glyph.constructor.name === "Text");
+  const value = (v) => (v != null && typeof v === "object" && "value" in v) ? v.value : v;
+  const field = (r) => { const t = r.glyph.text; return t && typeof t === "object" ? t.field : t; };
+  const V = texts.find((r) => field(r) === "short_name").data_source.data;
+  const ctx = document.createElement("canvas").getContext("2d");
+  const nodes = [];
+  for (let i = 0; i < V.x.length; i++) {
+    const left = (V.x[i] - box[0] / 2 - x0) * sx, right = (V.x[i] + box[0] / 2 - x0) * sx;
+    const top = (y1 - V.y[i] - box[1] / 2) * sy, bottom = (y1 - V.y[i] + box[1] / 2) * sy;
+    if (left < 0 || top < 0 || right > plot.inner_width || bottom > plot.inner_height) continue;
+    const lines = texts.filter((r) => r.data_source === texts[0].data_source).map((r) => {
+      const g = r.glyph, size = parseFloat(value(g.text_font_size));
+      ctx.font = `${value(g.text_font_style) || "normal"} ${size}px ${value(g.text_font) || "helvetica"}`;
+      const text = String(V[field(r)][i]);
+      const width = ctx.measureText(text).width, cy = (top + bottom) / 2 + (value(g.y_offset) || 0);
+      return {text, size, visible: r.visible, width, x0: (left + right) / 2 - width / 2,
+              x1: (left + right) / 2 + width / 2, y0: cy - size / 2, y1: cy + size / 2};
+    });
+    nodes.push({name: V.name[i], left, right, top, bottom, lines});
+  }
+  return {width: plot.inner_width, height: plot.inner_height, sx, sy, nodes,
+          all_inside: V.x.every((x, i) => x > x0 && x < x1 && V.y[i] > y0 && V.y[i] < y1)};
+}"""
+
+
+# Pan (same zoom) so the middle of the graph, where its columns are fullest, fills the frame.
+PAN_TO_MIDDLE = """(n) => {""" + FIND_PLOT + """
+  const V = plot.renderers.find((r) => r.data_source.data.short_name !== undefined).data_source.data;
+  const mid = (a) => (Math.min(...a) + Math.max(...a)) / 2;
+  const w = (plot.x_range.end - plot.x_range.start) / 2, h = (plot.y_range.end - plot.y_range.start) / 2;
+  plot.y_range.setv({start: mid(V.y) - h, end: mid(V.y) + h});
+  plot.x_range.setv({start: mid(V.x) - w, end: mid(V.x) + w});
+}"""
+
+
+def on_screen(page, n=305):
+    return page.evaluate(ON_SCREEN, [[BOX_WIDTH, BOX_HEIGHT], n])
+
+
+def on_screen_when(page, ready, n=305, timeout_s=20):
+    """on_screen() once ready(view) holds: the page frames a new graph when Python's request arrives."""
+    for _ in range(timeout_s * 5):
+        view = on_screen(page, n)
+        if ready(view):
+            return view
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the plot never showed what was expected: zoom {view['sx']:.3f}, "
+                         f"{[n['name'] for n in view['nodes']]}")
+
+
+def middle_on_screen(page, n=305):
+    page.evaluate(PAN_TO_MIDDLE, n)
+    page.wait_for_timeout(300)
+    return on_screen(page, n)
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def assert_legible(view):
+    """Boxes apart, text readable, inside its box, and no two lines of text overlapping (screen pixels)."""
+    nodes = view["nodes"]
+    assert len(nodes) >= 2, "whole nodes in view"
+    closest = min(max(b["left"] - a["right"], a["left"] - b["right"], b["top"] - a["bottom"], a["top"] - b["bottom"])
+                  for i, a in enumerate(nodes) for b in nodes[i + 1:])
+    assert closest >= 9, f"two boxes only {closest:.1f} px apart"
+    lines = [dict(line, node=n["name"]) for n in nodes for line in n["lines"] if line["visible"]]
+    assert {len([1 for line in n["lines"] if line["visible"]]) for n in nodes} == {3}  # name, data, grad
+    assert min(line["size"] for line in lines) >= MIN_TEXT_PX
+    for n in nodes:
+        for line in n["lines"]:
+            assert n["left"] <= line["x0"] and line["x1"] <= n["right"], (n["name"], line["text"], line["width"])
+    overlaps = [(a["node"], a["text"], b["node"], b["text"]) for i, a in enumerate(lines) for b in lines[i + 1:]
+                if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]]
+    assert overlaps == []
+    return closest
+
+
+def test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot(app_page, watched_context, site_url):
+    page = app_page.page
+    page.set_viewport_size({"width": 1800, "height": 1000})
+    app_page.show_view("graph")
+    small_height = box(page, ".graph-plot")["height"]
+    page.locator(".graph-view select").first.select_option(BIG_PRESET)
+    expect(page.locator(".graph-summary")).to_contain_text("305 nodes", timeout=TIMEOUT)
+    expect(page.locator(".graph-table tbody tr")).to_have_count(305, timeout=TIMEOUT)
+
+    # The plot grew for the taller graph; it opens at a readable zoom on the output, the same on both axes.
+    view = on_screen_when(page, lambda v: "loss" in {n["name"] for n in v["nodes"]})
+    plot = box(page, ".graph-plot")
+    assert plot["height"] > small_height
+    assert view["sx"] == pytest.approx(READABLE_ZOOM, rel=0.02) and view["sy"] == pytest.approx(view["sx"], rel=0.02)
+    assert_legible(view)
+    middle = middle_on_screen(page)  # where the columns are fullest
+    closest = assert_legible(middle)
+    assert len(middle["nodes"]) >= 20
+
+    # Wide page: the table is beside the plot, as tall as the plot or so, scrolling with a sticky header.
+    table = box(page, ".graph-table")
+    assert table["x"] >= plot["x"] + plot["width"] and table["y"] < plot["y"] + plot["height"]
+    page.locator(".graph-table").first.evaluate("e => { e.scrollTop = 400; }")
+    page.wait_for_timeout(200)
+    header, table = box(page, ".graph-table thead th"), box(page, ".graph-table")
+    assert abs(header["y"] - table["y"]) <= 2, "the header stays on top while the rows scroll"
+    assert page.locator(".graph-table").first.evaluate("e => e.scrollHeight > e.clientHeight")
+
+    # Fit graph: the whole graph in the frame, still the same zoom on both axes.
+    page.locator(".graph-fit button").click()
+    whole = on_screen_when(page, lambda v: v["all_inside"])
+    assert whole["sy"] == pytest.approx(whole["sx"], rel=0.02) and whole["sx"] < 0.3
+
+    # Narrower page: the table moves below the plot; the plot still fills the width it has.
+    page.locator(".graph-backward button").click()
+    expect(page.locator(".graph-explain")).to_contain_text("Step 375 of 375", timeout=TIMEOUT)
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.wait_for_timeout(800)
+    plot, table, view_box = box(page, ".graph-plot"), box(page, ".graph-table"), box(page, ".graph-view")
+    assert table["y"] >= plot["y"] + plot["height"]
+    assert plot["x"] + plot["width"] <= view_box["x"] + view_box["width"] + 1
+    resized = on_screen(page)
+    assert resized["sy"] == pytest.approx(resized["sx"], rel=0.02)  # a resize keeps the drawing's proportions
+    app_page.assert_clean()
+
+    # An iframe-sized page (480 x 360, minimal chrome, as an embed): editor, plot and table stacked, the plot
+    # inside the frame's width and height, and the graph still legible there.
+    small = AppPage(watched_context.new_page(), site_url, watched_context.records)
+    small.page.set_viewport_size({"width": 480, "height": 360})
+    small.open("#view=graph&chrome=minimal")  # one view asked for: no tabs to click
+    small.page.locator(".graph-view").first.wait_for(state="visible", timeout=TIMEOUT)
+    small.page.locator(".graph-view select").first.select_option(BIG_PRESET)
+    expect(small.page.locator(".graph-summary")).to_contain_text("305 nodes", timeout=TIMEOUT)
+    on_screen_when(small.page, lambda v: "loss" in {n["name"] for n in v["nodes"]})
+    editor, plot, table = (box(small.page, s) for s in (".graph-program", ".graph-plot", ".graph-table"))
+    assert editor["y"] + editor["height"] <= plot["y"] and plot["y"] + plot["height"] <= table["y"]
+    assert plot["width"] <= 480 and plot["height"] <= 360
+    assert_legible(on_screen(small.page))
+    narrow_closest = assert_legible(middle_on_screen(small.page))
+    print(f"300-node preset, middle of the graph: {len(middle['nodes'])} whole boxes in view, closest "
+          f"{closest:.1f} px apart on a wide page, {narrow_closest:.1f} px at 480x360")
+    small.assert_clean()

@@ -114,9 +114,11 @@ def test_the_plot_takes_the_width_it_gets_and_a_height_that_suits_the_graph():
     view.preset.value = "2-4-4-1 MLP: one sample and its loss"
     assert view.plot.styles["height"].startswith(f"min({PLOT_HEIGHTS[1] + TOOLBAR_HEIGHT}px,")  # tall: the tallest
     assert view.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
-    request = view.fit_src.data["request"][0]
+    frame = view.values_src.data["frame"][0]
     view.preset.value = "a 10-input neuron"  # new leaves: the page is asked to frame the new graph
-    assert view.fit_src.data["request"][0] == request + 1
+    assert view.values_src.data["frame"] == [frame + 1] * 42
+    view.state.set_value("x1", 0.5)  # new values only: the view stays where the student put it
+    assert view.values_src.data["frame"] == [frame + 1] * 42
 
 
 def test_the_view_wraps_editor_drawing_and_table():
