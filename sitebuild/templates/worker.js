@@ -93,6 +93,20 @@ if importlib.util.find_spec("pandas") is None:
         del sys.modules["pandas"]
 `
 
+// Starting the app makes hundreds of thousands of objects (modules, Panel and Bokeh models) that
+// live as long as the page. The cycle collector would walk them again and again while they are
+// made, and on every later collection: it pauses while the app starts, and then everything made
+// so far is frozen (gc.freeze: left out of all later collections).
+const GC_PAUSE = `
+import gc
+gc.disable()
+`
+const GC_RESUME = `
+import gc
+gc.freeze()
+gc.enable()
+`
+
 // Panel holds the document while the app builds it and replays the held events once the
 // page has rendered. The page already has that state (docs_json is serialized after those
 // events), and with a template the replay names models the page never received
@@ -123,9 +137,11 @@ async function startApplication() {
   try {
     stage = 'Starting the app'
     status('Starting the app…')
+    self.pyodide.runPython(GC_PAUSE)
     self.pyodide.runPython(PANDAS_STANDIN)
     const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(`{{ code }}`)
     self.pyodide.runPython(DROP_HELD_EVENTS)
+    self.pyodide.runPython(GC_RESUME)
     self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
   } catch (e) {
     return fail(e)
