@@ -46,6 +46,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -95,9 +96,8 @@ def ensure_built(site: Path = SITE) -> Path:
                 return site
         except (OSError, ValueError, KeyError):
             pass
-        work = site.with_name(site.name + ".building")
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        site.parent.mkdir(parents=True, exist_ok=True)  # a folder per build: two benches may build at once
+        work = Path(tempfile.mkdtemp(prefix=f".{site.name}-building-", dir=site.parent))
         try:
             copy_runtime(dist, work)
         except BaseException:
