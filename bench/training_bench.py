@@ -1,0 +1,233 @@
+"""Training-view benchmark: heatmap redraws per second while training, and how fast Pause answers.
+
+    .venv/bin/python bench/training_bench.py [--runs 5] [--play-seconds 6] [--site DIR]
+
+Serves the built site (dist/, built if needed; or --site, a site built elsewhere, used as is), loads the
+playground once in headless Chromium, opens the training view with its default settings, then per run:
+Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a requestAnimationFrame loop:
+
+  redraws_per_s    how often the heatmap's data changed in the page's Bokeh document (a new image arrived;
+                   Bokeh repaints the plot on each), from 1 s after Play until Pause
+  steps_per_s      the step counter's rise over the same window
+  pause_ms         from the Pause click until the step counter stopped changing (its last change)
+  button_ms        from the Pause click until the buttons say paused (the worker took the click)
+  full_accuracy_ms from the Play click until the training accuracy first reads 100.0 %
+  patches_per_s, patch_kb_per_s   messages from the worker to the page and their size (JSON + buffers)
+  main_busy        share of the window the page's main thread spent in long tasks (> 50 ms)
+
+Prints JSON: the medians over the runs, and every run's numbers.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+import build  # noqa: E402
+from sitebuild.serve import serve_in_thread, url_of  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+LOAD_TIMEOUT_MS = 300_000
+SETTLE_S = 2.0  # Pause has taken effect once the step counter stayed put this long
+
+# Before the page's scripts run: count the worker's messages to the page, long tasks, and clicks.
+INIT_SCRIPT = """
+window.__bench = {patches: 0, patch_bytes: 0, long_ms: 0, clicks: [], kinds: {}};
+const NativeWorker = window.Worker;
+window.Worker = function (...args) {
+  const worker = new NativeWorker(...args);
+  worker.addEventListener('message', (event) => {
+    const msg = event.data;
+    if (msg && msg.type === 'patch') {
+      window.__bench.patches += 1;
+      let bytes = 0;
+      try { bytes += JSON.stringify(msg.patch).length; } catch (e) {}
+      for (const e of (msg.patch.events || [])) {
+        const what = e.kind + ':' + (e.attr || e.column_source && 'source' || '');
+        window.__bench.kinds[what] = (window.__bench.kinds[what] || 0) + 1;
+      }
+      if (msg.buffers) for (const buffer of msg.buffers.values()) bytes += buffer.byteLength || 0;
+      window.__bench.patch_bytes += bytes;
+    }
+  });
+  return worker;
+};
+window.Worker.prototype = NativeWorker.prototype;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__bench.long_ms += entry.duration;
+}).observe({entryTypes: ['longtask']});
+document.addEventListener('click', () => window.__bench.clicks.push(performance.now()), true);
+"""
+
+# Once the training view is there: a requestAnimationFrame loop that records, with timestamps, every change
+# of the heatmap's data, of the step counter and of the accuracy (they sit in Bokeh's shadow roots).
+WATCH = """() => {
+  const B = window.__bench;
+  B.frames = []; B.steps = []; B.accuracy = []; B.play_label = [];
+  const find = (root, selector) => {
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) { const inner = find(el.shadowRoot, selector); if (inner) return inner; }
+    }
+    return null;
+  };
+  let heatmap = null, last_data = null, last_image = null, last_steps = null, last_accuracy = null, last_label = null;
+  // The search through every shadow root is slow: remember the element's root, search again only when lost.
+  const roots = {};
+  const element = (selector) => {
+    let hit = roots[selector] && roots[selector].querySelector(selector);
+    if (!hit) {
+      hit = find(document, selector);
+      roots[selector] = hit ? hit.getRootNode() : null;
+    }
+    return hit;
+  };
+  const text = (selector) => { const el = element(selector); return el ? el.textContent : null; };
+  const loop = () => {
+    const now = performance.now();
+    heatmap = heatmap || Bokeh.documents.at(-1).get_model_by_name('heatmap');
+    if (heatmap) {
+      const data = heatmap.data_source.data;
+      const image = data.image ? data.image[0] : null;
+      if (data !== last_data || image !== last_image) {
+        if (last_data !== null) B.frames.push(now);
+        last_data = data; last_image = image;
+      }
+    }
+    const steps = text('.train-step-count');
+    if (steps !== last_steps) { B.steps.push([now, steps]); last_steps = steps; }
+    const accuracy = text('.train-accuracy');
+    if (accuracy !== last_accuracy) { B.accuracy.push([now, accuracy]); last_accuracy = accuracy; }
+    // Paused: a Pause button that is disabled (or, in older builds, the one Play/Pause toggle says Play).
+    const button = (selector) => {
+      const host = element(selector);
+      return host && (host.shadowRoot || host).querySelector('button');
+    };
+    const pause = button('.train-pause'), play = button('.train-play');
+    const label = pause ? (pause.disabled ? 'paused' : 'playing')
+                        : (play ? (play.textContent.includes('Play') ? 'paused' : 'playing') : null);
+    if (label !== last_label) { B.play_label.push([now, label]); last_label = label; }
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+}"""
+
+COUNTERS = "() => ({now: performance.now(), patches: window.__bench.patches, " \
+           "patch_bytes: window.__bench.patch_bytes, long_ms: window.__bench.long_ms})"
+
+
+def open_training_view(page, url):
+    page.goto(url)
+    page.wait_for_function("document.getElementById('loader').style.display === 'none'"
+                           " || document.getElementById('loader-error').textContent !== ''",
+                           timeout=LOAD_TIMEOUT_MS)
+    error = page.locator("#loader-error").text_content()
+    if error:
+        raise RuntimeError(error)
+    tab = page.locator(".bk-tab", has_text="Training")   # the views' tabs (no tabs: the view is on the page)
+    if tab.count():
+        tab.first.click()
+    page.locator(".training-view").first.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    page.locator(".train-step-count").wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.locator(".training-view").first.scroll_into_view_if_needed()
+    page.evaluate(WATCH)
+
+
+def one_run(page, play_seconds):
+    steps = page.locator(".train-step-count")
+    page.locator(".train-reset button").click()
+    page.wait_for_function("() => { const s = window.__bench.steps; return s.length && s.at(-1)[1] === '0'; }",
+                           timeout=60_000)
+    time.sleep(1.0)
+    play = page.locator(".train-play button")
+    pause = page.locator(".train-pause button")
+    if not pause.count():
+        pause = play   # builds before the Pause button: one Play/Pause toggle
+    play.click()
+    play_at = page.evaluate("window.__bench.clicks.at(-1)")
+    time.sleep(1.0)
+    start = page.evaluate(COUNTERS)
+    time.sleep(play_seconds - 1.0)
+    end = page.evaluate(COUNTERS)
+    pause.click()
+    pause_at = page.evaluate("window.__bench.clicks.at(-1)")
+    # Wait until the counter has stayed put for SETTLE_S (a minute at most).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        last_change = page.evaluate("window.__bench.steps.at(-1)[0]")
+        if page.evaluate("performance.now()") - max(last_change, pause_at) > SETTLE_S * 1000:
+            break
+        time.sleep(0.1)
+    record = page.evaluate("({frames: window.__bench.frames, steps: window.__bench.steps, "
+                           "accuracy: window.__bench.accuracy, label: window.__bench.play_label})")
+    window = (start["now"], end["now"])
+    seconds = (window[1] - window[0]) / 1000
+
+    def steps_at(t):
+        shown = [int(s) for at, s in record["steps"] if at <= t and s and s.isdigit()]
+        return shown[-1] if shown else 0
+
+    frames = [t for t in record["frames"] if window[0] <= t <= window[1]]
+    step_changes = [at for at, s in record["steps"] if at > pause_at]
+    labels = [at for at, text in record["label"] if at > pause_at and text == "paused"]
+    full = [at for at, text in record["accuracy"] if at > play_at and text and text.startswith("100.0")]
+    return {
+        "redraws_per_s": round(len(frames) / seconds, 2),
+        "steps_per_s": round((steps_at(window[1]) - steps_at(window[0])) / seconds, 1),
+        "pause_ms": round(step_changes[-1] - pause_at) if step_changes else 0,
+        "button_ms": round(labels[0] - pause_at) if labels else None,
+        "full_accuracy_ms": round(full[0] - play_at) if full else None,
+        "patches_per_s": round((end["patches"] - start["patches"]) / seconds, 1),
+        "patch_kb_per_s": round((end["patch_bytes"] - start["patch_bytes"]) / seconds / 1024, 1),
+        "main_busy": round((end["long_ms"] - start["long_ms"]) / 1000 / seconds, 2),
+        "steps_at_pause": steps_at(pause_at),
+    }
+
+
+def median(runs, key):
+    values = [run[key] for run in runs if run[key] is not None]
+    return statistics.median(values) if values else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--play-seconds", type=float, default=6.0)
+    parser.add_argument("--site", type=Path, help="a built site to serve as is (default: dist/, built if needed)")
+    args = parser.parse_args()
+
+    site = args.site or build.ensure_built()
+    server = serve_in_thread(site)
+    runs = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+        context.add_init_script(INIT_SCRIPT)
+        page = context.new_page()
+        loaded = time.monotonic()
+        open_training_view(page, url_of(server))
+        print(f"training view open after {time.monotonic() - loaded:.1f} s", file=sys.stderr, flush=True)
+        for run in range(args.runs):
+            runs.append(one_run(page, args.play_seconds))
+            print(f"run {run + 1}: {runs[-1]}", file=sys.stderr, flush=True)
+        kinds = page.evaluate("window.__bench.kinds")
+        browser.close()
+    server.shutdown()
+    keys = list(runs[0])
+    print(json.dumps({"runs": args.runs, "play_seconds": args.play_seconds,
+                      "median": {key: median(runs, key) for key in keys}, "each_run": runs,
+                      # what the worker's patches carried over the whole session (event kind: count)
+                      "patch_events": kinds}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
