@@ -1,5 +1,7 @@
 """The training view's colours: TensorFlow Playground's orange and blue, which colour-blind readers can tell apart."""
 
+import numpy as np
+
 ORANGE = "#f59322"  # label -1, negative weights
 BLUE = "#0877bd"    # label +1, positive weights
 NEUTRAL = "#e8eaeb"  # the decision boundary, a zero weight
@@ -24,3 +26,11 @@ def diverging_palette(n=64, strength=0.55):
 
 def label_color(label):
     return BLUE if label > 0 else ORANGE
+
+
+LEVELS = 255  # pictures travel to the page as bytes: -1 -> 0, 0 -> 127.5, +1 -> 255 (a quarter of float32's size)
+
+
+def to_levels(values):
+    """Values in [-1, 1] as uint8 levels 0 .. LEVELS, for an image with a LinearColorMapper(low=0, high=LEVELS)."""
+    return np.round((np.asarray(values, dtype=float) + 1.0) * (LEVELS / 2)).astype(np.uint8)

@@ -9,7 +9,7 @@ from bokeh.events import Tap
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper
 from bokeh.plotting import figure
 
-from .colors import diverging_palette, label_color
+from .colors import LEVELS, diverging_palette, label_color, to_levels
 from .controller import grid_points  # noqa: F401  (the grid the heatmap's cells are)
 
 GRID_SIZE = 60  # the heatmap is GRID_SIZE x GRID_SIZE model evaluations
@@ -24,7 +24,7 @@ class DecisionBoundaryPlot:
                              x_range=extent[:2], y_range=extent[2:], toolbar_location="below",
                              match_aspect=True, name="decision_boundary")
         self.figure.toolbar.active_scroll = None
-        self.image_source = ColumnDataSource({"image": [np.zeros((GRID_SIZE, GRID_SIZE))], "frame": [0]})
+        self.image_source = ColumnDataSource({"image": [to_levels(np.zeros((GRID_SIZE, GRID_SIZE)))], "frame": [0]})
         # The page says which heatmap frame it has taken in, so the view never sends frames faster than the
         # page can draw them (a backlog would make every button answer seconds late).
         self.frames_sent = self.frames_shown = 0
@@ -32,7 +32,7 @@ class DecisionBoundaryPlot:
         self.image_source.js_on_change("data", CustomJS(args={"image": self.image_source, "ack": self.frame_ack},
                                                         code="ack.data = {frame: [image.data.frame[0]]};"))
         self.frame_ack.on_change("data", self._frame_shown)
-        mapper = LinearColorMapper(palette=diverging_palette(), low=-1.0, high=1.0)
+        mapper = LinearColorMapper(palette=diverging_palette(), low=0, high=LEVELS)
         self.image = self.figure.image(image="image", x=extent[0], y=extent[2], dw=extent[1] - extent[0],
                                        dh=extent[3] - extent[2], color_mapper=mapper, source=self.image_source,
                                        name="heatmap")
@@ -74,8 +74,8 @@ class DecisionBoundaryPlot:
         }
 
     def show_scores(self, scores):
-        """scores: GRID_SIZE*GRID_SIZE model outputs over grid_points(self.extent)."""
-        image = np.tanh(np.asarray(scores, dtype=float)).reshape(GRID_SIZE, GRID_SIZE).astype(np.float32)
+        """scores: GRID_SIZE*GRID_SIZE model outputs over grid_points(self.extent), sent as tanh(score) levels."""
+        image = to_levels(np.tanh(np.asarray(scores, dtype=float)).reshape(GRID_SIZE, GRID_SIZE))
         self.frames_sent += 1
         self.image_source.data = {"image": [image], "frame": [self.frames_sent]}
 

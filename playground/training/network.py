@@ -17,13 +17,12 @@ import numpy as np
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 from bokeh.plotting import figure
 
-from .colors import BLUE, ORANGE, diverging_palette
+from .colors import BLUE, LEVELS, ORANGE, diverging_palette, to_levels
 
 MAX_EDGE_WIDTH = 6.0
 MAX_DOT_SIZE = 12.0
 WAVE_MS = 500  # one backward wave, output to inputs
 THUMBNAIL_GRID = 16        # each neuron's picture is THUMBNAIL_GRID x THUMBNAIL_GRID evaluations
-LEVELS = 255               # sent as bytes: -1 -> 0, 0 -> 127.5, +1 -> 255 (a quarter of float32's bytes)
 MAX_THUMBNAIL_PX = 26      # its side in pixels, smaller when a layer's neurons sit closer together
 Y_RANGE = (-0.56, 0.56)    # the neurons of the tallest layer span -0.5 .. 0.5
 
@@ -235,7 +234,7 @@ def thumbnail_images(maps):
             else:
                 largest = np.abs(values).max()
                 values = values / largest if largest > 0 else values
-            images.append(np.round((values + 1.0) * (LEVELS / 2)).astype(np.uint8))
+            images.append(to_levels(values))
     return images
 
 

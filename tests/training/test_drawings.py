@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from playground.training.colors import BLUE, ORANGE, diverging_palette
+from playground.training.colors import BLUE, LEVELS, ORANGE, diverging_palette, to_levels
 from playground.training.curves import TrainingCurves
 from playground.training.heatmap import GRID_SIZE, DecisionBoundaryPlot, grid_points
-from playground.training.network import LEVELS, MAX_THUMBNAIL_PX, NetworkPlot, edge_layout
+from playground.training.network import MAX_THUMBNAIL_PX, NetworkPlot, edge_layout
 from playground.training.state import TrainingSettings, validate
 
 
@@ -25,7 +25,18 @@ def test_heatmap_is_at_least_50_by_50_and_maps_scores_to_minus_one_plus_one():
     plot.show_scores(scores)
     image = plot.image_source.data["image"][0]
     assert image.shape == (GRID_SIZE, GRID_SIZE)
-    assert image.min() == pytest.approx(-1.0) and image.max() == pytest.approx(1.0)
+    # sent as bytes (tanh(score) in [-1, 1] -> 0 .. 255), which the page's colour mapper spans
+    assert image.dtype == np.uint8 and image.min() == 0 and image.max() == LEVELS
+    mapper = plot.image.glyph.color_mapper
+    assert (mapper.low, mapper.high) == (0, LEVELS)
+    assert image.ravel()[len(scores) // 2] == to_levels(np.tanh(scores[len(scores) // 2]))
+
+
+def test_levels_keep_the_sign_and_the_boundary():
+    levels = to_levels([-1.0, -0.5, 0.0, 0.5, 1.0])
+    assert levels.tolist() == [0, 64, 128, 191, 255]            # 0 (the boundary) sits mid-palette
+    assert (to_levels(np.linspace(-1, 1, 101)) / (LEVELS / 2) - 1 == pytest.approx(np.linspace(-1, 1, 101),
+                                                                                    abs=1 / LEVELS))
 
 
 def test_palette_runs_from_orange_to_blue_through_grey():
