@@ -73,7 +73,7 @@ def restore_document(doc):
 def hideable_parts():
     """What each embedding option `hide=...` hides (the header is hidden by CSS)."""
     parts = {"controls": [graph_view.edit_card, graph_view.gradcheck_button],
-             "editor": [graph_panel[0][0]],  # GraphView.panel() is Column(Row(editor column, drawing), ...)
+             "editor": [graph_view.editor_column],
              "curves": []}
     if built["training"] is not None:
         parts["controls"] += [built["training"].data_controls, built["training"].model_controls]

@@ -3,7 +3,7 @@
 // so the animation needs no Python round trip. The only value sent back is the step slider's value.
 // Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
 //
-// Bokeh runs this as a CustomJS body; `action` says which entry point: render, play, step, back, reset,
+// Bokeh runs this as one CustomJS body for every trigger; `action` (worked out below) says which entry point: render, play, step, back, reset,
 // backward, zoom (the ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and
 // data (Python sent a new graph; a new number in its "frame" column asks to frame it afresh).
 // Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
@@ -179,6 +179,15 @@ function zoom() {  // text scales with the zoom so it always fits its box; lines
     y_offset: (i === 0 && name_alone ? 0 : offsets[i]) * scale}, {sync: false}));
   text_renderers.forEach((r, i) => r.setv({visible: readable[i]}, {sync: false}));
 }
+
+// Which trigger ran this callback: a button's click (an event from it), a moved range, a resized
+// plot, new data from Python, or else the slider or the page being ready (draw the current step).
+const origin = cb_obj.origin !== undefined ? cb_obj.origin : cb_obj;
+const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)]
+  : origin === plot ? "resize"
+  : origin === x_range ? "zoom"
+  : [values, edges, ops, steps].includes(origin) ? "data"
+  : "render";
 
 if (action === "render") { if (!A.framed) fit(false); render(current_step()); }
 else if (action === "fit_whole") fit(true);

@@ -314,22 +314,23 @@ class GraphView(param.Parameterized):
                     text_renderers=self.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
                     box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM])
 
-        def code(action):
-            return CustomJS(args=dict(args, action=action), code=ANIMATION_JS)
-
-        for button, action in ((self.play_button, "play"), (self.step_button, "step"), (self.back_button, "back"),
-                               (self.reset_button, "reset"), (self.backward_button, "backward"),
-                               (self.fit_button, "fit_whole")):
-            button.js_on_click(code(action))
-        self.plot.js_on_change("inner_width", code("resize"))
-        self.plot.js_on_change("inner_height", code("resize"))
-        self.slider.js_on_change("value", code("render"))
+        # One callback for every trigger (animation.js tells them apart): the page gets its code once,
+        # not once per button, which keeps the page's first render small.
+        buttons = {"play": self.play_button, "step": self.step_button, "back": self.back_button,
+                   "reset": self.reset_button, "backward": self.backward_button, "fit_whole": self.fit_button}
+        animate = CustomJS(args=dict(args, buttons=list(buttons.values()), button_actions=list(buttons)),
+                           code=ANIMATION_JS)
+        for button in buttons.values():
+            button.js_on_click(animate)
+        self.plot.js_on_change("inner_width", animate)
+        self.plot.js_on_change("inner_height", animate)
+        self.slider.js_on_change("value", animate)
         for source in (self.values_src, self.edges_src, self.ops_src, self.steps_src):
-            source.js_on_change("data", code("data"))
+            source.js_on_change("data", animate)
         for attr in ("start", "end"):
-            self.x_range.js_on_change(attr, code("zoom"))
+            self.x_range.js_on_change(attr, animate)
         if pn.state.curdoc is not None:  # draw step k once the page is ready (also after a share link)
-            pn.state.curdoc.js_on_event("document_ready", code("render"))
+            pn.state.curdoc.js_on_event("document_ready", animate)
 
     # --- following the state ------------------------------------------------------------------------------
 
@@ -426,7 +427,7 @@ class GraphView(param.Parameterized):
                              self.gradcheck_button, pn.pane.Bokeh(self.fit_button), gap="4px")
         # Kept as attributes so app.py can hide parts when the page is embedded (hide=editor, ...).
         self.editor_column = editor = pn.Column(
-            self.preset, self.editor, self.draw_button, self.error, "**Leaf values**", self.leaf_inputs,
+            self.preset, self.editor, self.draw_button, self.error, pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs,
             sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"})
         drawing = pn.Column(self.summary, pn.pane.Bokeh(self.plot, sizing_mode="stretch_width"), buttons,
                             pn.pane.Bokeh(self.slider, sizing_mode="stretch_width"),
