@@ -22,6 +22,7 @@ from .colors import BLUE, LEVELS, ORANGE, diverging_palette, to_levels
 MAX_EDGE_WIDTH = 6.0
 MAX_DOT_SIZE = 12.0
 WAVE_MS = 500  # one backward wave, output to inputs
+WAVE_FPS = 24  # the pulses move this many times a second
 THUMBNAIL_GRID = 16        # each neuron's picture is THUMBNAIL_GRID x THUMBNAIL_GRID evaluations
 MAX_THUMBNAIL_PX = 26      # its side in pixels, smaller when a layer's neurons sit closer together
 Y_RANGE = (-0.56, 0.56)    # the neurons of the tallest layer span -0.5 .. 0.5
@@ -36,7 +37,11 @@ const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced
 function run() {
   A.running = true; A.pending = false;
   const start = performance.now();
+  let drawn = 0;
   const frame = (now) => {
+    // At most FPS frames a second: each one repaints the network, and the heatmap needs the page's time more.
+    if (now - drawn < 1000 / fps) { requestAnimationFrame(frame); return; }
+    drawn = now;
     const W = wave.data, E = edges.data, n_layers = Math.max(1, W.n_layers[0] || 1);
     const phase = (now - start) / duration;
     if (phase > 1 || reduced || W.size.length !== E.layer.length) {
@@ -102,7 +107,8 @@ class NetworkPlot:
         # One gradient per edge, in the edges' order (the page reads the edges' ends from edge_source).
         self.wave_source = ColumnDataSource({"size": [], "grad": [], "n_layers": []})
         self.wave_source.js_on_change("data", CustomJS(args={
-            "wave": self.wave_source, "edges": self.edge_source, "dots": self.dot_source, "duration": WAVE_MS},
+            "wave": self.wave_source, "edges": self.edge_source, "dots": self.dot_source, "duration": WAVE_MS,
+            "fps": WAVE_FPS},
             code=WAVE_JS))
         # A source reaches the page only when something on the page uses it: an invisible renderer does.
         self.figure.scatter("size", "grad", source=self.wave_source, visible=False, name="wave")

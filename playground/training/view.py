@@ -29,7 +29,7 @@ TICK_MS = 40             # one tick: train, then redraw; 25 ticks a second when 
 TRAIN_BUDGET_S = 0.012
 # The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
-CURVES_EVERY_S = 0.5     # the loss and accuracy curves
+CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
 NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
 SLOW_PART_FRAMES = 5     # and the curves and the network at most every 5th frame: on a busy machine, where the
                          # page manages few frames a second, the heatmap keeps most of them
