@@ -14,11 +14,15 @@ Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a 
   full_accuracy_ms from the Play click until the training accuracy first reads 100.0 %
   patches_per_s, patch_kb_per_s   messages from the worker to the page and their size (JSON + buffers)
   main_busy        share of the window the page's main thread spent in long tasks (> 50 ms)
+  main_cpu_ms_per_redraw, worker_cpu_ms_per_redraw, renderer_cpu_ms_per_redraw   CPU time of the page's
+                   main thread, of its Python worker thread, and of all the renderer's threads over the window,
+                   per heatmap redraw (from /proc: unlike the rates, it hardly depends on how busy the machine is)
 
 Prints JSON: the medians over the runs, and every run's numbers.
 """
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -125,6 +129,41 @@ COUNTERS = "() => ({now: performance.now(), patches: window.__bench.patches, " \
            "patch_bytes: window.__bench.patch_bytes, long_ms: window.__bench.long_ms})"
 
 
+def renderer_cpu_seconds():
+    """CPU seconds so far of the threads of this script's Chromium renderers, by thread name (Linux /proc):
+    "main" for a renderer's main thread (the page's), DedicatedWorker for the Python worker."""
+    parents = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                parents[int(pid)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+
+    def mine(pid):
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in parents:
+        try:
+            if not mine(pid) or b"--type=renderer" not in open(f"/proc/{pid}/cmdline", "rb").read():
+                continue
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                    text = stat.read()
+                name = "main" if tid == str(pid) else text[text.index("(") + 1:text.rindex(")")]
+                fields = text.rsplit(")", 1)[1].split()
+                seconds[name] = seconds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, ValueError):
+            pass
+    return seconds
+
+
 def open_training_view(page, url):
     page.goto(url)
     page.wait_for_function("document.getElementById('loader').style.display === 'none'"
@@ -155,9 +194,9 @@ def one_run(page, play_seconds):
     play.click()
     play_at = page.evaluate("window.__bench.clicks.at(-1)")
     time.sleep(1.0)
-    start = page.evaluate(COUNTERS)
+    start, cpu_start = page.evaluate(COUNTERS), renderer_cpu_seconds()
     time.sleep(play_seconds - 1.0)
-    end = page.evaluate(COUNTERS)
+    end, cpu_end = page.evaluate(COUNTERS), renderer_cpu_seconds()
     pause.click()
     pause_at = page.evaluate("window.__bench.clicks.at(-1)")
     # Wait until the counter has stayed put for SETTLE_S (a minute at most).
@@ -177,6 +216,11 @@ def one_run(page, play_seconds):
         return shown[-1] if shown else 0
 
     frames = [t for t in record["frames"] if window[0] <= t <= window[1]]
+
+    def cpu_ms_per_redraw(thread):
+        used = sum(cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end if name.startswith(thread))
+        return round(1000 * used / len(frames), 1) if frames else None
+
     step_changes = [at for at, s in record["steps"] if at > pause_at]
     labels = [at for at, text in record["label"] if at > pause_at and text == "paused"]
     full = [at for at, text in record["accuracy"] if at > play_at and text and text.startswith("100.0")]
@@ -189,6 +233,9 @@ def one_run(page, play_seconds):
         "patches_per_s": round((end["patches"] - start["patches"]) / seconds, 1),
         "patch_kb_per_s": round((end["patch_bytes"] - start["patch_bytes"]) / seconds / 1024, 1),
         "main_busy": round((end["long_ms"] - start["long_ms"]) / 1000 / seconds, 2),
+        "main_cpu_ms_per_redraw": cpu_ms_per_redraw("main"),
+        "worker_cpu_ms_per_redraw": cpu_ms_per_redraw("DedicatedWorker"),
+        "renderer_cpu_ms_per_redraw": cpu_ms_per_redraw(""),
         "steps_at_pause": steps_at(pause_at),
     }
 
