@@ -39,6 +39,12 @@ def worker_template(packages: list[str], panel_protocol: str) -> str:
     # In the worker the root must be absolute: resolve it against the worker's own URL.
     ours = ours.replace("__PANEL_CDN_ROOT__", "new URL('./panel/', self.location).href")
     protocol = panel_protocol[panel_protocol.index("self.onmessage"):]
+    # Panel's worker says "idle" only when a patch went through: a callback that raised left the page
+    # waiting forever, holding every later event (send_in_order.js holds clicks too). Say it anyway.
+    held = "    } finally {\n      locals.destroy()\n    }\n    self.postMessage({type: 'idle'})"
+    if held not in protocol:
+        raise SystemExit("Panel's worker protocol changed: update sitebuild/convert.py (the 'idle' message)")
+    protocol = protocol.replace(held, "    } finally {\n      locals.destroy()\n      self.postMessage({type: 'idle'})\n    }")
     return ours + "\n" + protocol
 
 

@@ -57,7 +57,16 @@ def number(page, css_class):
     return float(page.locator(f".{css_class}").inner_text().rstrip(" %").replace("\u2013", "nan"))
 
 
+# Brings the decision-boundary plot to the middle of the window: a point near its top edge could otherwise
+# sit under the page's fixed header, which would take the click.
+CENTER_PLOT = """() => {
+  const view = Bokeh.index.find_one(Bokeh.documents.at(-1).get_model_by_name('decision_boundary'));
+  view.canvas_view.el.scrollIntoView({block: 'center'});
+}"""
+
+
 def click_on_plot(page, x, y):
+    page.evaluate(CENTER_PLOT)
     left, top = page.evaluate(TO_PAGE, [x, y])
     page.mouse.click(left, top)
 
@@ -122,7 +131,11 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
     page.locator(".train-click-mode button", has_text="graph").click()
     expect(page.locator(".train-graph-note")).to_contain_text("Click a data point", timeout=TIMEOUT)
     click_on_plot(page, *page.evaluate(POINT_XY, 0))
-    expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)
+    # The page switches to the graph view, which shows the point's program; back in the training view a
+    # note says which point it was.
     expect(page.locator(".graph-program textarea")).to_have_value(re.compile(r"\bx1 = [\s\S]*\nloss = "),
                                                                  timeout=TIMEOUT)
+    expect(page.locator(".graph-view").first).to_be_visible()
+    app_page.show_view("training")
+    expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)
     app_page.assert_clean()

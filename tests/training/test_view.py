@@ -1,6 +1,7 @@
 """The training view's wiring, driven from Python (no browser): clicks, buttons, messages."""
 
 import asyncio
+import concurrent.futures
 import time
 from types import SimpleNamespace
 
@@ -8,6 +9,13 @@ import engine
 from playground.training import view as view_module
 from playground.training.state import TrainingSettings
 from playground.training.view import TrainingView
+
+
+def run_tick(view):
+    """One tick of the view's periodic callback (a coroutine), run to its end. In its own thread: in the
+    whole suite, pytest-playwright's sync API leaves an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, view._tick()).result()
 
 
 def small_view(**settings):
@@ -121,13 +129,13 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     for _ in range(30):                                       # 30 frames, 0.05 s apart: 1.5 s
         clock["now"] += 0.05
         view.boundary.frames_shown = view.boundary.frames_sent   # the page keeps up
-        asyncio.run(view._tick())
+        run_tick(view)
     while_playing = dict(sent)
     view.pause_button.clicks += 1                             # Pause draws everything once more
     assert not view.playing and not view.play_button.disabled and view.pause_button.disabled
     assert sent["curves"] == while_playing["curves"] + 1
     steps = view.run.step_count
-    asyncio.run(view._tick())                                 # a tick already queued does nothing
+    run_tick(view)                                 # a tick already queued does nothing
     assert view.run.step_count == steps
     assert view.run.step_count > 30                           # several steps a frame
     assert while_playing["heatmap"] == 30                     # one frame a tick: the page kept up
@@ -140,13 +148,13 @@ def test_a_frame_waits_for_the_page_to_take_the_last_one():
     view, _ = small_view()
     view.play()
     frames = view.boundary.frames_shown = view.boundary.frames_sent   # the page has the first frame
-    asyncio.run(view._tick())
-    asyncio.run(view._tick())
+    run_tick(view)
+    run_tick(view)
     assert view.boundary.frames_sent == frames + 2 and view.boundary.page_is_behind()
     steps = view.run.step_count
-    asyncio.run(view._tick())                                  # trains on, but sends nothing new
+    run_tick(view)                                  # trains on, but sends nothing new
     assert view.boundary.frames_sent == frames + 2 and view.run.step_count > steps
     view.boundary.frame_ack.data = {"frame": [frames + 2]}     # the page's answer
-    asyncio.run(view._tick())
+    run_tick(view)
     assert view.boundary.frames_sent == frames + 3
     view.pause()
