@@ -21,6 +21,7 @@ test: .venv/.installed .venv-torch/.installed chromium
 bench: .venv/.installed
 	.venv/bin/python bench/engine_bench.py
 	.venv/bin/python bench/load_bench.py
+	.venv/bin/python bench/training_bench.py
 
 .venv/.installed: requirements/dev.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv install 3.12)"; exit 1; }
