@@ -4,8 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from engine import Value
 from playground.document import read_fragment
+from playground.graph.language import build_graph, parse_program
+from playground.graph.presets import README_EXAMPLE
 from tests.conftest import AppPage, wait_until_interactive
 
 # Records every text the loader shows, from the first byte of the page on.
@@ -27,19 +28,10 @@ def set_leaf_a(page, value: float) -> None:
 
 
 def readme_output(a: float) -> float:
-    """g of micrograd's README example (the graph the page opens with) for leaf a, by the engine here."""
-    a, b = Value(a), Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g.data
+    """g of micrograd's README example (the graph the page opens with) for leaf a, by the engine here
+    (tests/graph/test_language.py checks that program against micrograd itself)."""
+    output, _ = build_graph(parse_program(README_EXAMPLE), {"a": a})
+    return output.data
 
 
 def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched_context, site_url):
