@@ -3,7 +3,7 @@
 // On install it downloads every file of the site into a cache named after the build
 // (the list below is written by build.py), so the page, BokehJS and Panel's scripts are
 // cached too, not only what is requested after the worker takes over. Requests are
-// answered from that cache first and from the network otherwise.
+// answered from that cache first and from the network otherwise; the .wasm the other way round.
 const PRECACHE = __PRECACHE__;
 const CACHE_NAME = `playground-${PRECACHE.version}`;
 
@@ -24,6 +24,13 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
+    return
+  }
+  // The WebAssembly runtime goes through the browser's HTTP cache while online: the browser keeps the
+  // code it compiled from it only for responses from that cache, and boots ~1.5 s sooner on a return
+  // visit than with our copy (docs/site.md). Our copy answers when the network does not.
+  if (new URL(request.url).pathname.endsWith('.wasm')) {
+    event.respondWith(fetch(request).catch(() => caches.open(CACHE_NAME).then((cache) => cache.match(request))))
     return
   }
   // ignoreSearch: Panel asks for stylesheets with a ?v=<version> suffix.
