@@ -34,11 +34,9 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import build  # noqa: E402
+from bench.load_bench import CHROMIUM, FLAGS  # noqa: E402  (the same headless Chromium as the load bench)
 from sitebuild.serve import serve_in_thread, url_of  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 LOAD_TIMEOUT_MS = 300_000
 SETTLE_S = 2.0  # Pause has taken effect once the step counter stayed put this long
 
