@@ -9,16 +9,17 @@ PY312 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) $
 PY311 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11.*/bin/python3.11) $(shell command -v python3.11))
 
 .PHONY: serve build test chromium bench
-serve: .venv/.installed
+# The build runs the app once in Chromium (the start-up snapshot, sitebuild/snapshot.py).
+serve: .venv/.installed chromium
 	.venv/bin/python build.py serve
 
-build: .venv/.installed
+build: .venv/.installed chromium
 	.venv/bin/python build.py
 
 test: .venv/.installed .venv-torch/.installed chromium
 	.venv/bin/python -m pytest
 
-bench: .venv/.installed
+bench: .venv/.installed chromium
 	.venv/bin/python bench/engine_bench.py
 	.venv/bin/python bench/load_bench.py
 	.venv/bin/python bench/training_bench.py

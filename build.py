@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitebuild import assets, bytecode, pins, wheels
+from sitebuild import assets, bytecode, pins, snapshot, wheels
 from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
 from sitebuild.lock import served_lock, wheel_entry
 from sitebuild.serve import make_server, url_of
@@ -42,6 +42,7 @@ RECORD = "build-record.json"
 LEVERS = {
     "pyc": "every wheel's Python compiled to bytecode at build time (sitebuild/bytecode.py)",
     "no-pandas": "pandas and what only it needs are not shipped (Panel gets a stand-in: templates/worker.js)",
+    "snapshot": "the app started once at build time in Chromium and kept; every load restores it (sitebuild/snapshot.py)",
 }
 
 
@@ -215,6 +216,8 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
     assets.copy_bokehjs(downloads["bokeh"], pins_version("bokeh"), work, html)
     assets.copy_panel_dist(downloads["panel"], pins_version("panel"), work, html)
     add_static(work)
+    if "snapshot" in levers:
+        snapshot.make(work)
     write_service_worker(work)
 
     return {

@@ -45,9 +45,7 @@ import build  # noqa: E402
 from bench import baseline_site  # noqa: E402
 from sitebuild.serve import SiteHandler, make_server, url_of  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from sitebuild.chromium import CHROMIUM, FLAGS  # noqa: E402  (the same headless Chromium as the build and tests)
 TIMEOUT_MS = 300_000
 SNAPSHOTS = ROOT / ".cache"
 # Records when the loader shows each message, to tell where the time goes.

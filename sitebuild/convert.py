@@ -36,8 +36,9 @@ def worker_template(packages: list[str], panel_protocol: str) -> str:
     """Our worker start-up, followed by Panel's message protocol from its own worker template."""
     ours = (TEMPLATES / "worker.js").read_text()
     ours = ours.replace("__PACKAGES__", json.dumps(packages))
-    # In the worker the root must be absolute: resolve it against the worker's own URL.
-    ours = ours.replace("__PANEL_CDN_ROOT__", "new URL('./panel/', self.location).href")
+    # Relative, like the page's own URLs: the page resolves what the worker's models name against
+    # itself, and the worker's start-up snapshot (made at build time on another origin) stays true.
+    ours = ours.replace("__PANEL_CDN_ROOT__", json.dumps("./panel/"))
     protocol = panel_protocol[panel_protocol.index("self.onmessage"):]
     # Panel's worker says "idle" only when a patch went through: a callback that raised left the page
     # waiting forever, holding every later event (send_in_order.js holds clicks too). Say it anyway.

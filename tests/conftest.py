@@ -45,9 +45,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+from sitebuild.chromium import CHROMIUM, FLAGS as CHROMIUM_FLAGS  # noqa: E402  (the build's own headless Chromium)
 # The first load boots Pyodide and imports Panel inside wasm: ~15-25 s here, more on a busy machine.
 INTERACTIVE_TIMEOUT_MS = 180_000
 VIEW_TABS = {"graph": "Graph", "training": "Training"}   # view name -> its tab's title in playground/app.py

@@ -56,8 +56,7 @@ async function prefetchPackages() {
   for (const name of PACKAGES) {
     const entry = lock.packages[name]
     const url = new URL(`./pyodide/${entry.file_name}`, self.location).href
-    const digest = String.fromCharCode(...entry.sha256.match(/../g).map((byte) => parseInt(byte, 16)))
-    const download = siteFetch(url, {integrity: `sha256-${btoa(digest)}`})
+    const download = siteFetch(url, {integrity: sri(entry.sha256)})
     download.catch(() => {})   // reported when loadPackage takes it over, not as an unhandled rejection
     prefetched.set(url, download)
   }
@@ -116,36 +115,233 @@ from panel.io.state import state
 state.curdoc.callbacks._held_events.clear()
 `
 
+// The start, made once at build time and replayed on every load (sitebuild/snapshot.py): the
+// build runs this worker with ?make-snapshot in Chromium and keeps Python's whole memory after the
+// app was built, the site-packages files and the app's first render. A visitor's worker puts that
+// memory back instead of booting Python, loading the packages, importing Panel and building the
+// app. Python's C extensions (numpy's) live outside that memory, in wasm modules of their own: they
+// are loaded again in the same order, at the same addresses (recorded in `dynlibs`), and their
+// data keeps the values it had (instantiating a module would reset it).
+const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
+const MAKING_SNAPSHOT = new URL(self.location.href).searchParams.has('make-snapshot')
+const SITE_PACKAGES = '/lib/python3.12/site-packages'
+
+function sri(sha256hex) {
+  const digest = String.fromCharCode(...sha256hex.match(/../g).map((byte) => parseInt(byte, 16)))
+  return `sha256-${btoa(digest)}`
+}
+
+// The snapshot's files are fetched past the download check above: a missing one means starting
+// from scratch, not a failed page.
+async function snapshotFile(file) {
+  const response = await siteFetch(new URL(file.url, self.location).href, {integrity: sri(file.sha256)})
+  if (!response.ok) {
+    throw new Error(`${file.url}: HTTP ${response.status}`)
+  }
+  return response
+}
+
+async function gunzipped(file) {
+  const response = await snapshotFile(file)
+  return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
+}
+
+// Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
+// Python's memory) on which emscripten writes where the library's data and functions went.
+function recordDynlibs(pyodide) {
+  const Module = pyodide._module
+  const load = Module.loadDynamicLibrary
+  const dynlibs = []
+  Module.loadDynamicLibrary = async (name, flags, localScope, handle) => {
+    if (handle === undefined) {
+      handle = Module._calloc(1, 64)
+    }
+    const tableBefore = Module.wasmTable.length
+    const result = await load(name, flags, localScope, handle)
+    const words = Module.HEAPU32
+    dynlibs.push({name: name, global: Boolean(flags.global), handle: handle, tableBefore: tableBefore,
+                  memoryBase: words[(handle + 12) >> 2], memorySize: words[(handle + 16) >> 2],
+                  tableBase: words[(handle + 20) >> 2]})
+    return result
+  }
+  return dynlibs
+}
+
+// The files of site-packages, for a restored Python to import from and read. The bytecode of
+// modules already imported is in the snapshot's memory: those files stay, empty (a listing of a
+// package still names them). The wheels' .data folders are never read.
+const IMPORTED_BYTECODE = `
+import sys
+sorted({m.__spec__.origin for m in list(sys.modules.values())
+        if getattr(m, "__spec__", None) and (m.__spec__.origin or "").endswith(".pyc")})
+`
+
+function siteFiles(pyodide) {
+  const FS = pyodide.FS
+  const imported = new Set(pyodide.runPython(IMPORTED_BYTECODE).toJs())
+  const entries = []
+  const chunks = []
+  let size = 0
+  const walk = (dir) => {
+    for (const name of FS.readdir(dir).sort()) {
+      if (name === '.' || name === '..' || (dir === SITE_PACKAGES && name.endsWith('.data'))) { continue }
+      const path = `${dir}/${name}`
+      if (FS.isDir(FS.stat(path).mode)) {
+        walk(path)
+      } else {
+        const bytes = imported.has(path) ? new Uint8Array(0) : FS.readFile(path)
+        entries.push([path, bytes.length])
+        chunks.push(bytes)
+        size += bytes.length
+      }
+    }
+  }
+  walk(SITE_PACKAGES)
+  const header = new TextEncoder().encode(JSON.stringify(entries))
+  const image = new Uint8Array(4 + header.length + size)
+  new DataView(image.buffer).setUint32(0, header.length, true)
+  image.set(header, 4)
+  let at = 4 + header.length
+  for (const chunk of chunks) {
+    image.set(chunk, at)
+    at += chunk.length
+  }
+  return image
+}
+
+function writeSiteFiles(pyodide, image) {
+  const FS = pyodide.FS
+  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
+  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
+  let at = 4 + headerLength
+  for (const [path, size] of entries) {
+    FS.mkdirTree(path.slice(0, path.lastIndexOf('/')))
+    FS.writeFile(path, image.subarray(at, at + size))
+    at += size
+  }
+}
+
+async function replayDynlibs(pyodide, dynlibs, tableLength) {
+  const Module = pyodide._module
+  const fs = {findObject: (path) => Module.FS.findObject(path), readFile: (path, options) => Module.FS.readFile(path, options)}
+  for (const lib of dynlibs) {
+    if (Module.wasmTable.length > lib.tableBase) {
+      throw new Error(`the function table is already longer than where ${lib.name} belongs`)
+    }
+    const data = Module.HEAPU8.slice(lib.memoryBase, lib.memoryBase + lib.memorySize)
+    const flags = {loadAsync: true, nodelete: true, allowUndefined: true, global: lib.global, fs: fs}
+    await Module.loadDynamicLibrary(lib.name, flags, lib.global ? null : {}, lib.handle)
+    Module.HEAPU8.set(data, lib.memoryBase)
+    const base = lib.name.slice(lib.name.lastIndexOf('/') + 1)
+    Module.LDSO.loadedLibsByName[base] ||= Module.LDSO.loadedLibsByName[lib.name]
+  }
+  if (Module.wasmTable.length < tableLength) {
+    Module.wasmTable.grow(tableLength - Module.wasmTable.length)
+  }
+}
+
+// What Python holds of JavaScript is saved by name. Panel keeps one JS function of its own (its
+// _dict_converter, made with run_js); the restored Python gets this one, which does the same.
+const JS_OBJECTS = {
+  panelDictConverter: {
+    matches: (obj) => typeof obj === 'function' && String(obj).includes('Object.fromEntries(entries)'),
+    make: () => (entries) => Object.fromEntries(entries.map(([key, value]) => [key, value === undefined ? null : value])),
+  },
+}
+
+function serializeJsObject(obj) {
+  for (const [name, known] of Object.entries(JS_OBJECTS)) {
+    if (known.matches(obj)) { return {name: name} }
+  }
+  throw new Error(`Python holds a JavaScript object the snapshot cannot save: ${String(obj).slice(0, 200)}`)
+}
+
+function deserializeJsObject(saved) {
+  return JS_OBJECTS[saved.name].make()
+}
+
+// Every visitor starts from the same memory: what was random in it is drawn again.
+const AFTER_RESTORE = `
+import sys
+if "random" in sys.modules:
+    sys.modules["random"].seed()
+`
+
+async function startFromSnapshot() {
+  stage = 'Loading the Python runtime'
+  const [memory, files, render] = await Promise.all([
+    gunzipped(SNAPSHOT.memory), gunzipped(SNAPSHOT.files),
+    snapshotFile(SNAPSHOT.render).then((response) => response.json())])
+  const pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _loadSnapshot: memory, _snapshotDeserializer: deserializeJsObject})
+  stage = 'Starting the app'
+  writeSiteFiles(pyodide, files)
+  await replayDynlibs(pyodide, SNAPSHOT.dynlibs, SNAPSHOT.tableLength)
+  Object.assign(pyodide.loadedPackages, SNAPSHOT.loadedPackages)
+  pyodide.runPython(AFTER_RESTORE)
+  return [pyodide, render]
+}
+
+async function startFromScratch() {
+  stage = 'Loading the Python runtime'
+  status('Loading the Python runtime…')
+  prefetchPackages().catch(() => {})   // a failure shows up when loadPackage asks for the file
+  // The env makes stylesheet URLs that Panel builds in the worker point into this site.
+  const pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _makeSnapshot: MAKING_SNAPSHOT})
+  const dynlibs = MAKING_SNAPSHOT ? recordDynlibs(pyodide) : null
+  stage = 'Loading the Python packages'
+  status(`Loading ${PACKAGES.length} Python packages…`)
+  await pyodide.loadPackage(PACKAGES, {messageCallback: () => {}, errorCallback: (msg) => console.warn(msg)})
+  pyodide.runPython(JSNULL_SHIM)
+  stage = 'Starting the app'
+  status('Starting the app…')
+  pyodide.runPython(GC_PAUSE)
+  pyodide.runPython(PANDAS_STANDIN)
+  self.pyodide = pyodide   // the app's code below runs with self.pyodide
+  const [docs_json, render_items, root_ids] = await pyodide.runPythonAsync(`{{ code }}`)
+  pyodide.runPython(DROP_HELD_EVENTS)
+  pyodide.runPython(GC_RESUME)
+  const render = {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
+  if (MAKING_SNAPSHOT) {
+    const loaded = Object.keys(pyodide._module.LDSO.loadedLibsByName)
+    const recorded = new Set(dynlibs.flatMap((lib) => [lib.name, lib.name.slice(lib.name.lastIndexOf('/') + 1)]))
+    const unrecorded = loaded.filter((name) => name !== '__main__' && !recorded.has(name))
+    if (unrecorded.length) {
+      throw new Error(`libraries loaded outside Pyodide's loader cannot be replayed: ${unrecorded}`)
+    }
+    // Pyodide snapshots only a runtime with no package loaded: its record of loaded packages is
+    // emptied for the snapshot and refilled after each restore.
+    const loadedPackages = {...pyodide.loadedPackages}
+    for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
+    const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
+    const files = siteFiles(pyodide)
+    self.postMessage({type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
+                      tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages},
+                     [memory.buffer, files.buffer])
+    return null
+  }
+  return [pyodide, render]
+}
+
 async function startApplication() {
+  let started
   try {
-    status('Loading the Python runtime…')
-    prefetchPackages().catch(() => {})   // a failure shows up when loadPackage asks for the file
-    // The env makes stylesheet URLs that Panel builds in the worker point into this site.
-    self.pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}})
-    self.pyodide.globals.set("sendPatch", sendPatch)
+    if (SNAPSHOT && !MAKING_SNAPSHOT) {
+      status('Starting the app…')
+      try {
+        started = await startFromSnapshot()
+      } catch (e) {
+        console.error('The saved start could not be used, starting from scratch:', e)
+      }
+    }
+    started ||= await startFromScratch()
   } catch (e) {
     return fail(e)
   }
-  try {
-    stage = 'Loading the Python packages'
-    status(`Loading ${PACKAGES.length} Python packages…`)
-    await self.pyodide.loadPackage(PACKAGES, {messageCallback: () => {}, errorCallback: (msg) => console.warn(msg)})
-    self.pyodide.runPython(JSNULL_SHIM)
-  } catch (e) {
-    return fail(e)
-  }
-  try {
-    stage = 'Starting the app'
-    status('Starting the app…')
-    self.pyodide.runPython(GC_PAUSE)
-    self.pyodide.runPython(PANDAS_STANDIN)
-    const [docs_json, render_items, root_ids] = await self.pyodide.runPythonAsync(`{{ code }}`)
-    self.pyodide.runPython(DROP_HELD_EVENTS)
-    self.pyodide.runPython(GC_RESUME)
-    self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
-  } catch (e) {
-    return fail(e)
-  }
+  if (started === null) { return }   // the snapshot went to the build
+  const [pyodide, render] = started
+  self.pyodide = pyodide
+  pyodide.globals.set("sendPatch", sendPatch)
+  self.postMessage(render)
 }
 
 // Panel's own message protocol (self.onmessage ...) and the startApplication() call are

@@ -39,10 +39,9 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     app = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
     page = app.page
 
-    stages = page.evaluate("window.__loaderStages")
-    assert stages[0].startswith("Loading the Python runtime"), stages
-    assert any("Python packages" in stage for stage in stages), stages
-    assert stages[-1].startswith("Starting the app"), stages
+    # The worker restores the start the build saved (sitebuild/snapshot.py): no runtime to boot, no
+    # package to load (test_starts_from_scratch_without_the_saved_start covers that path).
+    assert page.evaluate("window.__loaderStages") == ["Starting the app…"]
 
     summary = page.locator(".graph-summary")
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
@@ -62,6 +61,25 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     assert error is None and doc["title"] == "Typed before the click"
 
     app.assert_clean()
+
+
+def test_starts_from_scratch_without_the_saved_start(watched_context, site_url):
+    """A saved start that cannot be used (here: its memory is missing) costs time, not the page."""
+    watched_context.route("**/snapshot/memory.bin", lambda route: route.fulfill(status=404, body="gone"))
+    watched_context.add_init_script(RECORD_LOADER_STAGES)
+    app = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
+    page = app.page
+
+    stages = page.evaluate("window.__loaderStages")
+    assert any(stage.startswith("Loading the Python runtime") for stage in stages), stages
+    assert any("Python packages" in stage for stage in stages), stages
+    assert stages[-1].startswith("Starting the app"), stages
+    set_leaf_a(page, 2.5)
+    expect(page.locator(".graph-summary")).to_contain_text(f"= {readme_output(2.5):.4f}", timeout=30_000)
+    errors = watched_context.records["console_errors"]
+    assert any("saved start could not be used" in e for e in errors), errors
+    assert all("404" in e or "saved start could not be used" in e for e in errors), errors
+    assert watched_context.records["foreign_requests"] == []
 
 
 def test_a_load_failure_shows_a_readable_error(watched_context, site_url):

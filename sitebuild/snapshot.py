@@ -1,0 +1,124 @@
+"""The start-up snapshot: the app started once at build time, in Chromium, and kept.
+
+A visitor's worker would boot Python, load 21 packages, import Panel and build the app: most of
+the page's start. The build does that once, with the site's own worker (app.js?make-snapshot,
+see templates/worker.js), and keeps what the worker hands back:
+- snapshot/memory.bin: Python's whole wasm memory after the app was built (gzip);
+- snapshot/files.bin: the files Pyodide installed in site-packages (gzip; modules imported
+  later, templates and data files are read from there);
+- snapshot/render.json: the app's first render, sent to the page as soon as the memory is back;
+- in app.js, `SNAPSHOT`: these files' sha256 and where numpy's wasm libraries were loaded, so
+  the worker loads them again at the same addresses.
+The files are gzip streams under a neutral name, unpacked by the worker itself, so no host can
+mistake them for content it should decode.
+"""
+import gzip
+import hashlib
+import json
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sitebuild import chromium
+from sitebuild.serve import serve_in_thread, url_of
+
+FOLDER = "snapshot"
+WORKER = "app.js"
+EMPTY = "const SNAPSHOT = null   // filled in by sitebuild/snapshot.py"
+TIMEOUT_MS = 600_000
+# A page on the site's origin (answered by the test browser, never a file of the site) that starts
+# the worker in snapshot mode and hands its answer over as one download:
+# [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files].
+MAKER_PATH = "make-snapshot.html"
+MAKER_PAGE = """<!doctype html><script>
+const worker = new Worker('./app.js?make-snapshot', {type: 'module'})
+window.made = new Promise((resolve, reject) => {
+  worker.onerror = (event) => reject(new Error(event.message))
+  worker.onmessage = (event) => {
+    const msg = event.data
+    if (msg.type === 'error') { reject(new Error(msg.msg)) }
+    if (msg.type !== 'snapshot') { return }
+    const meta = new TextEncoder().encode(JSON.stringify(
+      {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, loadedPackages: msg.loadedPackages,
+       memoryLength: msg.memory.length, filesLength: msg.files.length}))
+    const length = new Uint8Array(new Uint32Array([meta.length]).buffer)
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(new Blob([length, meta, msg.memory, msg.files]))
+    link.download = 'snapshot'
+    document.body.append(link)
+    link.click()
+    resolve(true)
+  }
+})
+</script>"""
+
+
+def make(site: Path) -> None:
+    """Run the site's worker in snapshot mode; write snapshot/ and fill in app.js. In a process of its
+    own: Playwright's sync API cannot run where an asyncio loop runs (a test session's, for one)."""
+    subprocess.run([sys.executable, "-m", "sitebuild.snapshot", str(site)], check=True,
+                   cwd=Path(__file__).resolve().parents[1])
+
+
+def _make(site: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    server = serve_in_thread(site)
+    url = url_of(server)
+    logs = []
+    try:
+        with sync_playwright() as playwright:
+            browser = chromium.launch(playwright)
+            try:
+                page = browser.new_page(accept_downloads=True)
+                page.route(url + MAKER_PATH, lambda route: route.fulfill(content_type="text/html", body=MAKER_PAGE))
+                page.on("console", lambda message: logs.append(message.text))
+                page.goto(url + MAKER_PATH)
+                with page.expect_download(timeout=TIMEOUT_MS) as download:
+                    page.evaluate("() => window.made", None)
+                raw = Path(tempfile.mkdtemp()) / "snapshot.raw"
+                download.value.save_as(raw)
+            finally:
+                browser.close()
+    except Exception as error:
+        raise SystemExit(f"the start-up snapshot could not be made: {error}\nworker said: {logs[-5:]}") from error
+    finally:
+        server.shutdown()
+    try:
+        return write(site, raw.read_bytes())
+    finally:
+        raw.unlink()
+        raw.parent.rmdir()
+
+
+def write(site: Path, raw: bytes) -> dict:
+    (meta_length,) = struct.unpack_from("<I", raw)
+    meta = json.loads(raw[4:4 + meta_length])
+    memory_start = 4 + meta_length
+    files_start = memory_start + meta["memoryLength"]
+    parts = {"memory": raw[memory_start:files_start], "files": raw[files_start:files_start + meta["filesLength"]]}
+    folder = site / FOLDER
+    folder.mkdir()
+    manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
+    for name, data in parts.items():
+        # mtime=0: the same bytes give the same file.
+        manifest[name] = _write(folder / f"{name}.bin", gzip.compress(data, compresslevel=6, mtime=0))
+    manifest["render"] = _write(folder / "render.json", json.dumps(meta["render"]).encode())
+    worker = site / WORKER
+    script = worker.read_text()
+    if script.count(EMPTY) != 1:
+        raise SystemExit(f"{WORKER} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
+    worker.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
+    return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
+            "dynlibs": len(meta["dynlibs"])}
+
+
+def _write(path: Path, data: bytes) -> dict:
+    path.write_bytes(data)
+    return {"url": f"./{FOLDER}/{path.name}", "sha256": hashlib.sha256(data).hexdigest()}
+
+
+if __name__ == "__main__":
+    print(f"start-up snapshot: {_make(Path(sys.argv[1]))}")
