@@ -103,8 +103,11 @@ def write(site: Path, raw: bytes) -> dict:
     folder.mkdir()
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
     for name, data in parts.items():
+        # Each starts with its own sha256, which the worker compares with the one app.js names.
         # mtime=0: the same bytes give the same file.
-        manifest[name] = _write(folder / f"{name}.bin", gzip.compress(data, compresslevel=6, mtime=0))
+        digest = hashlib.sha256(data).digest()
+        (folder / f"{name}.bin").write_bytes(gzip.compress(digest + data, compresslevel=6, mtime=0))
+        manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data)}
     manifest["render"] = _write(folder / "render.json", json.dumps(meta["render"]).encode())
     worker = site / WORKER
     script = worker.read_text()

@@ -133,17 +133,39 @@ function sri(sha256hex) {
 
 // The snapshot's files are fetched past the download check above: a missing one means starting
 // from scratch, not a failed page.
-async function snapshotFile(file) {
-  const response = await siteFetch(new URL(file.url, self.location).href, {integrity: sri(file.sha256)})
+async function snapshotFile(file, options) {
+  const response = await siteFetch(new URL(file.url, self.location).href, options)
   if (!response.ok) {
     throw new Error(`${file.url}: HTTP ${response.status}`)
   }
   return response
 }
 
-async function gunzipped(file) {
+// The two big files unpack while they download (subresource integrity would wait for the whole
+// file first), into `bytes` when given. gzip's checksum catches a damaged file; the sha256 each one
+// starts with must be the one app.js names, so a deployment half old and half new is caught too.
+async function unpacked(file, bytes = new Uint8Array(file.length)) {
   const response = await snapshotFile(file)
-  return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
+  const reader = response.body.pipeThrough(new DecompressionStream('gzip')).getReader()
+  const digest = new Uint8Array(32)
+  let at = -digest.length   // the first 32 bytes go to `digest`
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    let piece = chunk.value
+    if (at < 0) {
+      const head = piece.subarray(0, -at)
+      digest.set(head, digest.length + at)
+      at += head.length
+      piece = piece.subarray(head.length)
+    }
+    if (at + piece.length > bytes.length) { throw new Error(`${file.url} is longer than expected`) }
+    bytes.set(piece, at)
+    at += piece.length
+  }
+  const named = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  if (at !== bytes.length || named !== file.sha256) {
+    throw new Error(`${file.url} is not the one this app.js was built with`)
+  }
+  return bytes
 }
 
 // Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
@@ -209,8 +231,7 @@ function siteFiles(pyodide) {
   return image
 }
 
-function writeSiteFiles(pyodide, image) {
-  const FS = pyodide.FS
+function writeSiteFiles(FS, image) {
   const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
   const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
   let at = 4 + headerLength
@@ -267,18 +288,39 @@ if "random" in sys.modules:
     sys.modules["random"].seed()
 `
 
+// Pyodide needs the memory's size when it starts and its content only once the runtime is up: the
+// memory downloads while the runtime does, into the buffer Pyodide was given, and the runtime waits
+// for it (and for the files) in its file-system hook. A failed download leaves the buffer without
+// Pyodide's magic number, so it can never be taken for a snapshot.
 async function startFromSnapshot() {
   stage = 'Loading the Python runtime'
-  const [memory, files, render] = await Promise.all([
-    gunzipped(SNAPSHOT.memory), gunzipped(SNAPSHOT.files),
-    snapshotFile(SNAPSHOT.render).then((response) => response.json())])
-  const pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _loadSnapshot: memory, _snapshotDeserializer: deserializeJsObject})
+  const memory = new Uint8Array(SNAPSHOT.memory.length)
+  const downloads = Promise.all([unpacked(SNAPSHOT.memory, memory), unpacked(SNAPSHOT.files)])
+  const render = snapshotFile(SNAPSHOT.render, {integrity: sri(SNAPSHOT.render.sha256)}).then((response) => response.json())
+  render.catch(() => {})   // reported when awaited
+  let failure = null
+  const fsInit = async (FS) => {
+    try {
+      const [, files] = await downloads
+      writeSiteFiles(FS, files)
+    } catch (e) {
+      failure = e
+      memory.fill(0, 0, 64)
+    }
+  }
+  let pyodide
+  try {
+    pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _loadSnapshot: memory, fsInit: fsInit,
+                                 _snapshotDeserializer: deserializeJsObject})
+  } catch (e) {
+    throw failure || e
+  }
+  if (failure) { throw failure }
   stage = 'Starting the app'
-  writeSiteFiles(pyodide, files)
   await replayDynlibs(pyodide, SNAPSHOT.dynlibs, SNAPSHOT.tableLength)
   Object.assign(pyodide.loadedPackages, SNAPSHOT.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
-  return [pyodide, render]
+  return [pyodide, await render]
 }
 
 async function startFromScratch() {
