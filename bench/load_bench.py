@@ -47,6 +47,7 @@ from sitebuild.serve import SiteHandler, make_server, url_of  # noqa: E402
 
 from sitebuild.chromium import CHROMIUM, FLAGS  # noqa: E402  (the same headless Chromium as the build and tests)
 TIMEOUT_MS = 300_000
+LINGER_MS = 8_000
 SNAPSHOTS = ROOT / ".cache"
 # Records when the loader shows each message, to tell where the time goes.
 RECORD_STAGES = """
@@ -195,7 +196,10 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
         for text, at in page.evaluate("window.__stages"):
             stages.setdefault(stage_name(text), round(at))
         paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
-        # Let a service worker finish precaching (not timed), so the warm load finds it installed.
+        # Stay on the page a while, as a student would (not timed): what a site does in the background
+        # after its start (ours: registering the service worker, keeping the unpacked start) happens
+        # then, and a service worker finishes precaching, so the warm load finds it all in place.
+        page.wait_for_timeout(LINGER_MS)
         page.evaluate("""navigator.serviceWorker.getRegistration().then((registration) => registration &&
             Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 60000))]))""")
     finally:
