@@ -197,7 +197,7 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
             stages.setdefault(stage_name(text), round(at))
         paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
         # Stay on the page a while, as a student would (not timed): what a site does in the background
-        # after its start (ours: registering the service worker, keeping the unpacked start) happens
+        # after its start (ours: registering the service worker 5 s after the app is up) happens
         # then, and a service worker finishes precaching, so the warm load finds it all in place.
         page.wait_for_timeout(LINGER_MS)
         page.evaluate("""navigator.serviceWorker.getRegistration().then((registration) => registration &&
