@@ -59,7 +59,26 @@ def page_script(panel_handler: str) -> str:
     if creation not in script:
         raise SystemExit("Panel's page script no longer creates its worker as expected: update sitebuild/convert.py")
     script = script.replace(creation, "const pyodideWorker = window.earlyWorker;")
-    return script + (TEMPLATES / "early_worker_handover.js").read_text()
+    return keep_prerendered(script) + (TEMPLATES / "early_worker_handover.js").read_text()
+
+
+def keep_prerendered(script: str) -> str:
+    """Panel's page script, keeping the prerendered document when it is the one the worker sends.
+
+    The build prerenders the worker's own first render when it has the start-up snapshot
+    (sitebuild/snapshot.py): drawing it again would only cost the page half a second."""
+    remap = "    // Remap roots in message to element IDs\n"
+    embed = "    const [views] = await Bokeh.embed.embed_items(docs_json, render_items)\n"
+    if script.count(remap) != 1 or script.count(embed) != 1:
+        raise SystemExit("Panel's page script no longer renders as expected: update sitebuild/convert.py")
+    start, end = script.index(remap), script.index(embed) + len(embed)
+    redraw = script[start:end].replace(embed, embed.replace("const [views] =", ";[views] ="))   # ; as the page has none
+    kept = ("    // Added by sitebuild: a prerendered document with the worker's roots is the worker's.\n"
+            "    const shown = await window.prerendered?.catch(() => null)\n"
+            "    let views = shown && shown[0]\n"
+            "    if (!views || ![...views.roots.values()].some((view) => view.model.id === root_ids[0])) {\n"
+            + redraw + "    }\n")
+    return script[:start] + kept + script[end:]
 
 
 def drop_unused_bundles(page: str) -> str:

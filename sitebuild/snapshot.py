@@ -15,10 +15,12 @@ mistake them for content it should decode.
 import gzip
 import hashlib
 import json
+import re
 import struct
 import subprocess
 import sys
 import tempfile
+from html import escape as html_escape
 from pathlib import Path
 
 from sitebuild import chromium
@@ -109,6 +111,7 @@ def write(site: Path, raw: bytes) -> dict:
         (folder / f"{name}.bin").write_bytes(gzip.compress(digest + data, compresslevel=6, mtime=0))
         manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data)}
     manifest["render"] = _write(folder / "render.json", json.dumps(meta["render"]).encode())
+    prerender_worker_render(site / "index.html", meta["render"])
     worker = site / WORKER
     script = worker.read_text()
     if script.count(EMPTY) != 1:
@@ -116,6 +119,37 @@ def write(site: Path, raw: bytes) -> dict:
     worker.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
     return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
             "dynlibs": len(meta["dynlibs"])}
+
+
+# In the page Panel's converter wrote: the prerendered document and the call that draws it.
+PRERENDERED_JSON = re.compile(r'(<script type="application/json" id="(p\d+)">\s*)(.*?)(\s*</script>)', re.S)
+PRERENDER_CALL = "root.Bokeh.embed.embed_items(docs_json, render_items);"
+ROOT_ELEMENT = re.compile(r'<div id="([^"]+)" data-root-id="([^"]+)"')
+
+
+def prerender_worker_render(page: Path, render: dict) -> None:
+    """The page prerenders the worker's first render instead of the build's own run of the app, so the
+    page keeps what it drew when the worker starts (Panel's page script drew it again: see
+    convert.keep_prerendered). Roots go to their elements as Panel's page script maps them (in the
+    order of the elements' data-root-id); the page keeps those attributes, which the page script still
+    uses when a worker started from scratch sends another document."""
+    html = page.read_text()
+    found = PRERENDERED_JSON.findall(html)
+    if len(found) != 1 or html.count(PRERENDER_CALL) != 1:
+        raise SystemExit("the page's prerendered document is not where it was: update sitebuild/snapshot.py")
+    root_ids = json.loads(render["root_ids"])
+    elements = [element for element, _ in sorted(ROOT_ELEMENT.findall(html), key=lambda pair: pair[1])]
+    items = json.loads(render["render_items"])
+    if len(elements) != len(root_ids) or len(items) != 1:
+        raise SystemExit(f"the page has {len(elements)} root elements for {len(root_ids)} roots")
+    items[0]["roots"] = dict(zip(root_ids, elements))
+    items[0]["root_ids"] = root_ids
+    docs_json = html_escape(render["docs_json"], quote=False)   # as Bokeh writes it (BokehJS unescapes it)
+    old_items = re.search(r"const render_items = (\[.*?\]);\n", html).group(1)
+    html = PRERENDERED_JSON.sub(lambda m: m.group(1) + docs_json + m.group(4), html, count=1)
+    html = html.replace(f"const render_items = {old_items};", f"const render_items = {json.dumps(items)};", 1)
+    html = html.replace(PRERENDER_CALL, "window.prerendered = " + PRERENDER_CALL, 1)
+    page.write_text(html)
 
 
 def _write(path: Path, data: bytes) -> dict:
