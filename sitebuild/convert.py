@@ -92,6 +92,21 @@ def drop_unused_bundles(page: str) -> str:
     return page
 
 
+LOG_LEVEL = '<script type="text/javascript">\n  Bokeh.set_log_level("info");\n</script>'
+HEAD_SCRIPT = re.compile(r'<script type="text/javascript" src="(\./(?:bokeh|panel)/[^"]+)"></script>')
+
+
+def defer_page_scripts(page: str) -> str:
+    """The page with its BokehJS and Panel scripts deferred: the browser draws the page (the loader)
+    before it has run 4 MB of JS, not after. They still run in order, before the page's own scripts
+    use them (those wait for DOMContentLoaded); the one line that used Bokeh at once waits too."""
+    page, count = HEAD_SCRIPT.subn(r'<script type="text/javascript" src="\1" defer></script>', page)
+    if count != 5 or page.count(LOG_LEVEL) != 1:
+        raise SystemExit(f"expected 5 BokehJS/Panel scripts and one log-level line, found {count}: update sitebuild/convert.py")
+    return page.replace(LOG_LEVEL, '<script type="text/javascript">\n  document.addEventListener("DOMContentLoaded",'
+                                   ' () => Bokeh.set_log_level("info"));\n</script>')
+
+
 def start_worker_early(page: str, name: str) -> str:
     """The page with its worker created at the top of <head> (templates/early_worker.html)."""
     early = (TEMPLATES / "early_worker.html").read_text().replace("__NAME__", name)
@@ -129,7 +144,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         path = out_dir / f"{name}{suffix}"
         text = make_local(path.read_text())
         if suffix == ".html":
-            text = start_worker_early(drop_unused_bundles(text), name)
+            text = start_worker_early(defer_page_scripts(drop_unused_bundles(text)), name)
         leaving = foreign_urls(text)
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
