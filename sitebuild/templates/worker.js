@@ -145,9 +145,6 @@ async function snapshotFile(file, options) {
 // file first), into `bytes` when given. gzip's checksum catches a damaged file; the sha256 each one
 // starts with must be the one app.js names, so a deployment half old and half new is caught too.
 async function unpacked(file, bytes = new Uint8Array(file.length)) {
-  if (await fromUnpackedCache(file, bytes)) {
-    return bytes
-  }
   const response = await snapshotFile(file)
   const reader = response.body.pipeThrough(new DecompressionStream('gzip')).getReader()
   const digest = new Uint8Array(32)
@@ -169,47 +166,6 @@ async function unpacked(file, bytes = new Uint8Array(file.length)) {
     throw new Error(`${file.url} is not the one this app.js was built with`)
   }
   return bytes
-}
-
-// A returning visitor's browser keeps the two files unpacked (Cache Storage, keyed by their sha256),
-// so the next start skips unpacking ~80 MB, a second or more of this worker's time. They are stored
-// a few seconds after the start, when the app is no longer busy starting.
-const UNPACKED_CACHE = 'micrograd-playground-unpacked'
-const KEEP_AFTER_MS = 5000
-
-function unpackedKey(file) {
-  return new URL(`${file.url}?unpacked=${file.sha256}`, self.location).href
-}
-
-async function fromUnpackedCache(file, bytes) {
-  try {
-    const kept = self.caches && await (await caches.open(UNPACKED_CACHE)).match(unpackedKey(file))
-    if (!kept) { return false }
-    const data = new Uint8Array(await kept.arrayBuffer())
-    if (data.length !== bytes.length) { return false }
-    bytes.set(data)
-    return true
-  } catch (e) {
-    return false   // no Cache Storage here (plain http), or it failed: unpack the download
-  }
-}
-
-function keepUnpacked(parts) {
-  if (!self.caches) { return }
-  setTimeout(async () => {
-    try {
-      const cache = await caches.open(UNPACKED_CACHE)
-      const keys = parts.map(([file]) => unpackedKey(file))
-      for (const request of await cache.keys()) {
-        if (!keys.includes(request.url)) { await cache.delete(request) }   // an older site's
-      }
-      for (const [file, bytes] of parts) {
-        if (!await cache.match(unpackedKey(file))) { await cache.put(unpackedKey(file), new Response(bytes)) }
-      }
-    } catch (e) {
-      console.warn('The unpacked start could not be kept for the next visit:', e)
-    }
-  }, KEEP_AFTER_MS)
 }
 
 // Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
@@ -340,9 +296,8 @@ async function startFromSnapshot() {
   stage = 'Loading the Python runtime'
   const memory = new Uint8Array(SNAPSHOT.memory.length)
   const downloads = Promise.all([unpacked(SNAPSHOT.memory, memory), unpacked(SNAPSHOT.files)])
-  downloads.then(([, files]) => keepUnpacked([[SNAPSHOT.memory, memory], [SNAPSHOT.files, files]])).catch(() => {})
   const render = snapshotFile(SNAPSHOT.render, {integrity: sri(SNAPSHOT.render.sha256)}).then((response) => response.json())
-  render.catch(() => {})   // reported when awaited
+  for (const part of [downloads, render]) { part.catch(() => {}) }   // reported when awaited
   let failure = null
   const fsInit = async (FS) => {
     try {
