@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import build  # noqa: E402
-from bench.load_bench import CHROMIUM, FLAGS  # noqa: E402  (the same headless Chromium as the load bench)
+from sitebuild import chromium  # noqa: E402
 from sitebuild.serve import serve_in_thread, url_of  # noqa: E402
 
 LOAD_TIMEOUT_MS = 300_000
@@ -254,7 +254,7 @@ def main():
     server = serve_in_thread(site)
     runs = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = chromium.launch(playwright)
         context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
         context.add_init_script(INIT_SCRIPT)
         page = context.new_page()

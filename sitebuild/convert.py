@@ -66,7 +66,8 @@ def keep_prerendered(script: str) -> str:
     """Panel's page script, keeping the prerendered document when it is the one the worker sends.
 
     The build prerenders the worker's own first render when it has the start-up snapshot
-    (sitebuild/snapshot.py): drawing it again would only cost the page half a second."""
+    (sitebuild/snapshot.py): drawing it again would only cost the page half a second. The views
+    drawn first are in `window.prerendered` (expose_prerender)."""
     remap = "    // Remap roots in message to element IDs\n"
     embed = "    const [views] = await Bokeh.embed.embed_items(docs_json, render_items)\n"
     if script.count(remap) != 1 or script.count(embed) != 1:
@@ -79,6 +80,16 @@ def keep_prerendered(script: str) -> str:
             "    if (!views || ![...views.roots.values()].some((view) => view.model.id === root_ids[0])) {\n"
             + redraw + "    }\n")
     return script[:start] + kept + script[end:]
+
+
+PRERENDER_CALL = "root.Bokeh.embed.embed_items(docs_json, render_items);"
+
+
+def expose_prerender(page: str) -> str:
+    """The page with its prerendered views kept in `window.prerendered` (keep_prerendered reads it)."""
+    if page.count(PRERENDER_CALL) != 1:
+        raise SystemExit("the page no longer draws its prerendered document as expected: update sitebuild/convert.py")
+    return page.replace(PRERENDER_CALL, "window.prerendered = " + PRERENDER_CALL)
 
 
 def drop_unused_bundles(page: str) -> str:
@@ -144,7 +155,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         path = out_dir / f"{name}{suffix}"
         text = make_local(path.read_text())
         if suffix == ".html":
-            text = start_worker_early(defer_page_scripts(drop_unused_bundles(text)), name)
+            text = start_worker_early(expose_prerender(defer_page_scripts(drop_unused_bundles(text))), name)
         leaving = foreign_urls(text)
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")

@@ -110,7 +110,9 @@ def write(site: Path, raw: bytes) -> dict:
         digest = hashlib.sha256(data).digest()
         (folder / f"{name}.bin").write_bytes(gzip.compress(digest + data, compresslevel=6, mtime=0))
         manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data)}
-    manifest["render"] = _write(folder / "render.json", json.dumps(meta["render"]).encode())
+    render = json.dumps(meta["render"]).encode()
+    (folder / "render.json").write_bytes(render)
+    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest()}
     prerender_worker_render(site / "index.html", meta["render"])
     worker = site / WORKER
     script = worker.read_text()
@@ -121,9 +123,9 @@ def write(site: Path, raw: bytes) -> dict:
             "dynlibs": len(meta["dynlibs"])}
 
 
-# In the page Panel's converter wrote: the prerendered document and the call that draws it.
-PRERENDERED_JSON = re.compile(r'(<script type="application/json" id="(p\d+)">\s*)(.*?)(\s*</script>)', re.S)
-PRERENDER_CALL = "root.Bokeh.embed.embed_items(docs_json, render_items);"
+# In the page Panel's converter wrote: the prerendered document, where it goes, the root elements.
+PRERENDERED_JSON = re.compile(r'(<script type="application/json" id="p\d+">\s*)(.*?)(\s*</script>)', re.S)
+RENDER_ITEMS = re.compile(r"const render_items = \[.*?\];\n")
 ROOT_ELEMENT = re.compile(r'<div id="([^"]+)" data-root-id="([^"]+)"')
 
 
@@ -134,8 +136,7 @@ def prerender_worker_render(page: Path, render: dict) -> None:
     order of the elements' data-root-id); the page keeps those attributes, which the page script still
     uses when a worker started from scratch sends another document."""
     html = page.read_text()
-    found = PRERENDERED_JSON.findall(html)
-    if len(found) != 1 or html.count(PRERENDER_CALL) != 1:
+    if len(PRERENDERED_JSON.findall(html)) != 1 or len(RENDER_ITEMS.findall(html)) != 1:
         raise SystemExit("the page's prerendered document is not where it was: update sitebuild/snapshot.py")
     root_ids = json.loads(render["root_ids"])
     elements = [element for element, _ in sorted(ROOT_ELEMENT.findall(html), key=lambda pair: pair[1])]
@@ -145,16 +146,9 @@ def prerender_worker_render(page: Path, render: dict) -> None:
     items[0]["roots"] = dict(zip(root_ids, elements))
     items[0]["root_ids"] = root_ids
     docs_json = html_escape(render["docs_json"], quote=False)   # as Bokeh writes it (BokehJS unescapes it)
-    old_items = re.search(r"const render_items = (\[.*?\]);\n", html).group(1)
-    html = PRERENDERED_JSON.sub(lambda m: m.group(1) + docs_json + m.group(4), html, count=1)
-    html = html.replace(f"const render_items = {old_items};", f"const render_items = {json.dumps(items)};", 1)
-    html = html.replace(PRERENDER_CALL, "window.prerendered = " + PRERENDER_CALL, 1)
+    html = PRERENDERED_JSON.sub(lambda m: m.group(1) + docs_json + m.group(3), html)
+    html = RENDER_ITEMS.sub(lambda m: f"const render_items = {json.dumps(items)};\n", html)
     page.write_text(html)
-
-
-def _write(path: Path, data: bytes) -> dict:
-    path.write_bytes(data)
-    return {"url": f"./{FOLDER}/{path.name}", "sha256": hashlib.sha256(data).hexdigest()}
 
 
 if __name__ == "__main__":

@@ -178,10 +178,9 @@ function recordDynlibs(pyodide) {
     if (handle === undefined) {
       handle = Module._calloc(1, 64)
     }
-    const tableBefore = Module.wasmTable.length
     const result = await load(name, flags, localScope, handle)
     const words = Module.HEAPU32
-    dynlibs.push({name: name, global: Boolean(flags.global), handle: handle, tableBefore: tableBefore,
+    dynlibs.push({name: name, global: Boolean(flags.global), handle: handle,
                   memoryBase: words[(handle + 12) >> 2], memorySize: words[(handle + 16) >> 2],
                   tableBase: words[(handle + 20) >> 2]})
     return result
@@ -244,13 +243,12 @@ function writeSiteFiles(FS, image) {
 
 async function replayDynlibs(pyodide, dynlibs, tableLength) {
   const Module = pyodide._module
-  const fs = {findObject: (path) => Module.FS.findObject(path), readFile: (path, options) => Module.FS.readFile(path, options)}
   for (const lib of dynlibs) {
     if (Module.wasmTable.length > lib.tableBase) {
       throw new Error(`the function table is already longer than where ${lib.name} belongs`)
     }
     const data = Module.HEAPU8.slice(lib.memoryBase, lib.memoryBase + lib.memorySize)
-    const flags = {loadAsync: true, nodelete: true, allowUndefined: true, global: lib.global, fs: fs}
+    const flags = {loadAsync: true, nodelete: true, allowUndefined: true, global: lib.global, fs: Module.FS}
     await Module.loadDynamicLibrary(lib.name, flags, lib.global ? null : {}, lib.handle)
     Module.HEAPU8.set(data, lib.memoryBase)
     const base = lib.name.slice(lib.name.lastIndexOf('/') + 1)

@@ -42,6 +42,9 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     # The worker restores the start the build saved (sitebuild/snapshot.py): no runtime to boot, no
     # package to load (test_starts_from_scratch_without_the_saved_start covers that path).
     assert page.evaluate("window.__loaderStages") == ["Starting the app…"]
+    # ...and the page kept the document it prerendered (the worker's saved first render), not a redraw.
+    assert page.evaluate("window.prerendered.then(([views]) =>"
+                         " [...views.roots.values()][0].model.document === pyodideWorker.jsdoc)")
 
     summary = page.locator(".graph-summary")
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
