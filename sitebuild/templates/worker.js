@@ -230,13 +230,19 @@ function siteFiles(pyodide) {
   return image
 }
 
+// Each file's content stays where it is in the image (no copy): MEMFS owns that part of it.
 function writeSiteFiles(FS, image) {
   const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
   const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
   let at = 4 + headerLength
+  let folder = null
   for (const [path, size] of entries) {
-    FS.mkdirTree(path.slice(0, path.lastIndexOf('/')))
-    FS.writeFile(path, image.subarray(at, at + size))
+    const slash = path.lastIndexOf('/')
+    if (path.slice(0, slash) !== folder) {
+      folder = path.slice(0, slash)
+      FS.mkdirTree(folder)
+    }
+    FS.createDataFile(folder, path.slice(slash + 1), image.subarray(at, at + size), true, true, true)
     at += size
   }
 }
@@ -279,6 +285,62 @@ function deserializeJsObject(saved) {
   return JS_OBJECTS[saved.name].make()
 }
 
+// A returning visitor's worker reads the unpacked memory and files from the browser's private file
+// system (OPFS), where the first visit kept them, instead of downloading and unpacking them again:
+// reading 83 MB takes ~0.1 s, unpacking it ~1.5 s of a busy core. They are named by their sha256, so
+// a new build never reads an old build's start; a copy of the wrong size (a write cut short) is
+// not used. Where OPFS is missing (some private windows) the start is downloaded every time.
+const KEPT_FOLDER = 'saved-start'
+const KEEP_AFTER_MS = 4000   // kept once the app is up and the visitor busy with it, not during the start
+
+async function keptFolder(create = false) {
+  return (await navigator.storage.getDirectory()).getDirectoryHandle(KEPT_FOLDER, {create: create})
+}
+
+// Reads a kept file into `bytes`; false when there is no usable copy.
+async function readKept(folder, file, bytes) {
+  const handle = await folder.getFileHandle(`${file.sha256}.bin`)
+  const access = await handle.createSyncAccessHandle()
+  try {
+    return access.getSize() === bytes.length && access.read(bytes, {at: 0}) === bytes.length
+  } finally {
+    access.close()
+  }
+}
+
+// The memory and files of the last visit into `memory` and a new buffer, or null.
+async function keptStart(memory) {
+  try {
+    const folder = await keptFolder()
+    const files = new Uint8Array(SNAPSHOT.files.length)
+    if (await readKept(folder, SNAPSHOT.memory, memory) && await readKept(folder, SNAPSHOT.files, files)) {
+      return files
+    }
+  } catch (e) {
+    // not kept yet, or another tab is reading it: download it
+  }
+  return null
+}
+
+// Keeps this build's memory and files for the next visit and drops any other build's. Each file is
+// written whole or not at all (a writable stream replaces the file only when closed).
+async function keepStart(memory, files) {
+  const folder = await keptFolder(true)
+  const keep = new Map([[`${SNAPSHOT.memory.sha256}.bin`, memory], [`${SNAPSHOT.files.sha256}.bin`, files]])
+  const names = []
+  for await (const name of folder.keys()) { names.push(name) }
+  for (const name of names.filter((name) => !keep.has(name))) { await folder.removeEntry(name) }
+  for (const [name, bytes] of keep) {
+    const writable = await (await folder.getFileHandle(name, {create: true})).createWritable()
+    await writable.write(bytes)
+    await writable.close()
+  }
+}
+
+async function forgetKeptStart() {
+  await (await navigator.storage.getDirectory()).removeEntry(KEPT_FOLDER, {recursive: true})
+}
+
 // Every visitor starts from the same memory: what was random in it is drawn again.
 const AFTER_RESTORE = `
 import sys
@@ -287,13 +349,20 @@ if "random" in sys.modules:
 `
 
 // Pyodide needs the memory's size when it starts and its content only once the runtime is up: the
-// memory downloads while the runtime does, into the buffer Pyodide was given, and the runtime waits
-// for it (and for the files) in its file-system hook. A failed download leaves the buffer without
-// Pyodide's magic number, so it can never be taken for a snapshot.
+// memory downloads (or is read from the last visit's copy) while the runtime starts, into the buffer
+// Pyodide was given, and the runtime waits for it (and for the files) in its file-system hook. A failed
+// download leaves the buffer without Pyodide's magic number, so it can never be taken for a snapshot.
+// Returns the started Pyodide, the first render, and what keeps the start for the next visit (or null).
 async function startFromSnapshot() {
   stage = 'Loading the Python runtime'
   const memory = new Uint8Array(SNAPSHOT.memory.length)
-  const downloads = Promise.all([unpacked(SNAPSHOT.memory, memory), unpacked(SNAPSHOT.files)])
+  let keep = null
+  const downloads = keptStart(memory).then(async (kept) => {
+    if (kept) { return [null, kept] }
+    const downloaded = await Promise.all([unpacked(SNAPSHOT.memory, memory), unpacked(SNAPSHOT.files)])
+    keep = () => keepStart(memory, downloaded[1])
+    return downloaded
+  })
   const render = snapshotFile(SNAPSHOT.render, {integrity: sri(SNAPSHOT.render.sha256)}).then((response) => response.json())
   for (const part of [downloads, render]) { part.catch(() => {}) }   // reported when awaited
   let failure = null
@@ -318,7 +387,7 @@ async function startFromSnapshot() {
   await replayDynlibs(pyodide, SNAPSHOT.dynlibs, SNAPSHOT.tableLength)
   Object.assign(pyodide.loadedPackages, SNAPSHOT.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
-  return [pyodide, await render]
+  return [pyodide, await render, keep]
 }
 
 async function startFromScratch() {
@@ -373,6 +442,7 @@ async function startApplication() {
         started = await startFromSnapshot()
       } catch (e) {
         console.error('The saved start could not be used, starting from scratch:', e)
+        forgetKeptStart().catch(() => {})   // a kept copy that failed is not read again
       }
     }
     started ||= await startFromScratch()
@@ -380,10 +450,14 @@ async function startApplication() {
     return fail(e)
   }
   if (started === null) { return }   // the snapshot went to the build
-  const [pyodide, render] = started
+  const [pyodide, render, keep] = started
   self.pyodide = pyodide
   pyodide.globals.set("sendPatch", sendPatch)
   self.postMessage(render)
+  if (keep) {
+    setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
+               KEEP_AFTER_MS)
+  }
 }
 
 // Panel's own message protocol (self.onmessage ...) and the startApplication() call are

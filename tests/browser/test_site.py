@@ -117,3 +117,79 @@ def test_works_offline_after_one_visit(browser, site_url):
         assert records["console_errors"] == []
     finally:
         context.close()
+
+
+# The start the worker keeps in the browser's private file system (OPFS) for the next visit, as
+# {file name: size}, or null while there is none (templates/worker.js: keepStart).
+KEPT_START = """async () => {
+  try {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('saved-start')
+    const kept = {}
+    for await (const [name, handle] of folder.entries()) { kept[name] = (await handle.getFile()).size }
+    return kept
+  } catch (e) {
+    return null
+  }
+}"""
+
+
+def saved_start(site_dir) -> dict:
+    """The SNAPSHOT manifest the build wrote into app.js (sitebuild/snapshot.py)."""
+    import json
+
+    return json.loads(re.search(r"const SNAPSHOT = (\{.*\})\n", (site_dir / "app.js").read_text()).group(1))
+
+
+def snapshot_requests(context) -> list:
+    requests = []
+    context.on("request", lambda request: "/snapshot/" in request.url and requests.append(request.url))
+    return requests
+
+
+def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_url, site_dir):
+    manifest = saved_start(site_dir)
+    expected = {f"{manifest[part]['sha256']}.bin": manifest[part]["length"] for part in ("memory", "files")}
+    requests = snapshot_requests(watched_context)
+    first = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
+    assert any(url.endswith("/snapshot/memory.bin") for url in requests), requests
+    # Kept a few seconds after the start, once the visitor is busy with the page.
+    kept = None
+    for _ in range(120):
+        kept = first.page.evaluate(KEPT_START)
+        if kept == expected:
+            break
+        first.page.wait_for_timeout(500)
+    assert kept == expected
+    first.page.close()
+
+    requests.clear()
+    again = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
+    assert [url for url in requests if url.endswith(".bin")] == [], "the return visit downloaded the start again"
+    set_leaf_a(again.page, 0.75)
+    expect(again.page.locator(".graph-summary")).to_contain_text(f"= {readme_output(0.75):.4f}", timeout=30_000)
+    again.assert_clean()
+
+
+def test_a_kept_start_that_fails_is_dropped(watched_context, site_url, site_dir):
+    """A kept start of the right size whose memory is not Python's: the page starts from scratch and the
+    copy is gone (a copy of another size is never read: templates/worker.js readKept)."""
+    manifest = saved_start(site_dir)
+    watched_context.route("**/blank.html", lambda route: route.fulfill(content_type="text/html", body="<!doctype html>"))
+    page = watched_context.new_page()
+    page.goto(site_url + "blank.html")
+    page.evaluate("""async (files) => {
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('saved-start', {create: true})
+      for (const [name, size] of files) {
+        const writable = await (await folder.getFileHandle(name, {create: true})).createWritable()
+        await writable.write(new Uint8Array(size))
+        await writable.close()
+      }
+    }""", [[f"{manifest[part]['sha256']}.bin", manifest[part]["length"]] for part in ("memory", "files")])
+
+    app = AppPage(page, site_url, watched_context.records).open()
+    set_leaf_a(app.page, 1.5)
+    expect(app.page.locator(".graph-summary")).to_contain_text(f"= {readme_output(1.5):.4f}", timeout=30_000)
+    errors = watched_context.records["console_errors"]
+    assert errors and all("saved start could not be used" in e for e in errors), errors
+    assert app.page.evaluate(KEPT_START) is None
+
