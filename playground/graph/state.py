@@ -16,6 +16,7 @@ For the training view: `load_program(text)` shows any program, and `load_value(r
 graph (say one data point's loss) by writing it out as a program first.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -38,6 +39,20 @@ class Graph:
     layout: dict
     steps: list  # step k (1-based) = steps[k - 1]; see animation_steps()
     leaves: dict  # leaf name -> value used
+    shape: tuple  # what the drawing depends on, not the numbers: see shape_of()
+
+
+def shape_of(trace):
+    """Each node's id, label, operation and inputs: two graphs of the same shape differ only in their numbers
+    (a new leaf value), and are drawn in the same places."""
+    return tuple((n["id"], n["label"], n["op"], tuple(n["inputs"])) for n in trace["nodes"])
+
+
+@functools.lru_cache(maxsize=16)
+def layout_of_shape(shape):
+    """The layout of a graph of this shape, made once: changing a leaf's value does not move anything.
+    Shared between graphs: read it, never change it."""
+    return layout([{"id": i, "op": op, "inputs": list(inputs)} for i, _, op, inputs in shape])
 
 
 def animation_steps(trace, events):
@@ -69,7 +84,8 @@ def make_graph(program_text, values=None):
     if not all(math.isfinite(s["grad_after"]) for s in steps):
         raise ProgramError("a gradient is not a finite number (try other values)")
     leaves = {name: (values or {}).get(name, value) for name, value in program.leaves.items()}
-    return Graph(root, trace, layout(trace["nodes"]), steps, leaves)
+    shape = shape_of(trace)
+    return Graph(root, trace, layout_of_shape(shape), steps, leaves, shape)
 
 
 class GraphState(param.Parameterized):

@@ -54,6 +54,10 @@ table.graph-nodes tr.current { background: #fde9c6; }
 p.chain-rule { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; min-height: 4.5em; }
 """
 NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
+# The columns of source_data() that hold numbers of the forward and backward pass: all that changes when
+# only a leaf's value does (the rest follows the graph's shape).
+NUMBER_COLUMNS = {"values": ["data", "data_text"], "edges": ["local"],
+                  "steps": ["local", "upstream", "contribution", "grad_after"]}
 
 
 def _names(nodes):
@@ -183,6 +187,7 @@ class GraphView(param.Parameterized):
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
         self._frame = 0  # each new set of leaves gets a new number: the page frames that graph afresh
+        self._drawn_shape = None  # the shape of the graph the sources hold
         self.table = Div(text="", css_classes=["graph-table"], sizing_mode="stretch_width",
                          styles={"max-height": f"{PLOT_HEIGHTS[1]}px", "overflow": "auto"})
         self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
@@ -343,8 +348,15 @@ class GraphView(param.Parameterized):
         # the page in any order, and the page must frame the graph it has, not the one before.
         values["frame"] = [self._frame] * len(values["id"])
         with pn.io.hold():
-            self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
-            self.steps_src.data = steps  # last, so the page redraws with everything in place
+            if graph.shape == self._drawn_shape:  # only numbers changed: the page gets only those columns
+                for source, columns, names in [(self.values_src, values, NUMBER_COLUMNS["values"]),
+                                               (self.edges_src, edges, NUMBER_COLUMNS["edges"]),
+                                               (self.steps_src, steps, NUMBER_COLUMNS["steps"])]:
+                    source.data.update({name: columns[name] for name in names})
+            else:
+                self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
+                self.steps_src.data = steps  # last, so the page redraws with everything in place
+                self._drawn_shape = graph.shape
             self.slider.end = len(graph.steps)
             # CSS gives the plot the graph's height, or less on a short page (an iframe).
             self.plot.styles = {"height": plot_css_height(graph), "flex": "0 0 auto"}

@@ -42,6 +42,33 @@ def test_view_follows_the_state():
     assert view.slider.value == 2
 
 
+def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
+    from bokeh.document import Document
+    from bokeh.document.events import ColumnDataChangedEvent
+
+    state = GraphState()
+    view = GraphView(state)
+    doc = Document()
+    doc.add_root(view.plot)  # the sources with it
+    events = []
+    doc.on_change(lambda event: events.append(event))
+
+    state.set_value("a", 1.5)
+    sent = {event.model: set(event.cols) for event in events if isinstance(event, ColumnDataChangedEvent)}
+    assert sent == {view.values_src: {"data", "data_text"}, view.edges_src: {"local"},
+                    view.steps_src: {"local", "upstream", "contribution", "grad_after"}}
+    expected = source_data(state.graph)
+    for source, columns in zip((view.values_src, view.ops_src, view.edges_src, view.steps_src), expected):
+        assert {name: source.data[name] for name in columns} == columns   # frame aside, all is up to date
+    assert state.graph.layout is GraphState(program=state.program).graph.layout   # laid out once per shape
+
+    events.clear()
+    state.load_program(README_EXAMPLE.replace("g = h + 10.0 / f", "g = h + 10.0 * f"))
+    assert view.ops_src.data["op"] == source_data(state.graph)[1]["op"] and "*" in view.ops_src.data["op"]
+    replaced = {event.model for event in events if isinstance(event, ColumnDataChangedEvent) and event.cols is None}
+    assert replaced == {view.values_src, view.ops_src, view.edges_src, view.steps_src}   # every column
+
+
 def test_errors_are_escaped_and_the_drawing_stays():
     state = GraphState()
     view = GraphView(state)
