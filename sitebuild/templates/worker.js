@@ -190,11 +190,13 @@ function recordDynlibs(pyodide) {
 
 // The files of site-packages, for a restored Python to import from and read. The bytecode of
 // modules already imported is in the snapshot's memory: those files stay, empty (a listing of a
-// package still names them). The wheels' .data folders are never read.
+// package still names them). The wheels' .data folders are never read, nor are the sources and
+// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files).
+const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
 const IMPORTED_BYTECODE = `
 import sys
-sorted({m.__spec__.origin for m in list(sys.modules.values())
-        if getattr(m, "__spec__", None) and (m.__spec__.origin or "").endswith(".pyc")})
+sorted({path for m in list(sys.modules.values()) if getattr(m, "__spec__", None)
+        for path in (m.__spec__.origin, m.__spec__.cached) if (path or "").endswith(".pyc")})
 `
 
 function siteFiles(pyodide) {
@@ -209,7 +211,7 @@ function siteFiles(pyodide) {
       const path = `${dir}/${name}`
       if (FS.isDir(FS.stat(path).mode)) {
         walk(path)
-      } else {
+      } else if (!NEVER_READ.test(path)) {
         const bytes = imported.has(path) ? new Uint8Array(0) : FS.readFile(path)
         entries.push([path, bytes.length])
         chunks.push(bytes)

@@ -75,6 +75,38 @@ def test_page_js_versions_equal_the_python_versions_in_the_worker_and_the_build(
     assert (site_dir / "panel" / panel_version / "dist" / "panel.min.js").read_bytes() == published
 
 
+def test_the_saved_start_is_the_one_app_js_names_and_holds_what_python_reads(site_dir):
+    """sitebuild/snapshot.py: each .bin is gzip(sha256 + payload), and app.js names that sha256 and length."""
+    import gzip
+    import hashlib
+    import struct
+
+    manifest = json.loads(re.search(r"const SNAPSHOT = (\{.*\})\n", (site_dir / "app.js").read_text()).group(1))
+    payloads = {}
+    for part in ("memory", "files"):
+        raw = gzip.decompress((site_dir / manifest[part]["url"]).read_bytes())
+        digest, payloads[part] = raw[:32], raw[32:]
+        assert digest.hex() == hashlib.sha256(payloads[part]).hexdigest() == manifest[part]["sha256"]
+        assert len(payloads[part]) == manifest[part]["length"]
+    assert payloads["memory"][:4] != bytes(4)   # a heap, not an empty buffer
+
+    image = payloads["files"]
+    (header_length,) = struct.unpack_from("<I", image)
+    sizes = dict(json.loads(image[4:4 + header_length]))
+    assert 4 + header_length + sum(sizes.values()) == len(image)
+    site_packages = "/lib/python3.12/site-packages/"
+    assert all(path.startswith(site_packages) for path in sizes)
+    # Imported while the start was made: in the memory, their files left empty. Imported later (the
+    # training view is built when first shown): there, whole.
+    assert sizes[site_packages + "playground/graph/__pycache__/view.cpython-312.pyc"] == 0
+    assert sizes[site_packages + "bokeh/models/sources.pyc"] == 0
+    assert sizes[site_packages + "playground/training/__pycache__/view.cpython-312.pyc"] > 1000
+    assert sizes[site_packages + "playground/training/view.py"] > 1000   # sources stay, for tracebacks
+    assert sizes[site_packages + "panel/theme/css/bootstrap.css"] > 0   # stylesheets Panel reads
+    # What no Python reads (type stubs, C headers, TypeScript sources) is left out.
+    assert not [path for path in sizes if re.search(r"\.(pyi|h|ts|pxd)$", path)]
+
+
 def test_a_rebuild_from_a_damaged_cache_heals_it_and_gives_the_same_files(site_dir, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(build.CACHE, cache, copy_function=link_or_copy, ignore=shutil.ignore_patterns("build.lock"))
