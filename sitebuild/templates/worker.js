@@ -289,7 +289,7 @@ function deserializeJsObject(saved) {
 
 // A returning visitor's worker reads the unpacked memory and files from the browser's private file
 // system (OPFS), where the first visit kept them, instead of downloading and unpacking them again:
-// reading 83 MB takes ~0.1 s, unpacking it ~1.5 s of a busy core. They are named by their sha256, so
+// reading 80 MB takes ~0.1 s, unpacking it ~1.5 s of a busy core. They are named by their sha256, so
 // a new build never reads an old build's start; a copy of the wrong size (a write cut short) is
 // not used. Where OPFS is missing (some private windows) the start is downloaded every time.
 const KEPT_FOLDER = 'saved-start'
