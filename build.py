@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitebuild import assets, bytecode, pins, snapshot, wheels
+from sitebuild import assets, bytecode, convert, pins, snapshot, wheels
 from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
 from sitebuild.lock import served_lock, wheel_entry
 from sitebuild.serve import make_server, url_of
@@ -130,6 +130,7 @@ def convert_app(site: Path, packages: list[str]) -> None:
                        check=True, cwd=ROOT)
         shutil.move(Path(folder) / f"{APP.stem}.html", site / "index.html")
         shutil.move(Path(folder) / f"{APP.stem}.js", site / f"{APP.stem}.js")
+        shutil.move(Path(folder) / convert.SAVED_START, site / convert.SAVED_START)
 
 
 def add_static(site: Path) -> None:

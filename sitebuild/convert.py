@@ -4,8 +4,9 @@ Run as `python -m sitebuild.convert APP OUT_DIR PACKAGES_JSON` (build.py does):
 Panel reads PANEL_CDN_ROOT when it is first imported, so the conversion runs in
 its own process with that variable set. What we change in Panel's output:
 - the worker starts with our template (templates/worker.js): Pyodide and every
-  package come from this site, loaded in one parallel call; Panel's message
-  protocol after that is taken unchanged from the installed Panel;
+  package come from this site, loaded in one parallel call, or the start saved at
+  build time is restored (templates/saved_start.js, written beside it); Panel's
+  message protocol after that is taken unchanged from the installed Panel;
 - the page starts the worker at the top of <head>, before its own big scripts
   (templates/early_worker*), sends events to Python in the order they happened
   (templates/send_in_order.js) and reports a worker that cannot start (templates/handler_errors.js);
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 TEMPLATES = Path(__file__).parent / "templates"
+SAVED_START = "saved-start.js"   # templates/saved_start.js in the site, beside the worker (app.js)
 # Panel only accepts an absolute CDN root; the build writes this placeholder and then
 # makes it relative, so the site works under any path on any host.
 PLACEHOLDER_ROOT = "https://site.invalid/"
@@ -160,6 +162,8 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
         path.write_text(text)
+    # The worker's other half, which app.js imports: its start saved at build time.
+    (out_dir / SAVED_START).write_text((TEMPLATES / "saved_start.js").read_text())
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 A visitor's worker would boot Python, load 21 packages, import Panel and build the app: most of
 the page's start. The build does that once, with the site's own worker (app.js?make-snapshot,
-see templates/worker.js), and keeps what the worker hands back:
+see templates/saved_start.js), and keeps what the worker hands back:
 - snapshot/memory.bin: Python's whole wasm memory after the app was built (gzip);
 - snapshot/files.bin: the files Pyodide installed in site-packages (gzip; modules imported
   later, templates and data files are read from there);

@@ -120,7 +120,7 @@ def test_works_offline_after_one_visit(browser, site_url):
 
 
 # The start the worker keeps in the browser's private file system (OPFS) for the next visit, as
-# {file name: size}, or null while there is none (templates/worker.js: keepStart).
+# {file name: size}, or null while there is none (templates/saved_start.js: keepStart).
 KEPT_START = """async () => {
   try {
     const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('saved-start')
@@ -172,7 +172,7 @@ def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_
 
 def test_a_kept_start_that_fails_is_dropped(watched_context, site_url, site_dir):
     """A kept start of the right size whose memory is not Python's: the page starts from scratch and the
-    copy is gone (a copy of another size is never read: templates/worker.js readKept)."""
+    copy is gone (a copy of another size is never read: templates/saved_start.js readKept)."""
     manifest = saved_start(site_dir)
     watched_context.route("**/blank.html", lambda route: route.fulfill(content_type="text/html", body="<!doctype html>"))
     page = watched_context.new_page()
