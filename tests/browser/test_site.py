@@ -48,8 +48,15 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
 
     summary = page.locator(".graph-summary")
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
+    # What the worker says while it answers: the changes of one answer travel as one patch
+    # (LINK_IN_BATCHES in templates/worker.js), before the worker says it is idle.
+    page.evaluate("""window.__said = [];
+        pyodideWorker.addEventListener('message', (event) => window.__said.push(event.data.type))""")
     set_leaf_a(page, -1.25)  # answered by Python in the worker: the page itself holds no engine
     expect(summary).to_contain_text(f"= {readme_output(-1.25):.4f}", timeout=30_000)
+    page.wait_for_function("window.__said.includes('idle')")
+    said = page.evaluate("window.__said")
+    assert said[:said.index("idle")] == ["patch"], said
 
     # While Python is busy the page holds events back; they must still reach it in the order they
     # happened. Panel's own page script held the typed title but sent the click at once, so the
