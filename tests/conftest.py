@@ -14,7 +14,7 @@ Fixtures
                                 reused as is when no input of the build changed)
     site_url         (session)  "http://127.0.0.1:PORT/" serving site_dir (right MIME types, background thread)
     app_page         (test)     AppPage for a fresh browser context with the playground opened: each test pays
-                                one page load (~15-25 s here), so prefer one test that checks several things
+                                one page load (~3-5 s here, from the saved start): prefer one test that checks several
     shared_app_page  (session)  one AppPage loaded once for the whole session: for tests that only read, or
                                 that put back what they change; its records (errors, requests) accumulate
     watched_context  (test)     a new context whose console errors and foreign requests are recorded, no page
@@ -30,7 +30,8 @@ Helpers
     wait_until_interactive(page)  the waiting part of open(), for pages you navigated yourself
 
 The contexts of these fixtures block service workers (each would precache the whole site again);
-tests/browser/test_site.py tests the service worker in its own context.
+tests/browser/test_site.py tests the service worker in its own context. A context's first page keeps its
+start in the context's OPFS 4 s after starting; later pages of that context read it (see test_site.py).
 The browser is Debian's chromium (/usr/bin/chromium), headless; `playwright install` is never needed.
 """
 import os
@@ -46,7 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sitebuild.chromium import CHROMIUM, FLAGS as CHROMIUM_FLAGS  # noqa: E402  (the build's own headless Chromium)
-# The first load boots Pyodide and imports Panel inside wasm: ~15-25 s here, more on a busy machine.
+# A page restores the build's saved start in ~3-5 s here; from scratch (no saved start) Pyodide boots and imports
+# Panel inside wasm: ~15-25 s, more on a busy machine.
 INTERACTIVE_TIMEOUT_MS = 180_000
 VIEW_TABS = {"graph": "Graph", "training": "Training"}   # view name -> its tab's title in playground/app.py
 
