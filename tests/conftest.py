@@ -14,7 +14,7 @@ Fixtures
                                 reused as is when no input of the build changed)
     site_url         (session)  "http://127.0.0.1:PORT/" serving site_dir (right MIME types, background thread)
     app_page         (test)     AppPage for a fresh browser context with the playground opened: each test pays
-                                one page load (~3-5 s here, from the saved start): prefer one test that checks several
+                                one page load (~3-5 s here, from the saved start): prefer one test checking much
     shared_app_page  (session)  one AppPage loaded once for the whole session: for tests that only read, or
                                 that put back what they change; its records (errors, requests) accumulate
     watched_context  (test)     a new context whose console errors and foreign requests are recorded, no page
