@@ -50,8 +50,12 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
     # What the worker says while it answers: the changes of one answer travel as one patch
     # (LINK_IN_BATCHES in templates/worker.js), before the worker says it is idle.
-    page.evaluate("""window.__said = [];
-        pyodideWorker.addEventListener('message', (event) => window.__said.push(event.data.type))""")
+    # (First the worker goes quiet: what it sends after the page rendered is not part of the answer.)
+    page.evaluate("""window.__said = []; window.__saidAt = performance.now();
+        pyodideWorker.addEventListener('message', (event) => {
+          window.__said.push(event.data.type); window.__saidAt = performance.now() })""")
+    page.wait_for_function("performance.now() - window.__saidAt > 1000", polling=100)
+    page.evaluate("window.__said = []")
     set_leaf_a(page, -1.25)  # answered by Python in the worker: the page itself holds no engine
     expect(summary).to_contain_text(f"= {readme_output(-1.25):.4f}", timeout=30_000)
     page.wait_for_function("window.__said.includes('idle')")
