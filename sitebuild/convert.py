@@ -43,18 +43,13 @@ def worker_template(packages: list[str], panel_protocol: str) -> str:
     ours = ours.replace("__PANEL_CDN_ROOT__", json.dumps("./panel/"))
     protocol = panel_protocol[panel_protocol.index("self.onmessage"):]
     # Panel's worker says "idle" only when a patch went through: a callback that raised left the page
-    # waiting forever, holding every later event (send_in_order.js holds clicks too). Say it anyway.
+    # waiting forever, holding every later event (send_in_order.js holds clicks too). Say it anyway,
+    # after what Python changed meanwhile (sendHeldPatches in templates/worker.js).
     held = "    } finally {\n      locals.destroy()\n    }\n    self.postMessage({type: 'idle'})"
     if held not in protocol:
         raise SystemExit("Panel's worker protocol changed: update sitebuild/convert.py (the 'idle' message)")
     protocol = protocol.replace(held, "    } finally {\n      locals.destroy()\n      sendHeldPatches()\n"
                                       "      self.postMessage({type: 'idle'})\n    }")
-    # Python's changes travel to the page in batches (LINK_IN_BATCHES in templates/worker.js).
-    link = ("    from panel.io.pyodide import _link_docs_worker\n\n"
-            "    _link_docs_worker(state.curdoc, sendPatch, setter='js')\n")
-    if link not in protocol:
-        raise SystemExit("Panel's worker protocol changed: update sitebuild/convert.py (_link_docs_worker)")
-    protocol = protocol.replace(link, "    send_held_patches = link_in_batches(state.curdoc, sendPatch, setter='js')\n")
     return ours + "\n" + protocol
 
 

@@ -123,6 +123,14 @@ def write(site: Path, raw: bytes) -> dict:
             "dynlibs": len(meta["dynlibs"])}
 
 
+def manifest(site: Path) -> dict:
+    """The SNAPSHOT that write() put into the site's app.js."""
+    found = re.search(r"^const SNAPSHOT = (\{.*\})$", (site / WORKER).read_text(), re.M)
+    if not found:
+        raise ValueError(f"{site / WORKER} names no saved start")
+    return json.loads(found.group(1))
+
+
 # In the page Panel's converter wrote: the prerendered document, where it goes, the root elements.
 PRERENDERED_JSON = re.compile(r'(<script type="application/json" id="p\d+">\s*)(.*?)(\s*</script>)', re.S)
 RENDER_ITEMS = re.compile(r"const render_items = \[.*?\];\n")

@@ -241,19 +241,18 @@ if "random" in sys.modules:
 export async function startFromSnapshot(snapshot, loadPyodide, env) {
   const memory = new Uint8Array(snapshot.memory.length)
   let keep = null
-  const downloads = keptStart(snapshot, memory).then(async (kept) => {
-    if (kept) { return [null, kept] }
-    const downloaded = await Promise.all([unpacked(snapshot.memory, memory), unpacked(snapshot.files)])
-    keep = () => keepStart(snapshot, memory, downloaded[1])
-    return downloaded
+  const siteImage = keptStart(snapshot, memory).then(async (kept) => {   // the memory is filled meanwhile
+    if (kept) { return kept }
+    const [, files] = await Promise.all([unpacked(snapshot.memory, memory), unpacked(snapshot.files)])
+    keep = () => keepStart(snapshot, memory, files)
+    return files
   })
   const render = snapshotFile(snapshot.render, {integrity: sri(snapshot.render.sha256)}).then((response) => response.json())
-  for (const part of [downloads, render]) { part.catch(() => {}) }   // reported when awaited
+  for (const part of [siteImage, render]) { part.catch(() => {}) }   // reported when awaited
   let failure = null
   const fsInit = async (FS) => {
     try {
-      const [, files] = await downloads
-      writeSiteFiles(FS, files)
+      writeSiteFiles(FS, await siteImage)
     } catch (e) {
       failure = e
       memory.fill(0, 0, 64)

@@ -64,8 +64,25 @@ async function prefetchPackages() {
   }
 }
 
+// Panel's worker sends the page one patch per change of a model: answering one new leaf value made
+// seven, each posted and applied on its own. They are held here and go as one: when Python is done
+// with the event it answers (sendHeldPatches, called before the worker says it is idle), or, for
+// changes made outside one (the training view's ticks), in the worker's next task.
+let held = null
 function sendPatch(patch, buffers, msg_id) {
-  self.postMessage({type: 'patch', patch: patch, buffers: buffers})
+  if (held === null) {
+    held = {events: [], buffers: new Map()}
+    setTimeout(sendHeldPatches)
+  }
+  held.events.push(...patch.events)
+  for (const [id, buffer] of buffers) { held.buffers.set(id, buffer) }
+}
+
+function sendHeldPatches() {
+  if (held !== null) {
+    self.postMessage({type: 'patch', patch: {events: held.events}, buffers: held.buffers})
+    held = null
+  }
 }
 
 // Panel >= 1.8 compares values with pyodide.ffi.jsnull, which Pyodide 0.27 lacks; 0.27
@@ -116,54 +133,6 @@ const DROP_HELD_EVENTS = `
 from panel.io.state import state
 state.curdoc.callbacks._held_events.clear()
 `
-
-// Panel's worker sends the page one patch per change of a model: answering one new leaf value made
-// seven, each converted, posted and applied on its own. Linked this way instead (in place of Panel's
-// _link_docs_worker, by sitebuild/convert.py), the changes Python makes in one go travel as one patch:
-// sent when Python is done with the event it answers (sendHeldPatches, before saying it is idle), or,
-// for changes made outside one (a periodic callback), at the next turn of the event loop.
-const LINK_IN_BATCHES = `
-import asyncio, functools
-import js, pyodide.ffi
-from bokeh.events import DocumentReady
-from panel.io.pyodide import _dict_converter, _process_document_events
-from panel.io.state import state
-
-def link_in_batches(doc, dispatch, setter):
-    held = []
-
-    def send_held():
-        if not held:
-            return
-        events = held[:]
-        held.clear()
-        patch, buffers = _process_document_events(doc, events)
-        dispatch(pyodide.ffi.to_js(patch, dict_converter=_dict_converter),
-                 js.Map.new(js.Object.entries(pyodide.ffi.to_js(buffers))), None)
-
-    def changed(event):
-        if getattr(event, "setter", None) == setter:   # the page's own change, coming back
-            return
-        if not held:
-            asyncio.get_event_loop().call_soon(send_held)
-        held.append(event)
-
-    doc.on_change(changed)
-    doc.unhold()
-    doc.on_event("document_ready", functools.partial(state._schedule_on_load, doc))
-    doc.callbacks.trigger_event(DocumentReady())
-    return send_held
-
-send_held_patches = lambda: None   # until the page has rendered
-`
-
-function sendHeldPatches() {
-  try {
-    self.pyodide.runPython('send_held_patches()')
-  } catch (e) {
-    console.error(e)
-  }
-}
 
 // The start saved at build time (sitebuild/snapshot.py; how it is made, kept and restored: saved-start.js).
 const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
@@ -219,11 +188,6 @@ async function startApplication() {
   const [pyodide, render, keep] = started
   self.pyodide = pyodide
   pyodide.globals.set("sendPatch", sendPatch)
-  try {
-    pyodide.runPython(LINK_IN_BATCHES)
-  } catch (e) {
-    return fail(e)
-  }
   self.postMessage(render)
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from playground.document import read_fragment
 from playground.graph.language import build_graph, parse_program
 from playground.graph.presets import README_EXAMPLE
+from sitebuild import snapshot
 from tests.conftest import AppPage, wait_until_interactive
 
 # Records every text the loader shows, from the first byte of the page on.
@@ -49,7 +50,7 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     summary = page.locator(".graph-summary")
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
     # What the worker says while it answers: the changes of one answer travel as one patch
-    # (LINK_IN_BATCHES in templates/worker.js), before the worker says it is idle.
+    # (sendPatch in templates/worker.js), before the worker says it is idle.
     # (First the worker goes quiet: what it sends after the page rendered is not part of the answer.)
     page.evaluate("""window.__said = []; window.__saidAt = performance.now();
         pyodideWorker.addEventListener('message', (event) => {
@@ -144,13 +145,6 @@ KEPT_START = """async () => {
 }"""
 
 
-def saved_start(site_dir) -> dict:
-    """The SNAPSHOT manifest the build wrote into app.js (sitebuild/snapshot.py)."""
-    import json
-
-    return json.loads(re.search(r"const SNAPSHOT = (\{.*\})\n", (site_dir / "app.js").read_text()).group(1))
-
-
 def snapshot_requests(context) -> list:
     requests = []
     context.on("request", lambda request: "/snapshot/" in request.url and requests.append(request.url))
@@ -158,7 +152,7 @@ def snapshot_requests(context) -> list:
 
 
 def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_url, site_dir):
-    manifest = saved_start(site_dir)
+    manifest = snapshot.manifest(site_dir)
     expected = {f"{manifest[part]['sha256']}.bin": manifest[part]["length"] for part in ("memory", "files")}
     requests = snapshot_requests(watched_context)
     first = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
@@ -184,7 +178,7 @@ def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_
 def test_a_kept_start_that_fails_is_dropped(watched_context, site_url, site_dir):
     """A kept start of the right size whose memory is not Python's: the page starts from scratch and the
     copy is gone (a copy of another size is never read: templates/saved_start.js readKept)."""
-    manifest = saved_start(site_dir)
+    manifest = snapshot.manifest(site_dir)
     watched_context.route("**/blank.html", lambda route: route.fulfill(content_type="text/html", body="<!doctype html>"))
     page = watched_context.new_page()
     page.goto(site_url + "blank.html")

@@ -10,7 +10,7 @@ import bokeh
 import panel
 
 import build
-from sitebuild import pins
+from sitebuild import pins, snapshot
 from sitebuild.convert import foreign_urls
 from sitebuild.fetch import sha256_of
 
@@ -81,7 +81,7 @@ def test_the_saved_start_is_the_one_app_js_names_and_holds_what_python_reads(sit
     import hashlib
     import struct
 
-    manifest = json.loads(re.search(r"const SNAPSHOT = (\{.*\})\n", (site_dir / "app.js").read_text()).group(1))
+    manifest = snapshot.manifest(site_dir)
     payloads = {}
     for part in ("memory", "files"):
         raw = gzip.decompress((site_dir / manifest[part]["url"]).read_bytes())
