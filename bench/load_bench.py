@@ -14,9 +14,9 @@ Cold: a fresh browser profile. Warm: the browser restarted on that profile (HTTP
 worker and site storage kept, like a returning student). Each load opens the page once the browser has
 settled after its launch (its own start-up work is over; `--no-settle` opens it at once), as a
 student's browser is already running when the link is clicked. Measured from navigation start: first
-contentful paint, the start of each loading stage the page shows, and interactive = the first Python callback answered in
-the real playground: in the graph view, a new value typed into leaf a's box and Enter pressed, until
-the node table shows a's new data and the output's data changed. Bytes and files are counted by the
+contentful paint, the start of each loading stage the page shows, and interactive = the first Python
+callback answered in the real playground: in the graph view, a new value typed into leaf a's box and
+Enter pressed, until the node table shows a's new data and the output's data changed. Bytes and files are counted by the
 server up to interactive, with what gzip -6 would make of those files (a compressing host). Requests
 that tried to leave the origin and console errors are counted per load.
 
