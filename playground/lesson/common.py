@@ -1,0 +1,68 @@
+"""What the lesson's panels share: showing code with one line marked, tables, step buttons, the CSS."""
+import html
+
+import panel as pn
+
+CSS = """
+.lesson-code { font: 13px/1.5 ui-monospace, monospace; background: #f7f7f9; border: 1px solid #e3e5e8;
+  border-radius: 4px; padding: 6px 0; margin: 4px 0; white-space: pre; overflow-x: auto; }
+.lesson-code .line { display: block; padding: 0 10px; }
+.lesson-code .line.now { background: #fde9c6; box-shadow: inset 4px 0 0 #d95f02; }
+.lesson-code .note { color: #5b6170; }
+.lesson-caption { font: 14px/1.5 system-ui, sans-serif; margin: 6px 0; }
+table.lesson-table { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; margin: 4px 0; }
+table.lesson-table th, table.lesson-table td { padding: 2px 8px; border-bottom: 1px solid #e3e5e8; text-align: right; }
+table.lesson-table th:first-child, table.lesson-table td:first-child { text-align: left; }
+table.lesson-table td { font-family: ui-monospace, monospace; }
+table.lesson-table tr.now { background: #fde9c6; }
+table.lesson-table tr.wrong td, table.lesson-table td.wrong { color: #b71c1c; background: #fdecea; font-weight: 600; }
+table.lesson-table tr.right td.check { color: #1b5e20; }
+.lesson-experiment { border: 2px dashed #c62828; border-radius: 6px; padding: 4px 10px; }
+.lesson-pictures { display: flex; flex-wrap: wrap; gap: 12px; }
+.lesson-pictures > div { flex: 1 1 300px; min-width: 0; }
+.lesson-pictures h4 { margin: 4px 0; font: 600 13px system-ui, sans-serif; }
+"""
+
+
+def code_html(lines, now=(), notes=None):
+    """Code as a <pre>: lines (plain text) escaped, the lines numbered in `now` marked; notes {line: text}
+    are shown after a line as a comment (e.g. the numbers of this step)."""
+    notes = notes or {}
+    out = []
+    for i, line in enumerate(lines):
+        note = f'<span class="note">  # {html.escape(notes[i])}</span>' if i in notes else ""
+        cls = "line now" if i in now else "line"
+        out.append(f'<span class="{cls}">{html.escape(line) or " "}{note}</span>')
+    return f'<div class="lesson-code">{"".join(out)}</div>'
+
+
+def table_html(header, rows, caption="", classes=None):
+    """A table of plain-text cells (escaped); classes: one CSS class (or "") per row."""
+    classes = classes or [""] * len(rows)
+    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in header)
+    body = "".join(f"<tr class='{c}'>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row, c in zip(rows, classes))
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table class='lesson-table'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_pane(css_class, **params):
+    return pn.pane.HTML("", css_classes=[css_class], sizing_mode="stretch_width", **params)
+
+
+def stepper(owner, name, label):
+    """Back / Next / To start / To end buttons moving the integer param `name` of `owner`, bounded by
+    owner.param[name].bounds (kept up to date by the owner)."""
+    def move(delta=None, to=None):
+        low, high = owner.param[name].bounds
+        value = getattr(owner, name)
+        setattr(owner, name, max(low, min(high, to if to is not None else value + delta)))
+    buttons = [pn.widgets.Button(name="\u23ee Start", css_classes=[f"{label}-start"], width=80),
+               pn.widgets.Button(name="\u25c0 Back", css_classes=[f"{label}-back"], width=80),
+               pn.widgets.Button(name="Next \u25b6", button_type="primary", css_classes=[f"{label}-next"], width=80),
+               pn.widgets.Button(name="End \u23ed", css_classes=[f"{label}-end"], width=80)]
+    buttons[0].on_click(lambda _: move(to=owner.param[name].bounds[0]))
+    buttons[1].on_click(lambda _: move(delta=-1))
+    buttons[2].on_click(lambda _: move(delta=1))
+    buttons[3].on_click(lambda _: move(to=owner.param[name].bounds[1]))
+    return pn.Row(*buttons)

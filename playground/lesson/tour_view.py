@@ -1,0 +1,79 @@
+"""TourBar: the guided tour above the views: the lesson's title and text, Back and Next.
+
+Opening a lesson is the app's business (`open_lesson(lesson)`: open its document, show its tool); the bar only
+keeps the place in the tour. A tour link (`#tour=...&lesson=N`, playground/lesson/tour.py) opens it at lesson N;
+`single=1` shows that lesson alone, without Back and Next (an embedded lesson)."""
+import html
+
+import panel as pn
+import param
+
+from . import tour as T
+
+
+class TourBar(pn.viewable.Viewer):
+    tour = param.Dict(default=None, allow_None=True)
+    index = param.Integer(default=0, bounds=(0, None))
+    single = param.Boolean(default=False)
+
+    def __init__(self, open_lesson, builtin, **params):
+        super().__init__(**params)
+        self._open_lesson, self._builtin = open_lesson, builtin
+        self.start_button = pn.widgets.Button(name="Guided tour: micrograd, step by step \u25b6",
+                                              css_classes=["tour-start"])
+        self.back_button = pn.widgets.Button(name="\u25c0 Back", css_classes=["tour-back"], width=90)
+        self.next_button = pn.widgets.Button(name="Next \u25b6", button_type="primary", css_classes=["tour-next"],
+                                             width=90)
+        self.close_button = pn.widgets.Button(name="Close the tour", css_classes=["tour-close"], width=130)
+        self.start_button.on_click(lambda _: self.open(self._builtin(), 0))
+        self.back_button.on_click(lambda _: self.go(self.index - 1))
+        self.next_button.on_click(lambda _: self.go(self.index + 1))
+        self.close_button.on_click(lambda _: self.param.update(tour=None, single=False))
+        self.heading = pn.pane.HTML("", css_classes=["tour-heading"], sizing_mode="stretch_width")
+        self.text = pn.pane.HTML("", css_classes=["tour-text"], sizing_mode="stretch_width")
+        self.message = pn.pane.HTML("", css_classes=["tour-message"], sizing_mode="stretch_width")
+        self.param.watch(self._draw, ["tour", "index", "single"])
+        self._draw()
+
+    def open(self, tour, index=0, single=False):
+        self.param.update(tour=tour, index=index, single=single)
+        self.message.object = ""
+        self._open_lesson(tour["lessons"][index])
+
+    def go(self, index):
+        if self.tour is not None and 0 <= index < len(self.tour["lessons"]):
+            self.index = index
+            self._open_lesson(self.tour["lessons"][index])
+
+    def open_fragment(self, fragment):
+        """Open the tour a link names (if any); a bad tour link is reported and changes nothing else."""
+        try:
+            found = T.read_tour_fragment(fragment or "", self._builtin)
+        except T.TourError as error:
+            self.message.object = (f"<p class='tour-error' role='alert'>This tour link could not be opened: "
+                                   f"{html.escape(str(error))}.</p>")
+            return
+        if found is not None:
+            self.open(*found)
+
+    def _draw(self, *_):
+        tour = self.tour
+        self.start_button.visible = tour is None
+        for widget in (self.back_button, self.next_button):
+            widget.visible = tour is not None and not self.single
+        self.close_button.visible = tour is not None and not self.single
+        if tour is None:
+            self.heading.object = self.text.object = ""
+            return
+        lesson, n = tour["lessons"][self.index], len(tour["lessons"])
+        self.back_button.disabled = self.index == 0
+        self.next_button.disabled = self.index == n - 1
+        where = "" if self.single else f"{html.escape(tour['title'])} \u00b7 lesson {self.index + 1} of {n}: "
+        self.heading.object = f"<h3 class='tour-title'>{where}{html.escape(lesson['title'])}</h3>"
+        self.text.object = f"<div class='tour-lesson-text'>{T.text_html(lesson['text'])}</div>"
+
+    def __panel__(self):
+        return pn.Column(pn.Row(self.start_button, self.heading, self.back_button, self.next_button,
+                                self.close_button, sizing_mode="stretch_width"),
+                         self.text, self.message, sizing_mode="stretch_width", css_classes=["tour-bar"],
+                         styles={"border-bottom": "1px solid #e3e5e8"})

@@ -1,0 +1,70 @@
+"""LessonView: the lesson's tools on the graph view's current graph, one at a time.
+
+    code           the _backward that runs now, as micrograd writes it, with this step's numbers
+    topo           build_topo stepped through, the nodes numbered in topological order
+    break          the classic bugs side by side with the correct run
+    nudge          grad * h against a new forward pass
+    training-step  one training step, phase by phase
+
+Each tool is built the first time it is shown (the page starts without them)."""
+import panel as pn
+import param
+
+from playground.graph import GraphState
+
+from .common import CSS
+
+MODES = {"The code of backward": "code", "build_topo": "topo", "Break it": "break", "Nudge": "nudge",
+         "One training step": "training-step"}
+
+
+def _make(mode, state):
+    if mode == "code":
+        from .code_panel import CodePanel
+        return CodePanel(state=state)
+    if mode == "topo":
+        from .topo_panel import TopoPanel
+        return TopoPanel(state=state)
+    if mode == "break":
+        from .break_panel import BreakPanel
+        return BreakPanel(state=state)
+    if mode == "nudge":
+        from .nudge_panel import NudgePanel
+        return NudgePanel(state=state)
+    from .training_step import TrainingStepPanel
+    return TrainingStepPanel()
+
+
+class LessonView(pn.viewable.Viewer):
+    state = param.ClassSelector(class_=GraphState)
+    mode = param.Selector(default="code", objects=list(MODES.values()))
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.panels = {}
+        self.switch = pn.widgets.RadioButtonGroup(options=MODES, value=self.mode, button_type="light",
+                                                  css_classes=["lesson-modes"])
+        self.switch.link(self, value="mode")
+        self.param.watch(self._show, "mode")
+        self.body = pn.Column(sizing_mode="stretch_width", css_classes=["lesson-body"])
+        self.built = False
+
+    def panel_for(self, mode):
+        if mode not in self.panels:
+            self.panels[mode] = _make(mode, self.state)
+        return self.panels[mode]
+
+    def _show(self, *_):
+        self.switch.value = self.mode
+        if self.built:
+            self.body.objects = [self.panel_for(self.mode)]
+
+    def build(self):
+        """Build the shown tool (app.py calls it the first time the lesson is on screen)."""
+        if not self.built:
+            self.built = True
+            self._show()
+
+    def __panel__(self):
+        return pn.Column(pn.pane.HTML(f"<style>{CSS}</style>", height=0, margin=0), self.switch, self.body,
+                         sizing_mode="stretch_width", css_classes=["lesson-view"])
