@@ -16,7 +16,6 @@ On a wide page the node table sits beside the plot, on a narrow one below it (a 
 
 import html
 import math
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -28,8 +27,10 @@ from bokeh.models import (Arrow, Button, ColumnDataSource, CustomJS, Div, HoverT
 from bokeh.plotting import figure
 
 import engine
+from engine import OPS
 
 from .edits import OPERATIONS
+from .language import OPERATORS
 from .layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 from .presets import PRESETS
 from .state import GraphState
@@ -81,12 +82,10 @@ def short_number(x):
     return text
 
 
-def _op_text(op):
-    """The op as it fits its small circle: '**2.0' as '^2', '**-0.5' as '^-.5', ReLU as relu, sigmoid as
-    \u03c3, softplus as sp (hover shows the engine's name)."""
-    if op.startswith("**") and len(op) > 2:
-        return "^" + re.sub(r"^(-?)0\.", r"\1.", f"{float(op[2:]):g}")
-    return {"ReLU": "relu", "sigmoid": "\u03c3", "softplus": "sp"}.get(op, op)
+def op_text(node):
+    """What a node's op is called in the node table and the hover: micrograd's name ('**2' for x ** 2);
+    '' for a leaf."""
+    return OPS[node["op"]].label(node["exponent"]) if node["op"] else ""
 
 
 def _role(node, output_id):
@@ -103,7 +102,7 @@ def source_data(graph):
     output_id = nodes[-1]["id"]
     names = _names(nodes)
     values = {
-        "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [n["op"] for n in nodes],
+        "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [op_text(n) for n in nodes],
         "short_name": [short_name(names[n["id"]]) for n in nodes],
         "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
         "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
@@ -112,8 +111,8 @@ def source_data(graph):
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
     op_nodes = [n for n in nodes if n["op"]]
-    ops = {"id": [n["id"] for n in op_nodes], "op": [_op_text(n["op"]) for n in op_nodes],
-           "engine_op": [n["op"] for n in op_nodes],
+    ops = {"id": [n["id"] for n in op_nodes], "op": [OPS[n["op"]].draw(n["exponent"]) for n in op_nodes],
+           "engine_op": [op_text(n) for n in op_nodes],
            "name": [names[n["id"]] for n in op_nodes],
            "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
            "line_color": ["#5b6170"] * len(op_nodes)}
@@ -297,7 +296,7 @@ class GraphView(param.Parameterized):
         add_op = pn.widgets.Button(label="Add operation")
         add_op.on_click(lambda _: s.add_operation(
             self.op_name.value, self.op_kind.value,
-            [self.op_left.value] + ([self.op_right.value.strip()] if self.op_kind.value in "+-*/**" else [])))
+            [self.op_left.value] + ([self.op_right.value.strip()] if self.op_kind.value in OPERATORS else [])))
         self.node_choice = pn.widgets.Select(label="Node", options=[], width=100)
         self.new_name = pn.widgets.TextInput(label="New name", width=100)
         rename = pn.widgets.Button(label="Rename")

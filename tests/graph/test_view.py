@@ -116,14 +116,15 @@ def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
 
 
 def test_box_texts_are_short_and_hover_keeps_the_full_values():
-    from playground.graph.view import NAME_CHARS, _op_text, short_name, short_number
+    from engine import OPS
+    from playground.graph.view import NAME_CHARS, short_name, short_number
     assert short_name("L1N1w2") == "L1N1w2"
     assert short_name("a_very_long_name_for_a_node") == "a_very_lon\u2026" and len(short_name("x" * 32)) == NAME_CHARS
     assert [short_number(x) for x in (138.83381, -4.0, 0.0, 1e-5, -123456.7, 9999.99999)] == \
         ["138.8338", "-4.0000", "0.0000", "1.00e-05", "-1.23e+05", "10000.0000"]
     assert all(len(short_number(x)) <= 10 for x in (-1e300, -9999.99999, 1e-300, -0.0005, 12345678.9))
-    assert [_op_text(op) for op in ("**2.0", "**-0.5", "**-10.5", "ReLU", "sigmoid", "softplus", "tanh", "+")] == \
-        ["^2", "^-.5", "^-10.5", "relu", "\u03c3", "sp", "tanh", "+"]
+    assert [OPS["**n"].draw(n) for n in (2.0, -0.5, -10.5)] == ["^2", "^-.5", "^-10.5"]
+    assert [OPS[op].draw() for op in ("ReLU", "sigmoid", "softplus", "tanh", "+")] == ["relu", "\u03c3", "sp", "tanh", "+"]
     view = GraphView(GraphState(program="x = 123456.0\nlonger_than_eleven = x * 2\n"))
     values = view.values_src.data
     assert values["short_name"] == ["x", "2.0", "longer_tha\u2026"] and values["data_text"][0] == "data 1.23e+05"
