@@ -15,6 +15,8 @@ import re
 
 from engine import OPS
 
+from .picture import node_names
+
 # the operands of a backward line, longest first so `other.data` is not read as `other`
 OPERAND = re.compile(r"\b(self\.data|other\.data|out\.data|out\.grad|other)\b(?!\.)")
 LHS = re.compile(r"^(self|other)\.grad \+= ")
@@ -70,7 +72,7 @@ def backward_steps(graph, events):
     "filled", "exact" (filled with repr numbers), "formula", "local", "contribution", "grad_before",
     "grad_after"}], "grads" (every grad after this step, by id)}."""
     nodes = graph["nodes"]
-    names = _names(nodes)
+    names = code_names(nodes)
     by_node = {e["node"]: e for e in events}
     output = nodes[-1]["id"]
     grads = {output: 1.0}
@@ -88,7 +90,7 @@ def backward_steps(graph, events):
         numbers = {"self.data": x[0], "other.data": x[1] if len(x) > 1 else None, "out.data": node["data"],
                    "out.grad": event["upstream"], "other": node.get("exponent")}
         input_names = [names[j] for j in inputs] + [None]
-        written = row.write([names[j] for j in inputs], node.get("exponent"))
+        written = row.write([names[j] for j in inputs], node.get("exponent"))  # e.g. 'a * b' 
         lines = []
         for slot, (code, arrival) in enumerate(zip(row.backward, event["inputs"])):
             before = grads.get(arrival["node"], 0.0)
@@ -96,17 +98,31 @@ def backward_steps(graph, events):
             lines.append({"input": arrival["node"], "code": code,
                           "filled": fill(code, input_names, numbers),
                           "exact": fill(code, input_names, numbers, exact=True),
-                          "formula": row.formula_for(slot, [names[j] for j in inputs], node.get("exponent")),
+                          "formula": row.formula_for(slot, [_math_name(nodes[j], names[j]) for j in inputs],
+                                                     node.get("exponent")),
                           "local": arrival["local"], "contribution": arrival["contribution"],
                           "grad_before": before, "grad_after": arrival["grad_after"]})
-        steps.append({"node": i, "op": node["op"], "header": f"{names[i]} = {written}", "lines": lines,
+        roles = ", ".join(f"{role} = {names[j]}" for role, j in zip(("self", "other"), inputs))
+        steps.append({"node": i, "op": node["op"], "header": f"{names[i]} = {written}   ({roles}, out = {names[i]})",
+                      "lines": lines,
                       "grads": dict(grads)})
     return steps
 
 
-def _names(nodes):
-    from .picture import node_names  # one naming rule for the picture and the code
-    return node_names(nodes)
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
+
+
+def code_names(nodes):
+    """Names as code can write them: a node's label when it is a Python name, else Value(data) for a
+    constant (the 2.0 of `x * 2.0`) or the picture's name#id."""
+    shown = node_names(nodes)
+    return {n["id"]: shown[n["id"]] if IDENTIFIER.match(shown[n["id"]])
+            else f"Value({number_text(n['data'])})" if not n["op"] else shown[n["id"]] for n in nodes}
+
+
+def _math_name(node, name):
+    """A constant is its number in a formula (-10.0/f**2), a named node its name."""
+    return number_text(node["data"]) if name.startswith("Value(") else name
 
 
 def closure_code(step, names):

@@ -41,7 +41,7 @@ class CodePanel(pn.viewable.Viewer):
         graph = self.state.graph
         self.trace = graph.trace
         self.steps = code.backward_steps(self.trace, engine.backward_events(graph.root))
-        self.names = picture.node_names(self.trace["nodes"])
+        self.names = code.code_names(self.trace["nodes"])
         self.param["step"].bounds = (0, len(self.steps))
         if self.step == 0:
             self._draw()
