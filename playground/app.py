@@ -14,6 +14,10 @@ import panel as pn
 from playground import document
 from playground.graph import GraphState
 from playground.graph.view import GraphView
+from playground.lesson.lessons import builtin_tour
+from playground.lesson.tour import link_fragment
+from playground.lesson.tour_view import TourBar
+from playground.lesson.view import LessonView
 from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location
 from playground.training.state import TrainingSettings
 
@@ -27,7 +31,10 @@ graph_state = GraphState()
 graph_view = GraphView(graph_state)
 graph_panel = graph_view.panel()
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
-tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), sizing_mode="stretch_width")
+lesson_view = LessonView(state=graph_state)  # the lesson's tools on the graph view's graph (playground/lesson/)
+TABS = VIEWS + ["lesson"]          # the lesson tab is not a document view: a share link made there opens the graph
+tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), ("Lesson", lesson_view),
+               sizing_mode="stretch_width")
 built = {"training": None}         # the training view, once it has been shown
 
 
@@ -43,7 +50,11 @@ def training_view():
 
 
 def show_view(name):
-    tabs.active = VIEWS.index(name)
+    tabs.active = TABS.index(name)
+
+
+def current_view():
+    return TABS[tabs.active] if TABS[tabs.active] in VIEWS else "graph"
 
 
 def open_graph(root):
@@ -53,8 +64,23 @@ def open_graph(root):
 
 
 def tab_shown(event):
-    if VIEWS[event.new] == "training":
+    if TABS[event.new] == "training":
         training_view()
+    if TABS[event.new] == "lesson":
+        lesson_view.build()
+
+
+def open_lesson(lesson):
+    """A tour's lesson: open its saved document, then the lesson tool it names (or the graph view)."""
+    if lesson["link"]:
+        doc, _, _ = document.read_fragment(link_fragment(lesson["link"]))  # checked when the tour was read
+        if doc is not None:
+            share_tools.open_document(doc, "lesson")
+    if lesson["show"] == "graph":
+        show_view("graph")
+    else:
+        lesson_view.mode = lesson["show"]
+        show_view("lesson")
 
 
 tabs.param.watch(tab_shown, "active")
@@ -90,16 +116,22 @@ def embed(options):
 
 
 share_tools = ShareTools(
-    snapshot=lambda weights: document.document_from_views(graph_state, built["training"], VIEWS[tabs.active],
+    snapshot=lambda weights: document.document_from_views(graph_state, built["training"], current_view(),
                                                           weights),
     restore=restore_document, defaults=default_document)
 share_tools.param.watch(lambda event: embed(event.new), "embed_options")
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")
+tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 template.main.append(share_tools.title_display)
+template.main.append(tour_bar)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
 watch_location(share_tools)
+if pn.state.location is not None:  # a tour link (#tour=...&lesson=N): after the share link's own reading
+    pn.state.location.param.watch(lambda event: tour_bar.open_fragment(event.new), "hash")
+    if pn.state.location.hash:
+        tour_bar.open_fragment(pn.state.location.hash)
 template.servable()
 
 # The build runs this file once in the browser and keeps the result as every visitor's start
