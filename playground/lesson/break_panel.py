@@ -28,7 +28,7 @@ class BreakPanel(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.choice = pn.widgets.RadioBoxGroup(
-            name="Experiment", options={"no bug (the correct engine)": "none",
+            label="Experiment", options={"no bug (the correct engine)": "none",
                                         **{f"experiment: {label}": bug for bug, label in engine_lesson.BUGS.items()}},
             value=self.bug, css_classes=["lesson-bug-choice"])
         self.choice.link(self, value="bug")

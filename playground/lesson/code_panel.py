@@ -29,7 +29,7 @@ class CodePanel(pn.viewable.Viewer):
         self.details = html_pane("lesson-code-details")
         self.order = html_pane("lesson-code-order")
         self.counter = html_pane("lesson-code-counter")
-        self.expand = pn.widgets.Checkbox(name="Show each addition", value=self.expanded,
+        self.expand = pn.widgets.Checkbox(label="Show each addition", value=self.expanded,
                                           css_classes=["lesson-code-expand"])
         self.expand.link(self, value="expanded")
         self.controls = stepper(self, "step", "lesson-code")

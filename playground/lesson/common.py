@@ -57,10 +57,10 @@ def stepper(owner, name, label):
         low, high = owner.param[name].bounds
         value = getattr(owner, name)
         setattr(owner, name, max(low, min(high, to if to is not None else value + delta)))
-    buttons = [pn.widgets.Button(name="\u23ee Start", css_classes=[f"{label}-start"], width=80),
-               pn.widgets.Button(name="\u25c0 Back", css_classes=[f"{label}-back"], width=80),
-               pn.widgets.Button(name="Next \u25b6", button_type="primary", css_classes=[f"{label}-next"], width=80),
-               pn.widgets.Button(name="End \u23ed", css_classes=[f"{label}-end"], width=80)]
+    buttons = [pn.widgets.Button(label="\u23ee Start", css_classes=[f"{label}-start"], width=80),
+               pn.widgets.Button(label="\u25c0 Back", css_classes=[f"{label}-back"], width=80),
+               pn.widgets.Button(label="Next \u25b6", color="primary", css_classes=[f"{label}-next"], width=80),
+               pn.widgets.Button(label="End \u23ed", css_classes=[f"{label}-end"], width=80)]
     buttons[0].on_click(lambda _: move(to=owner.param[name].bounds[0]))
     buttons[1].on_click(lambda _: move(delta=-1))
     buttons[2].on_click(lambda _: move(delta=1))

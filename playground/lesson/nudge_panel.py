@@ -17,9 +17,9 @@ class NudgePanel(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.leaf = pn.widgets.Select(name="Leaf", options=[], width=140, css_classes=["lesson-nudge-leaf"])
-        self.h = pn.widgets.FloatInput(name="h", value=0.01, step=0.01, width=110, css_classes=["lesson-nudge-h"])
-        self.button = pn.widgets.Button(name="Nudge", button_type="primary", css_classes=["lesson-nudge-go"])
+        self.leaf = pn.widgets.Select(label="Leaf", options=[], width=140, css_classes=["lesson-nudge-leaf"])
+        self.h = pn.widgets.FloatInput(label="h", value=0.01, step=0.01, width=110, css_classes=["lesson-nudge-h"])
+        self.button = pn.widgets.Button(label="Nudge", color="primary", css_classes=["lesson-nudge-go"])
         self.button.on_click(lambda _: self.nudge())
         self.result = html_pane("lesson-nudge-result")
         self.picture = html_pane("lesson-nudge-picture")

@@ -19,12 +19,12 @@ class TourBar(pn.viewable.Viewer):
     def __init__(self, open_lesson, builtin, **params):
         super().__init__(**params)
         self._open_lesson, self._builtin = open_lesson, builtin
-        self.start_button = pn.widgets.Button(name="Guided tour: micrograd, step by step \u25b6",
+        self.start_button = pn.widgets.Button(label="Guided tour: micrograd, step by step \u25b6",
                                               css_classes=["tour-start"])
-        self.back_button = pn.widgets.Button(name="\u25c0 Back", css_classes=["tour-back"], width=90)
-        self.next_button = pn.widgets.Button(name="Next \u25b6", button_type="primary", css_classes=["tour-next"],
+        self.back_button = pn.widgets.Button(label="\u25c0 Back", css_classes=["tour-back"], width=90)
+        self.next_button = pn.widgets.Button(label="Next \u25b6", color="primary", css_classes=["tour-next"],
                                              width=90)
-        self.close_button = pn.widgets.Button(name="Close the tour", css_classes=["tour-close"], width=130)
+        self.close_button = pn.widgets.Button(label="Close the tour", css_classes=["tour-close"], width=130)
         self.start_button.on_click(lambda _: self.open(self._builtin(), 0))
         self.back_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))

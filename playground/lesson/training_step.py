@@ -71,12 +71,12 @@ class TrainingStepPanel(pn.viewable.Viewer):
         self.X, self.ys = datasets.moons(n=30, noise=0.1, seed=seed)
         self.seed = seed
         self.model = nn.MLP(2, [8, 1], activation="tanh", rng=random.Random(seed))
-        self.weight = pn.widgets.Select(name="Follow the weight", options=[p.label for p in self.model.parameters()],
+        self.weight = pn.widgets.Select(label="Follow the weight", options=[p.label for p in self.model.parameters()],
                                         value="L1N1w1", width=160, css_classes=["lesson-train-weight"])
-        self.next_button = pn.widgets.Button(name="Next phase \u25b6", button_type="primary",
+        self.next_button = pn.widgets.Button(label="Next phase \u25b6", color="primary",
                                              css_classes=["lesson-train-next"])
-        self.whole_button = pn.widgets.Button(name="Whole step", css_classes=["lesson-train-whole"])
-        self.reset_button = pn.widgets.Button(name="New network", css_classes=["lesson-train-reset"])
+        self.whole_button = pn.widgets.Button(label="Whole step", css_classes=["lesson-train-whole"])
+        self.reset_button = pn.widgets.Button(label="New network", css_classes=["lesson-train-reset"])
         self.next_button.on_click(lambda _: self.next_phase())
         self.whole_button.on_click(lambda _: self.whole_step())
         self.reset_button.on_click(lambda _: self.reset())

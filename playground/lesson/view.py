@@ -42,7 +42,7 @@ class LessonView(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.panels = {}
-        self.switch = pn.widgets.RadioButtonGroup(options=MODES, value=self.mode, button_type="light",
+        self.switch = pn.widgets.RadioButtonGroup(options=MODES, value=self.mode, color="light",
                                                   css_classes=["lesson-modes"])
         self.switch.link(self, value="mode")
         self.param.watch(self._show, "mode")
