@@ -272,4 +272,8 @@ OPS = {op.name: op for op in (
        formula=("sigmoid({x})",), written="softplus({0})", symbol="sp",
        np_forward=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
        np_local=lambda x, out: (_np_sigmoid(x),)),
+    Op('sin', math.sin, lambda x, out: (math.cos(x),),
+       backward=("self.grad += math.cos(self.data) * out.grad",),
+       formula=("cos({x})",), written="sin({0})",
+       np_forward=lambda x: np.sin(x), np_local=lambda x, out: (np.cos(x),)),
 )}

@@ -27,6 +27,7 @@ UNARY = [  # name, Value op, float reference, points (away from kinks)
     ("sigmoid", lambda v: v.sigmoid(), lambda x: 1 / (1 + math.exp(-x)), [-30.0, -1.0, 0.0, 2.0]),
     ("softplus", lambda v: v.softplus(), lambda x: math.log1p(math.exp(x)), [-5.0, 0.0, 3.0]),
     ("relu", lambda v: v.relu(), lambda x: max(x, 0.0), [-1.5, 0.5, 2.0]),
+    ("sin", lambda v: v.sin(), math.sin, [-2.0, 0.0, 1.0, 3.0]),
     ("square", lambda v: v ** 2, lambda x: x ** 2, [-3.0, 0.0, 1.5]),
     ("cube", lambda v: v ** 3, lambda x: x ** 3, [-2.0, 0.0, 1.1]),
     ("inverse", lambda v: v ** -1, lambda x: x ** -1, [-2.0, 0.5, 3.0]),
