@@ -20,6 +20,9 @@ table.lesson-table tr.right td.check { color: #1b5e20; }
 .lesson-experiment { border: 2px dashed #c62828; border-radius: 6px; padding: 4px 10px; }
 .lesson-pictures { display: flex; flex-wrap: wrap; gap: 12px; }
 .lesson-pictures > div { flex: 1 1 300px; min-width: 0; }
+h3.tour-title { font: 600 17px/1.3 system-ui, sans-serif; margin: 6px 0; }
+.tour-lesson-text p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; max-width: 70em; }
+.tour-error { color: #b71c1c; font-weight: 600; }
 .lesson-pictures h4 { margin: 4px 0; font: 600 13px system-ui, sans-serif; }
 """
 
@@ -47,7 +50,8 @@ def table_html(header, rows, caption="", classes=None):
 
 
 def html_pane(css_class, **params):
-    return pn.pane.HTML("", css_classes=[css_class], sizing_mode="stretch_width", **params)
+    """An HTML pane with the lesson's CSS (each pane draws in its own shadow root, so each gets it)."""
+    return pn.pane.HTML("", css_classes=[css_class], sizing_mode="stretch_width", stylesheets=[CSS], **params)
 
 
 def stepper(owner, name, label):

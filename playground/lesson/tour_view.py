@@ -9,6 +9,7 @@ import panel as pn
 import param
 
 from . import tour as T
+from .common import html_pane
 
 
 class TourBar(pn.viewable.Viewer):
@@ -29,9 +30,9 @@ class TourBar(pn.viewable.Viewer):
         self.back_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))
         self.close_button.on_click(lambda _: self.param.update(tour=None, single=False))
-        self.heading = pn.pane.HTML("", css_classes=["tour-heading"], sizing_mode="stretch_width")
-        self.text = pn.pane.HTML("", css_classes=["tour-text"], sizing_mode="stretch_width")
-        self.message = pn.pane.HTML("", css_classes=["tour-message"], sizing_mode="stretch_width")
+        self.heading = html_pane("tour-heading")
+        self.text = html_pane("tour-text")
+        self.message = html_pane("tour-message")
         self.param.watch(self._draw, ["tour", "index", "single"])
         self._draw()
 

@@ -12,8 +12,6 @@ import param
 
 from playground.graph import GraphState
 
-from .common import CSS
-
 MODES = {"The code of backward": "code", "build_topo": "topo", "Break it": "break", "Nudge": "nudge",
          "One training step": "training-step"}
 
@@ -66,5 +64,5 @@ class LessonView(pn.viewable.Viewer):
             self._show()
 
     def __panel__(self):
-        return pn.Column(pn.pane.HTML(f"<style>{CSS}</style>", height=0, margin=0), self.switch, self.body,
+        return pn.Column(self.switch, self.body,
                          sizing_mode="stretch_width", css_classes=["lesson-view"])

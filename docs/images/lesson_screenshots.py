@@ -1,0 +1,55 @@
+"""Take the teacher's guide's screenshots (docs/teachers-guide.md) from the built site in dist/.
+
+    .venv/bin/python docs/images/lesson_screenshots.py      # after `python build.py`
+"""
+import sys
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sitebuild.chromium import launch  # noqa: E402
+from sitebuild.serve import serve_in_thread, url_of  # noqa: E402
+from tests.conftest import wait_until_interactive  # noqa: E402
+
+OUT = Path(__file__).parent
+TIMEOUT = 60_000
+
+
+def main():
+    server = serve_in_thread(ROOT / "dist")
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url_of(server) + "#tour=micrograd&lesson=2&chrome=minimal")
+            wait_until_interactive(page)
+            loop = page.locator(".lesson-code-loop")
+            expect(loop).to_be_visible(timeout=TIMEOUT)
+            for _ in range(4):
+                page.locator(".lesson-code-next button").click()
+            expect(page.locator(".lesson-code-closure")).to_contain_text("a.grad = -3.0", timeout=TIMEOUT)
+            page.locator(".lesson-code-expand input").check()
+            expect(page.locator(".lesson-code-details")).to_contain_text("each addition", timeout=TIMEOUT)
+            page.screenshot(path=OUT / "lesson-code.png", full_page=True)
+
+            page.locator(".tour-next button").click()
+            page.get_by_text("experiment: overwrite (=) instead of accumulate (+=)").click()
+            expect(page.locator(".lesson-break-check tr.wrong")).to_be_visible(timeout=TIMEOUT)
+            page.screenshot(path=OUT / "lesson-break.png", full_page=True)
+
+            page.goto(url_of(server) + "#tour=micrograd&lesson=6&chrome=minimal")
+            wait_until_interactive(page)
+            for _ in range(5):
+                page.locator(".lesson-train-next button").click()
+            expect(page.locator(".lesson-train-after svg")).to_be_visible(timeout=TIMEOUT)
+            page.screenshot(path=OUT / "lesson-training-step.png", full_page=True)
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

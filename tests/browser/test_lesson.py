@@ -1,0 +1,109 @@
+"""The lesson in the built site: the guided tour from its first lesson to its last, each lesson's tool used as
+a student would (code panel, break it, build_topo, nudge, one training step phase by phase), a single embedded
+lesson, and a bad tour link."""
+import re
+
+from playwright.sync_api import expect
+
+from playground.lesson.training_step import LOOP, PHASE_LINES
+
+TIMEOUT = 30_000  # each click goes to the worker's Python and back
+
+
+def click(page, css):
+    page.locator(f"{css} button").first.click()
+
+
+def test_the_tour_from_first_lesson_to_last(app_page):
+    page = app_page.page
+    app_page.open("#tour=micrograd&lesson=1")
+    heading = page.locator(".tour-heading")
+    expect(heading).to_contain_text("lesson 1 of 6: A Value", timeout=TIMEOUT)
+    expect(page.locator(".graph-summary")).to_contain_text("Output d = 4.0000", timeout=TIMEOUT)
+    expect(page.locator(".tour-back button")).to_be_disabled()
+
+    # 2. An op's closure: the code panel, one _backward call per step, with the numbers filled in.
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("lesson 2 of 6: An op's closure", timeout=TIMEOUT)
+    closure = page.locator(".lesson-code-closure")
+    loop = page.locator(".lesson-code-loop")
+    expect(loop).to_be_visible(timeout=TIMEOUT)
+    click(page, ".lesson-code-next")
+    expect(loop.locator(".line.now")).to_contain_text("self.grad = 1.0", timeout=TIMEOUT)
+    click(page, ".lesson-code-next")                                   # d = e + c
+    expect(loop.locator(".line.now")).to_contain_text("v = d (number 4)", timeout=TIMEOUT)
+    click(page, ".lesson-code-next")                                   # c: a leaf
+    click(page, ".lesson-code-next")                                   # e = a * b
+    expect(closure).to_contain_text("a.grad += -3.0 * 1.0  ->  a.grad = -3.0", timeout=TIMEOUT)
+    expect(closure.locator(".line.now").first).to_contain_text("self.grad += other.data * out.grad")
+    expect(page.locator(".lesson-code-details")).to_contain_text("db")
+    # the current node is marked in the picture and its topological number stays on its box
+    expect(page.locator(".lesson-code-picture g.lesson-current")).to_have_attribute("data-node", "2")
+    expect(page.locator(".lesson-code-picture .lesson-topo-number")).to_have_count(5)
+
+    # 3. A value used twice: overwrite instead of accumulate, beside the correct run; the check turns red.
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("A value used twice", timeout=TIMEOUT)
+    check = page.locator(".lesson-break-check")
+    expect(check).to_contain_text("ok", timeout=TIMEOUT)
+    page.get_by_text("experiment: overwrite (=) instead of accumulate (+=)").click()
+    wrong = check.locator("tr.wrong")
+    expect(wrong).to_contain_text("WRONG", timeout=TIMEOUT)
+    assert wrong.locator("td").all_inner_texts()[:4] == ["a", "1.0", "2.0", "2.0"]
+    assert wrong.locator("td").first.evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"  # red
+    page.get_by_text("experiment: backward twice without zero_grad").click()
+    expect(check.locator("tr.wrong td").nth(1)).to_have_text("4.0", timeout=TIMEOUT)
+
+    # 4. Topological order: step the sort to its end; every box gets its number.
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("Topological order", timeout=TIMEOUT)
+    caption = page.locator(".lesson-topo-caption")
+    click(page, ".lesson-topo-next")
+    expect(caption).to_contain_text("visit o", timeout=TIMEOUT)
+    expect(page.locator(".lesson-topo-code .line.now").first).to_contain_text("if v not in visited:")
+    click(page, ".lesson-topo-end")
+    expect(caption).to_contain_text("backward() runs _backward in reverse: 9, 8, 7", timeout=TIMEOUT)
+    expect(page.locator(".lesson-topo-picture .lesson-topo-number")).to_have_count(10)
+
+    # 5. A neuron: nudge w1 by 0.01.
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("A neuron", timeout=TIMEOUT)
+    page.locator(".lesson-nudge-leaf select").select_option("w1")
+    click(page, ".lesson-nudge-go")
+    result = page.locator(".lesson-nudge-result")
+    expect(result).to_contain_text("0.00985925", timeout=TIMEOUT)   # the actual change of o
+    expect(result).to_contain_text("1 × 0.01")                      # grad × h
+
+    # 6. A training step, phase by phase: the loop's line of each phase is marked in turn.
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("lesson 6 of 6: A training step", timeout=TIMEOUT)
+    expect(page.locator(".tour-next button")).to_be_disabled()
+    for phase in ("forward", "loss", "zero_grad", "backward", "update"):
+        click(page, ".lesson-train-next")
+        marked = page.locator(".lesson-train-code .line.now")
+        expect(marked.first).to_have_text(LOOP[PHASE_LINES[phase][0]], timeout=TIMEOUT)
+        expect(page.locator(".lesson-train-weight-table tr.now td").first).to_have_text(phase)
+    update = page.locator(".lesson-train-weight-table tr.now td").all_inner_texts()
+    data, grad, change = float(update[1]), float(update[2]), update[3]
+    assert re.match(r"-0\.5 × -?[\d.]+ = [+-][\d.]+", change)
+    start = float(page.locator(".lesson-train-weight-table tbody tr").first.locator("td").nth(1).inner_text())
+    assert abs(data - (start - 0.5 * grad)) < 2e-6
+    expect(page.locator(".lesson-train-before svg")).to_be_visible()
+    expect(page.locator(".lesson-train-after svg")).to_be_visible()
+
+    click(page, ".tour-back")
+    expect(heading).to_contain_text("lesson 5 of 6", timeout=TIMEOUT)
+    app_page.assert_clean()
+
+
+def test_one_embedded_lesson_and_a_bad_tour_link(app_page):
+    page = app_page.page
+    app_page.open("#tour=micrograd&lesson=3&single=1")
+    expect(page.locator(".tour-heading")).to_have_text("A value used twice", timeout=TIMEOUT)
+    expect(page.locator(".lesson-break-check")).to_contain_text("ok", timeout=TIMEOUT)
+    expect(page.locator(".tour-next button")).to_be_hidden()        # one lesson alone: no Back, no Next
+    expect(page.locator(".tour-back button")).to_be_hidden()
+    page.evaluate("location.hash = '#tour=1.AAAA&lesson=1'")
+    expect(page.locator(".tour-message")).to_contain_text("This tour link could not be opened", timeout=TIMEOUT)
+    expect(page.locator(".tour-heading")).to_have_text("A value used twice")     # nothing else changed
+    app_page.assert_clean()
