@@ -68,6 +68,8 @@ def tab_shown(event):
         training_view()
     if TABS[event.new] == "lesson":
         lesson_view.build()
+    else:
+        lesson_view.set_on_screen(False)
 
 
 def open_lesson(lesson):

@@ -1,6 +1,6 @@
 """Take the teacher's guide's screenshots (docs/teachers-guide.md) from the built site in dist/.
 
-    .venv/bin/python docs/images/lesson_screenshots.py      # after `python build.py`
+    .venv/bin/python build.py && .venv/bin/python docs/images/lesson_screenshots.py
 """
 import sys
 from pathlib import Path
@@ -23,8 +23,9 @@ def main():
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url_of(server) + "#tour=micrograd&lesson=2&chrome=minimal")
+            context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(url_of(server) + "#tour=micrograd&lesson=2&chrome=minimal", wait_until="commit")
             wait_until_interactive(page)
             loop = page.locator(".lesson-code-loop")
             expect(loop).to_be_visible(timeout=TIMEOUT)
@@ -40,7 +41,7 @@ def main():
             expect(page.locator(".lesson-break-check tr.wrong")).to_be_visible(timeout=TIMEOUT)
             page.screenshot(path=OUT / "lesson-break.png", full_page=True)
 
-            page.goto(url_of(server) + "#tour=micrograd&lesson=6&chrome=minimal")
+            page.goto(url_of(server) + "#tour=micrograd&lesson=6&chrome=minimal", wait_until="commit")
             wait_until_interactive(page)
             for _ in range(5):
                 page.locator(".lesson-train-next button").click()

@@ -9,7 +9,7 @@ from engine import lesson as engine_lesson
 from playground.graph import GraphState
 
 from . import picture
-from .common import html_pane, table_html
+from .common import GraphFollower, html_pane, table_html
 
 EXPLAIN = {
     "overwrite": "Every _backward writes child.grad = local * out.grad instead of +=. A value used more than "
@@ -35,7 +35,7 @@ class BreakPanel(pn.viewable.Viewer):
         self.param.watch(lambda e: setattr(self.choice, "value", e.new), "bug")
         self.pictures = html_pane("lesson-break-pictures")
         self.check = html_pane("lesson-break-check")
-        self.state.param.watch(self._draw, "graph")
+        self.follower = GraphFollower(self.state, self._draw)
         self.param.watch(self._draw, "bug")
         self._draw()
 

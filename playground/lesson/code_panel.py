@@ -13,7 +13,7 @@ import engine
 from playground.graph import GraphState
 
 from . import code, picture
-from .common import code_html, html_pane, stepper, table_html
+from .common import GraphFollower, code_html, html_pane, stepper, table_html
 
 
 class CodePanel(pn.viewable.Viewer):
@@ -33,7 +33,7 @@ class CodePanel(pn.viewable.Viewer):
                                           css_classes=["lesson-code-expand"])
         self.expand.link(self, value="expanded")
         self.controls = stepper(self, "step", "lesson-code")
-        self.state.param.watch(self._new_graph, "graph")
+        self.follower = GraphFollower(self.state, self._new_graph)
         self.param.watch(self._draw, ["step", "expanded"])
         self._new_graph()
 

@@ -27,6 +27,28 @@ h3.tour-title { font: 600 17px/1.3 system-ui, sans-serif; margin: 6px 0; }
 """
 
 
+class GraphFollower:
+    """Calls redraw() when the graph view's graph changes, but only while its tool is on screen: a tool off
+    screen (another tool, another tab) catches up once when it is shown again, so editing the graph view
+    never waits for the lesson."""
+
+    def __init__(self, state, redraw):
+        self.redraw, self.on_screen, self.stale = redraw, True, False
+        state.param.watch(self._changed, "graph")
+
+    def _changed(self, *_):
+        if self.on_screen:
+            self.redraw()
+        else:
+            self.stale = True
+
+    def show(self, on_screen):
+        self.on_screen = on_screen
+        if on_screen and self.stale:
+            self.stale = False
+            self.redraw()
+
+
 def code_html(lines, now=(), notes=None):
     """Code as a <pre>: lines (plain text) escaped, the lines numbered in `now` marked; notes {line: text}
     are shown after a line as a comment (e.g. the numbers of this step)."""

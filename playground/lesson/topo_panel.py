@@ -12,7 +12,7 @@ from engine import lesson as engine_lesson
 from playground.graph import GraphState
 
 from . import picture
-from .common import code_html, html_pane, stepper, table_html
+from .common import GraphFollower, code_html, html_pane, stepper, table_html
 
 BUILD_TOPO = [
     "topo, visited = [], set()",
@@ -77,7 +77,7 @@ class TopoPanel(pn.viewable.Viewer):
         self.table = html_pane("lesson-topo-table")
         self.counter = html_pane("lesson-topo-counter")
         self.controls = stepper(self, "step", "lesson-topo")
-        self.state.param.watch(self._new_graph, "graph")
+        self.follower = GraphFollower(self.state, self._new_graph)
         self.param.watch(self._draw, "step")
         self._new_graph()
 

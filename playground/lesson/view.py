@@ -46,6 +46,17 @@ class LessonView(pn.viewable.Viewer):
         self.param.watch(self._show, "mode")
         self.body = pn.Column(sizing_mode="stretch_width", css_classes=["lesson-body"])
         self.built = False
+        self.on_screen = False
+
+    def set_on_screen(self, on_screen):
+        """app.py says whether the Lesson tab is shown: only the tool on screen follows the graph."""
+        self.on_screen = on_screen
+        self._follow()
+
+    def _follow(self):
+        for mode, panel in self.panels.items():
+            if hasattr(panel, "follower"):
+                panel.follower.show(self.on_screen and mode == self.mode)
 
     def panel_for(self, mode):
         if mode not in self.panels:
@@ -56,12 +67,15 @@ class LessonView(pn.viewable.Viewer):
         self.switch.value = self.mode
         if self.built:
             self.body.objects = [self.panel_for(self.mode)]
+            self._follow()
 
     def build(self):
-        """Build the shown tool (app.py calls it the first time the lesson is on screen)."""
+        """Build the shown tool (app.py calls it each time the Lesson tab is shown)."""
+        self.on_screen = True
         if not self.built:
             self.built = True
             self._show()
+        self._follow()
 
     def __panel__(self):
         return pn.Column(self.switch, self.body,

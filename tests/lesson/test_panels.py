@@ -117,3 +117,23 @@ def test_picture_escapes_names():
     graph.trace["nodes"][0]["label"] = "<script>x</script>"
     svg = picture.svg(graph)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+def test_only_the_tool_on_screen_follows_the_graph():
+    from playground.lesson.view import LessonView
+    state = GraphState(program=USED_TWICE)
+    view = LessonView(state=state, mode="topo")
+    view.build()
+    topo = view.panels["topo"]
+    view.mode = "break"
+    state.load_program(TANH_NEURON)                    # the sort is off screen: not redone now...
+    assert len(topo.events) == 5
+    assert "o" in view.panels["break"].check.object or "w1" in view.panels["break"].check.object
+    view.set_on_screen(False)
+    state.load_program(USED_TWICE)
+    assert "w1" in view.panels["break"].check.object   # the Lesson tab is hidden: nothing redrawn
+    view.mode = "topo"
+    view.set_on_screen(True)                           # ...but once it is shown again
+    assert len(topo.events) == 5 and topo.step == 0
+    state.load_program(TANH_NEURON)
+    assert len(topo.events) > 5
