@@ -16,6 +16,12 @@ from . import code, picture
 from .common import GraphFollower, code_html, html_pane, stepper, table_html
 
 
+def _signed(x):
+    """A number after a plus sign: (-3.0), not + -3.0."""
+    text = code.number_text(x)
+    return f"({text})" if text.startswith("-") else text
+
+
 class CodePanel(pn.viewable.Viewer):
     state = param.ClassSelector(class_=GraphState)
     step = param.Integer(default=0, bounds=(0, 0), doc="0: before backward; 1: the seed; then one per _backward")
@@ -90,7 +96,7 @@ class CodePanel(pn.viewable.Viewer):
         text = table_html(["local derivative", "formula", "value", "\u00d7 out.grad"], rows)
         if self.expanded:
             adds = [[f"{self.names[line['input']]}.grad",
-                     f"{code.number_text(line['grad_before'])} + {code.number_text(line['contribution'])}",
+                     f"{code.number_text(line['grad_before'])} + {_signed(line['contribution'])}",
                      code.number_text(line["grad_after"])] for line in s["lines"]]
             text += table_html(["grad", "before + contribution", "after"], adds, caption="each addition (+=)")
         return text

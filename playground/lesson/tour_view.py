@@ -30,7 +30,7 @@ class TourBar(pn.viewable.Viewer):
         self.back_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))
         self.close_button.on_click(lambda _: self.param.update(tour=None, single=False))
-        self.heading = html_pane("tour-heading")
+        self.heading = html_pane("tour-heading", styles={"flex": "1 1 300px"})
         self.text = html_pane("tour-text")
         self.message = html_pane("tour-message")
         self.param.watch(self._draw, ["tour", "index", "single"])
@@ -74,7 +74,8 @@ class TourBar(pn.viewable.Viewer):
         self.text.object = f"<div class='tour-lesson-text'>{T.text_html(lesson['text'])}</div>"
 
     def __panel__(self):
-        return pn.Column(pn.Row(self.start_button, self.heading, self.back_button, self.next_button,
-                                self.close_button, sizing_mode="stretch_width"),
+        # a wrapping row: on a narrow page (an embedded lesson) the buttons go under the title
+        return pn.Column(pn.FlexBox(self.start_button, self.heading, self.back_button, self.next_button,
+                                    self.close_button, align_items="center", sizing_mode="stretch_width"),
                          self.text, self.message, sizing_mode="stretch_width", css_classes=["tour-bar"],
                          styles={"border-bottom": "1px solid #e3e5e8"})

@@ -44,7 +44,8 @@ class LessonView(pn.viewable.Viewer):
                                                   css_classes=["lesson-modes"])
         self.switch.link(self, value="mode")
         self.param.watch(self._show, "mode")
-        self.body = pn.Column(sizing_mode="stretch_width", css_classes=["lesson-body"])
+        self.body = pn.Column(pn.pane.HTML("Opening the lesson…"), sizing_mode="stretch_width",
+                              css_classes=["lesson-body"])
         self.built = False
         self.on_screen = False
 

@@ -52,7 +52,7 @@ def test_code_panel_steps_one_backward_call_at_a_time():
     assert "self.grad += other.data * out.grad" in panel.closure.object
     assert "each addition" not in panel.details.object
     panel.expand.value = True
-    assert "each addition" in panel.details.object and "0.0 + -3.0" in panel.details.object
+    assert "each addition" in panel.details.object and "0.0 + (-3.0)" in panel.details.object
     assert "<tr class='now'><td>2</td><td>e</td>" in panel.order.object      # e is number 2, marked
     assert sorted(badges(panel.picture.object)) == list(range(n))           # numbers stay on the boxes
     panel.step = len(panel.steps)
