@@ -85,7 +85,7 @@ class CodePanel(pn.viewable.Viewer):
                 self.details.object = ""
             else:
                 lines, notes = code.closure_code(s, names)
-                self.closure.object = code_html(lines, now=tuple(notes), notes=notes)
+                self.closure.object = code_html(lines, now=tuple(notes), notes=notes, below=True)
                 self.details.object = self._details(s)
         self.order.object = self._order_table(s["node"])
 

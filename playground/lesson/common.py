@@ -11,6 +11,7 @@ CSS = """
 .lesson-code .note { color: #5b6170; }
 .lesson-caption { font: 14px/1.5 system-ui, sans-serif; margin: 6px 0; }
 table.lesson-table { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; margin: 4px 0; }
+table.lesson-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
 table.lesson-table th, table.lesson-table td { padding: 2px 8px; border-bottom: 1px solid #e3e5e8; text-align: right; }
 table.lesson-table th:first-child, table.lesson-table td:first-child { text-align: left; }
 table.lesson-table td { font-family: ui-monospace, monospace; }
@@ -49,14 +50,20 @@ class GraphFollower:
             self.redraw()
 
 
-def code_html(lines, now=(), notes=None):
+def code_html(lines, now=(), notes=None, below=False):
     """Code as a <pre>: lines (plain text) escaped, the lines numbered in `now` marked; notes {line: text}
-    are shown after a line as a comment (e.g. the numbers of this step)."""
+    are shown after a line as a comment (e.g. the numbers of this step), or on a line of their own under it
+    (below=True, for long ones), indented like it."""
     notes = notes or {}
     out = []
     for i, line in enumerate(lines):
-        note = f'<span class="note">  # {html.escape(notes[i])}</span>' if i in notes else ""
         cls = "line now" if i in now else "line"
+        if i in notes and below:
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            out.append(f'<span class="{cls}">{html.escape(line)}</span>'
+                       f'<span class="{cls} note">{indent}# {html.escape(notes[i])}</span>')
+            continue
+        note = f'<span class="note">  # {html.escape(notes[i])}</span>' if i in notes else ""
         out.append(f'<span class="{cls}">{html.escape(line) or " "}{note}</span>')
     return f'<div class="lesson-code">{"".join(out)}</div>'
 
@@ -83,10 +90,10 @@ def stepper(owner, name, label):
         low, high = owner.param[name].bounds
         value = getattr(owner, name)
         setattr(owner, name, max(low, min(high, to if to is not None else value + delta)))
-    buttons = [pn.widgets.Button(label="\u23ee Start", css_classes=[f"{label}-start"], width=80),
+    buttons = [pn.widgets.Button(label="\u00ab Start", css_classes=[f"{label}-start"], width=80),
                pn.widgets.Button(label="\u25c0 Back", css_classes=[f"{label}-back"], width=80),
                pn.widgets.Button(label="Next \u25b6", color="primary", css_classes=[f"{label}-next"], width=80),
-               pn.widgets.Button(label="End \u23ed", css_classes=[f"{label}-end"], width=80)]
+               pn.widgets.Button(label="End \u00bb", css_classes=[f"{label}-end"], width=80)]
     buttons[0].on_click(lambda _: move(to=owner.param[name].bounds[0]))
     buttons[1].on_click(lambda _: move(delta=-1))
     buttons[2].on_click(lambda _: move(delta=1))

@@ -19,13 +19,14 @@ LOOP = [
     "for k in range(steps):",
     "    scores = [model(x) for x in X]                # forward",
     "    losses = [(1 + -y * s).relu() for y, s in zip(ys, scores)]",
-    "    loss = sum(losses) * (1.0 / len(losses)) + alpha * sum(p * p for p in model.parameters())",
+    "    data_loss = sum(losses) * (1.0 / len(losses))",
+    "    loss = data_loss + alpha * sum(p * p for p in model.parameters())",
     "    model.zero_grad()                             # every p.grad = 0",
     "    loss.backward()                               # every p.grad = d loss / d p",
     "    for p in model.parameters():                  # the update (SGD)",
     "        p.data -= learning_rate * p.grad",
 ]
-PHASE_LINES = {"forward": (1,), "loss": (2, 3), "zero_grad": (4,), "backward": (5,), "update": (6, 7)}
+PHASE_LINES = {"forward": (1,), "loss": (2, 3, 4), "zero_grad": (5,), "backward": (6,), "update": (7, 8)}
 PHASE_TEXT = {
     "forward": "Forward: every point goes through the network; each score is a Value with its whole graph.",
     "loss": "Loss: the max-margin loss of every point, averaged, plus the L2 penalty: one Value on top of it all.",
