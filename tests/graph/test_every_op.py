@@ -9,7 +9,7 @@ from engine.tape import Tape
 from playground.graph import edits
 from playground.graph.language import FUNCTIONS, OPERATORS, build_graph, parse_program, program_from_value
 from playground.graph.state import make_graph
-from playground.graph.view import source_data
+from playground.graph.drawing import source_data
 
 EXPONENT = 3.0
 LEAVES = "a = 0.7\nb = 1.3\n"
