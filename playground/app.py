@@ -15,6 +15,7 @@ from playground import document
 from playground.graph import GraphState
 from playground.graph.view import GraphView
 from playground.lesson.lessons import builtin_tour
+from playground.lesson.step_code import StepCode
 from playground.lesson.tour import link_fragment
 from playground.lesson.tour_view import TourBar
 from playground.lesson.view import LessonView
@@ -32,7 +33,9 @@ graph_view = GraphView(graph_state)
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
 lesson_view = LessonView(state=graph_state)  # the lesson's tools on the graph view's graph (playground/lesson/)
 TABS = VIEWS + ["lesson"]          # the lesson tab is not a document view: a share link made there opens the graph
-tabs = pn.Tabs(("Graph", graph_view), ("Training", training_slot), ("Lesson", lesson_view),
+step_code = StepCode(state=graph_state)      # micrograd's code in step with the graph view's animation
+tabs = pn.Tabs(("Graph", pn.Column(graph_view, step_code, sizing_mode="stretch_width")),
+               ("Training", training_slot), ("Lesson", lesson_view),
                sizing_mode="stretch_width")
 built = {"training": None}         # the training view, once it has been shown
 

@@ -21,6 +21,13 @@ def test_the_tour_from_first_lesson_to_last(app_page):
     expect(heading).to_contain_text("lesson 1 of 6: A Value", timeout=TIMEOUT)
     expect(page.locator(".graph-summary")).to_contain_text("Output d = 4.0000", timeout=TIMEOUT)
     expect(page.locator(".tour-back button")).to_be_disabled()
+    # under the graph view, micrograd's code follows the animation's steps (one contribution per step)
+    for _ in range(4):                                                # seed, d -> e, d -> c, e -> a
+        page.locator(".graph-step button").click()
+    step_code = page.locator(".step-code-closure")
+    expect(step_code.locator(".line.now.note")).to_have_text("      # a.grad += -3.0 * 1.0  ->  a.grad = -3.0",
+                                                             timeout=TIMEOUT)
+    expect(page.locator(".step-code-loop .line.now")).to_contain_text("v = e (number 2)")
 
     # 2. An op's closure: the code panel, one _backward call per step, with the numbers filled in.
     click(page, ".tour-next")

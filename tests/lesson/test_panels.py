@@ -137,3 +137,21 @@ def test_only_the_tool_on_screen_follows_the_graph():
     assert len(topo.events) == 5 and topo.step == 0
     state.load_program(TANH_NEURON)
     assert len(topo.events) > 5
+
+
+def test_step_code_follows_the_graph_views_animation_step():
+    from playground.lesson.step_code import StepCode
+    state = GraphState(program="a = 2.0\nb = -3.0\nc = 10.0\ne = a * b\nd = e + c\n")
+    panel = StepCode(state=state)
+    assert "Press Step or Play" in panel.closure.object
+    state.step = 1
+    assert "d.grad = 1.0" in panel.loop.object
+    # the animation's steps: seed, d -> e, d -> c, e -> a, e -> b (one per contribution)
+    for k, (v, marked) in enumerate([("d", "e.grad += 1.0"), ("d", "c.grad += 1.0"),
+                                     ("e", "a.grad += -3.0 * 1.0  -&gt;  a.grad = -3.0"),
+                                     ("e", "b.grad += 2.0 * 1.0")], start=2):
+        state.step = k
+        assert f"v = {v} (number" in panel.loop.object
+        now = re.findall(r'<span class="line now note">([^<]*)</span>', panel.closure.object)
+        assert len(now) == 1 and marked in now[0].replace(">", "&gt;")
+    assert "local derivative de/db = a = 2.0" in panel.closure.object
