@@ -134,15 +134,12 @@ def convert_app(site: Path, packages: list[str]) -> None:
 
 
 def add_static(site: Path) -> None:
-    """Copy static/ and hook the service worker registration into the page."""
+    """Copy static/ (the page names register-sw.js itself: templates/page.html); sw.js is written last."""
     for path in sorted((ROOT / "static").rglob("*")):
         if path.is_file() and path.name != "sw.js":
             target = site / path.relative_to(ROOT / "static")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-    page = site / "index.html"
-    html = page.read_text()
-    page.write_text(html.replace("</head>", '  <script src="./register-sw.js"></script>\n</head>', 1))
 
 
 def site_files(site: Path) -> dict[str, str]:

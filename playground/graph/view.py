@@ -385,14 +385,6 @@ class GraphView(param.Parameterized):
             for name, widget in self._leaf_widgets.items():
                 widget.value = leaves[name]
 
-    def rehearse(self):
-        """Change the first leaf and change it back, as a visitor would: what answering needs is then
-        imported and warm (the build's start-up snapshot keeps it: see playground/app.py)."""
-        widget = next(iter(self._leaf_widgets.values()))
-        value = widget.value
-        widget.value = value + 1.0
-        widget.value = value
-
     def _leaf_changed(self, name, value):
         if value is not None and value != self.state.values.get(name):
             self.state.set_value(name, value)
