@@ -211,8 +211,8 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
 
     convert_app(work, sorted(lock["packages"]))
     html = (work / "index.html").read_text()
-    assets.copy_bokehjs(downloads["bokeh"], pins_version("bokeh"), work, html)
-    assets.copy_panel_dist(downloads["panel"], pins_version("panel"), work, html)
+    assets.copy_bokehjs(downloads["bokeh"], pins.pypi_version("bokeh"), work, html)
+    assets.copy_panel_dist(downloads["panel"], pins.pypi_version("panel"), work, html)
     add_static(work)
     if "snapshot" in levers:
         snapshot.make(work)
@@ -223,10 +223,6 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
         "levers": sorted(levers),
         "files": site_files(work),
     }
-
-
-def pins_version(name: str) -> str:
-    return next(w.version for w in pins.PYPI_WHEELS if w.name == name)
 
 
 def is_current(site: Path, levers: frozenset = frozenset(LEVERS)) -> bool:

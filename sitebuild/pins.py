@@ -91,3 +91,8 @@ PYPI_WHEELS = [
               "93bfb2459195406a518e2f487a9bbf01df240175f31e06f5a252ac6734c7bbf0", ("yaml",),
               strip_native=True),
 ]
+
+
+def pypi_version(name: str) -> str:
+    """The pinned version of the PyPI wheel `name`."""
+    return next(w.version for w in PYPI_WHEELS if w.name == name)

@@ -62,7 +62,7 @@ pyodideWorker.onmessage = async (event) => {
     Bokeh.index.roots.map((v) => v.remove())
 
     // Embed content
-    ;[views] = await Bokeh.embed.embed_items(docs_json, render_items)
+    ;[views] = await Bokeh.embed.embed_items(docs_json, render_items)   // sitebuild: `let views` above
     }
 
     window.panelLoader?.hide()
