@@ -111,6 +111,13 @@ def test_a_phone_lays_the_page_out_at_its_own_width(browser, site_url):
         app = AppPage(page, site_url, {"console_errors": [], "foreign_requests": []}).open()
         assert page.locator('meta[name="viewport"]').count() == 1
         assert page.evaluate("document.documentElement.clientWidth") == 390
+        # The sidebar starts closed there, so the lesson has the width, and nothing scrolls sideways.
+        expect(page.locator("#sidebar")).to_be_hidden()
+        assert page.locator("#main").bounding_box()["width"] >= 350
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+        page.locator("#sidebar-toggle").click()   # the header's menu button opens it
+        expect(page.locator(".share-button")).to_be_visible()
+        page.locator("#sidebar-toggle").click()
         set_leaf_a(page, -2.0)
         expect(page.locator(".graph-summary")).to_contain_text(f"= {readme_output(-2.0):.4f}", timeout=30_000)
         size = page.locator(".graph-summary").first.evaluate("(element) => parseFloat(getComputedStyle(element).fontSize)")
