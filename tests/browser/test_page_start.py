@@ -96,7 +96,8 @@ def test_progress_on_a_slow_link(browser, site_url, site_dir):
         assert {of for _, of in counts} == {round(total_mb, 1)}, stages
         done = [got for got, _ in counts]
         assert done == sorted(done) and done[-1] == round(total_mb, 1), stages
-        assert stages[0] == stages[-1] == "Starting the app…", stages
+        # (Messages said before the page was parsed reach the loader in one go: the first may not show.)
+        assert stages[-1] == "Starting the app…", stages
     finally:
         context.close()
 
