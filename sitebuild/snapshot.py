@@ -62,7 +62,7 @@ window.made = new Promise((resolve, reject) => {
 
 
 def make(site: Path) -> None:
-    """Run the site's worker in snapshot mode; write snapshot/ and fill in app.js. In a process of its
+    """Run the site's worker in snapshot mode; write snapshot/ and fill in saved-start.js. In a process of its
     own: Playwright's sync API cannot run where an asyncio loop runs (a test session's, for one)."""
     subprocess.run([sys.executable, "-m", "sitebuild.snapshot", str(site)], check=True,
                    cwd=Path(__file__).resolve().parents[1])
@@ -112,7 +112,7 @@ def write(site: Path, raw: bytes) -> dict:
     folder.mkdir()
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
     for name, data in parts.items():
-        # Each starts with its own sha256, which the worker compares with the one app.js names.
+        # Each starts with its own sha256, which the worker compares with the one saved-start.js names.
         # mtime=0: the same bytes give the same file.
         digest = hashlib.sha256(data).digest()
         packed = gzip.compress(digest + data, compresslevel=6, mtime=0)

@@ -29,7 +29,7 @@ async function snapshotFile(file, options) {
 
 // The two big files unpack while they download (subresource integrity would wait for the whole
 // file first), into `bytes` when given; `downloaded(n)` hears of every n bytes that arrive. gzip's checksum catches a damaged file; the sha256 each one
-// starts with must be the one app.js names, so a deployment half old and half new is caught too.
+// starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
 async function unpacked(file, downloaded, bytes = new Uint8Array(file.length)) {
   const response = await snapshotFile(file)
   const counted = new TransformStream({transform(chunk, out) { downloaded(chunk.length); out.enqueue(chunk) }})
@@ -50,7 +50,7 @@ async function unpacked(file, downloaded, bytes = new Uint8Array(file.length)) {
   }
   const named = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
   if (at !== bytes.length || named !== file.sha256) {
-    throw new Error(`${file.url} is not the one this app.js was built with`)
+    throw new Error(`${file.url} is not the one this site was built with`)
   }
   return bytes
 }
