@@ -30,6 +30,7 @@ from bokeh.plotting import figure
 import engine
 
 from .edits import OPERATIONS
+from .language import MAX_CHARS
 from .layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 from .presets import PRESETS
 from .state import GraphState
@@ -252,7 +253,9 @@ class GraphView(param.Parameterized):
 
     def _make_controls(self):
         s = self.state
-        self.editor = pn.widgets.TextAreaInput(value=s.program, rows=14, label="Program",
+        # One character more than the language takes: a longer paste is not cut silently, the language
+        # refuses it with its message (the browser would cut it at max_length without a word).
+        self.editor = pn.widgets.TextAreaInput(value=s.program, rows=14, label="Program", max_length=MAX_CHARS + 1,
                                                css_classes=["graph-program"], sizing_mode="stretch_width")
         self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: s.load_program(self.editor.value_input or self.editor.value))

@@ -16,6 +16,9 @@ import panel as pn
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
+from playground import bounds
+from playground.bounded import BoundedInput, RefusedNote
+
 from . import state
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
@@ -49,11 +52,14 @@ CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "grap
 
 class TrainingView:
     """Build it with the settings to edit; open_graph(root), if given, shows an engine Value's graph in the graph
-    view (app.py passes GraphState.load_value)."""
+    view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the run
+    (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run to
+    a shared point; weights() gives the run's weights."""
 
-    def __init__(self, settings=None, open_graph=None):
+    def __init__(self, settings=None, open_graph=None, run_changed=None):
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
+        self.run_changed = run_changed
         self.run = TrainingRun(self.settings)
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
         self.boundary = DecisionBoundaryPlot(width=380, height=380)
@@ -123,11 +129,17 @@ class TrainingView:
         self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
                                                    width=CONTROL_WIDTH, css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
+        self.weight_note = RefusedNote("train-weight-refused")
+        self.hidden_note = RefusedNote("train-hidden-refused")
         self._picked = None
 
         def field(parameter, widget=None, **kwargs):
             kwargs.setdefault("width", CONTROL_WIDTH)
             return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
+
+        def bounded(parameter, widget=pn.widgets.FloatInput, **kwargs):
+            # Typed numbers: refused at the field when the settings' declaration refuses them.
+            return BoundedInput(s, parameter, widget, width=CONTROL_WIDTH, **kwargs)
 
         self.data_controls = pn.Column(
             "**Data**",
@@ -135,7 +147,7 @@ class TrainingView:
             field("noise", pn.widgets.FloatSlider, step=0.01),
             field("n_points", pn.widgets.IntSlider, label="Points", step=10),
             field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05),
-            field("seed", pn.widgets.IntInput),
+            bounded("seed", pn.widgets.IntInput),
             pn.Row(self.regenerate, self.clear),
             "Click on the plot to add a point, remove one, or open its graph:",
             self.click_mode,
@@ -143,17 +155,19 @@ class TrainingView:
         self.model_controls = pn.Column(
             "**Model**",
             self.hidden_text,
+            self.hidden_note.pane,
             pn.Row(self.remove_layer_button, self.add_layer_button),
             self.layer_rows,
             field("activation", pn.widgets.Select),
             field("loss", pn.widgets.Select),
             "**Training**",
             field("optimizer", pn.widgets.Select),
-            field("learning_rate", label="Learning rate", step=0.01, start=0.0001),  # 0 is no rate
-            field("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
-            field("l2", label="L2 strength", step=0.0001),
-            field("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
+            bounded("learning_rate", label="Learning rate", step=0.01),
+            bounded("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
+            bounded("l2", label="L2 strength", step=0.0001),
+            bounded("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
             self.weight_editor,
+            self.weight_note.pane,
         )
 
     def __panel__(self):
@@ -215,6 +229,23 @@ class TrainingView:
         self.run.reset()
         self._show_new_run()
 
+    def restore(self, step, weights=None):
+        """Bring the run to a shared point: a fresh run from the settings, then the shared weights, or
+        the same `step` steps again (same seed, same trajectory). Raises bounds.Refused when the weights
+        do not fit the network of the settings."""
+        if self.playing:
+            self._stop_playing()
+        self.run.reset()
+        if weights is not None:
+            self.run.restore(weights, step)
+        elif step:
+            self.run.train(max_steps=step)
+        self._show_new_run()
+
+    def weights(self):
+        """The run's weights, flat, in the engine's parameter order (None without a model)."""
+        return [float(w) for w in self.run.model.get_weights()] if self.run.has_model else None
+
     # -- drawing ------------------------------------------------------------------------------------
 
     def _show_new_run(self):
@@ -236,6 +267,8 @@ class TrainingView:
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)
+        if self.run_changed is not None:
+            self.run_changed(self.run.step_count)
 
     def _redraw(self, network, curves, status):
         run = self.run
@@ -292,10 +325,14 @@ class TrainingView:
         text = event.new.replace(";", ",").strip()
         try:
             layers = [int(part) for part in text.split(",") if part.strip()]
-        except ValueError:
-            self.run.message = "Hidden layers: write whole numbers separated by commas, like 16, 16."
-            self._show_status()
+            bounds.check_param(self.settings, "hidden_layers", layers, "Hidden layers")
+        except ValueError as error:   # bounds.Refused is a ValueError too
+            shown = ", ".join(map(str, self.settings.hidden_layers)) or "none"
+            why = error if isinstance(error, bounds.Refused) else "write whole numbers separated by commas"
+            self.hidden_text.value = ", ".join(map(str, self.settings.hidden_layers))   # first: it clears the note
+            self.hidden_note.say(f"{event.new[:40]} refused: {why}, like 16, 16. Kept {shown}.")
             return
+        self.hidden_note.say("")
         self.settings.hidden_layers = layers
 
     def _edit_layers(self, edit, *args):
@@ -370,8 +407,19 @@ class TrainingView:
         self.weight_editor.value = self.run.weight(layer, target, source)
 
     def _weight_edited(self, event):
-        if self._picked is None or event.new is None:
+        if self._picked is None:
             return
-        if self.run.weight(*self._picked) != event.new:
-            self.run.set_weight(*self._picked, event.new)
-            self._show_run(network=True)
+        held = self.run.weight(*self._picked)
+        if held == event.new:
+            return
+        try:
+            if event.new is None:
+                raise bounds.Refused("a weight must be a number")
+            bounds.number(event.new, "a weight", -state.BIG, state.BIG)
+        except bounds.Refused as error:
+            self.weight_note.say(f"{error}. Kept {held:g}.")
+            self.weight_editor.value = held
+            return
+        self.weight_note.say("")
+        self.run.set_weight(*self._picked, event.new)
+        self._show_run(network=True)

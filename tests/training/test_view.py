@@ -64,10 +64,12 @@ def test_clicking_a_point_in_graph_mode_opens_its_loss_graph():
 def test_a_bad_hidden_layer_text_shows_a_message_and_keeps_the_network():
     view, _ = small_view()
     view.hidden_text.value = "4, many"
-    assert "whole numbers" in view.message.object and view.message.visible
-    assert view.settings.hidden_layers == [4]
+    assert "whole numbers" in view.hidden_note.pane.object and view.hidden_note.pane.visible
+    assert view.settings.hidden_layers == [4] and view.hidden_text.value == "4"   # refused at the field
+    view.hidden_text.value = "4, 17"    # out of bounds: refused too, never kept in the settings
+    assert "1 to 16 neurons" in view.hidden_note.pane.object and view.settings.hidden_layers == [4]
     view.hidden_text.value = "3, 3"
-    assert view.run.model.sizes == [2, 3, 3, 1] and not view.message.visible
+    assert view.run.model.sizes == [2, 3, 3, 1] and not view.hidden_note.pane.visible
 
 
 def test_divergence_stops_play_with_a_message_and_reset_recovers():
