@@ -84,6 +84,12 @@ class AddressKeeper:
         wait = max(0.0, min(DEBOUNCE_S, self._first_change + MAX_WAIT_S - now))
         self._pending = loop.call_later(wait, self.write)
 
+    def cancel(self):
+        """Forget the changes not yet written."""
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = self._first_change = None
+
     def write(self):
         """The fragment of the document now, into the address bar and onto the device."""
         self._pending = self._first_change = None

@@ -110,3 +110,4 @@ template.servable()
 # (sitebuild/snapshot.py). One change answered there halves the first real answer (0.5 s, not 0.7-1.1 s).
 if os.environ.pop("PLAYGROUND_SNAPSHOT", None):
     graph_view.rehearse()
+    address.cancel()   # the rehearsal is not a visitor's change: nothing for the address bar

@@ -23,6 +23,7 @@ from . import state
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
+from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
@@ -104,20 +105,6 @@ class TrainingView:
         self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
-        self.hidden_text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)",
-                                                value=", ".join(map(str, s.hidden_layers)),
-                                                placeholder="e.g. 16, 16 (empty: no hidden layer)",
-                                                width=CONTROL_WIDTH, css_classes=["train-hidden"])
-        self.hidden_text.param.watch(self._hidden_edited, "value")
-        # +/- buttons beside the text: one pair for the number of layers, one pair per layer for its neurons.
-        self.remove_layer_button = pn.widgets.Button(label="− layer", width=80, css_classes=["train-remove-layer"])
-        self.add_layer_button = pn.widgets.Button(label="+ layer", width=80, css_classes=["train-add-layer"])
-        self.remove_layer_button.on_click(lambda event: self._edit_layers(state.remove_layer))
-        self.add_layer_button.on_click(lambda event: self._edit_layers(state.add_layer))
-        self._layer_rows = []      # built when first needed, one per hidden layer, reused
-        self.layer_rows = pn.Column(margin=0)
-        self.settings.param.watch(self._layers_changed, "hidden_layers")
-        self._show_layer_buttons()
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
                                                       value="+ orange", color="light", width=CONTROL_WIDTH,
                                                       css_classes=["train-click-mode"])
@@ -129,17 +116,24 @@ class TrainingView:
         self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
                                                    width=CONTROL_WIDTH, css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
+        # The hidden layers: a text and +/- buttons (layers.py); its parts keep their names here.
+        self.layers = LayerEditor(s, CONTROL_WIDTH)
+        self.hidden_text, self.hidden_note = self.layers.text, self.layers.note
+        self.add_layer_button, self.remove_layer_button = self.layers.add_button, self.layers.remove_button
+        self.layer_rows = self.layers.rows
         self.weight_note = RefusedNote("train-weight-refused")
-        self.hidden_note = RefusedNote("train-hidden-refused")
         self._picked = None
 
         def field(parameter, widget=None, **kwargs):
             kwargs.setdefault("width", CONTROL_WIDTH)
             return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
 
+        self.fields = {}   # the typed number fields, by setting
+
         def bounded(parameter, widget=pn.widgets.FloatInput, **kwargs):
             # Typed numbers: refused at the field when the settings' declaration refuses them.
-            return BoundedInput(s, parameter, widget, width=CONTROL_WIDTH, **kwargs)
+            self.fields[parameter] = BoundedInput(s, parameter, widget, width=CONTROL_WIDTH, **kwargs)
+            return self.fields[parameter]
 
         self.data_controls = pn.Column(
             "**Data**",
@@ -154,10 +148,7 @@ class TrainingView:
         )
         self.model_controls = pn.Column(
             "**Model**",
-            self.hidden_text,
-            self.hidden_note.pane,
-            pn.Row(self.remove_layer_button, self.add_layer_button),
-            self.layer_rows,
+            self.layers,
             field("activation", pn.widgets.Select),
             field("loss", pn.widgets.Select),
             "**Training**",
@@ -320,60 +311,6 @@ class TrainingView:
         self.run.reload_points()
         self.boundary.show_points(self.run.points, self.run.labels, self.run.is_train)
         self._show_run(network=False)
-
-    def _hidden_edited(self, event):
-        text = event.new.replace(";", ",").strip()
-        try:
-            layers = [int(part) for part in text.split(",") if part.strip()]
-            bounds.check_param(self.settings, "hidden_layers", layers, "Hidden layers")
-        except ValueError as error:   # bounds.Refused is a ValueError too
-            shown = ", ".join(map(str, self.settings.hidden_layers)) or "none"
-            why = error if isinstance(error, bounds.Refused) else "write whole numbers separated by commas"
-            self.hidden_text.value = ", ".join(map(str, self.settings.hidden_layers))   # first: it clears the note
-            self.hidden_note.say(f"{event.new[:40]} refused: {why}, like 16, 16. Kept {shown}.")
-            return
-        self.hidden_note.say("")
-        self.settings.hidden_layers = layers
-
-    def _edit_layers(self, edit, *args):
-        """Apply one of state.py's layer edits (add_layer, remove_layer, resize_layer) to the settings."""
-        self.settings.hidden_layers = edit(self.settings.hidden_layers, *args)
-
-    def _layers_changed(self, event):
-        # The text follows the buttons (and a shared link); a text that already says it is left as typed.
-        try:
-            typed = [int(part) for part in self.hidden_text.value.replace(";", ",").split(",") if part.strip()]
-        except ValueError:
-            typed = None
-        if typed != list(event.new):
-            self.hidden_text.value = ", ".join(map(str, event.new))
-        self._show_layer_buttons()
-
-    def _layer_row(self, index):
-        """The row of layer `index`: its size and a -/+ pair (built once, reused)."""
-        while len(self._layer_rows) <= index:
-            k = len(self._layer_rows)
-            label = pn.pane.HTML("", width=110, margin=(8, 5), css_classes=[f"train-layer-size-{k + 1}"])
-            minus = pn.widgets.Button(label="−", width=40, css_classes=["train-remove-neuron",
-                                                                        f"train-remove-neuron-{k + 1}"])
-            plus = pn.widgets.Button(label="+", width=40, css_classes=["train-add-neuron",
-                                                                       f"train-add-neuron-{k + 1}"])
-            minus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, -1))
-            plus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, +1))
-            self._layer_rows.append(pn.Row(label, minus, plus, margin=0))
-        return self._layer_rows[index]
-
-    def _show_layer_buttons(self):
-        layers = self.settings.hidden_layers
-        rows = [self._layer_row(k) for k in range(min(len(layers), state.MAX_HIDDEN_LAYERS))]
-        for k, (row, n) in enumerate(zip(rows, layers)):
-            label, minus, plus = row
-            label.object = f"layer {k + 1}: {n} neuron{'s' if n != 1 else ''}"
-            minus.disabled, plus.disabled = n <= 1, n >= state.MAX_NEURONS
-        if self.layer_rows.objects != rows:
-            self.layer_rows.objects = rows
-        self.add_layer_button.disabled = len(layers) >= state.MAX_HIDDEN_LAYERS
-        self.remove_layer_button.disabled = not layers
 
     def _plot_clicked(self, x, y, index):
         mode = CLICK_MODES[self.click_mode.value]

@@ -90,6 +90,26 @@ def test_a_picked_weight_can_be_edited():
     assert view.weight_editor.value == view.run.weight(1, 0, 2)
     view.weight_editor.value = 0.75
     assert view.run.weight(1, 0, 2) == 0.75
+    for bad in (1e308, -2e6, None):   # outside what a document holds: refused at the field, never kept
+        view.weight_editor.value = bad
+        assert view.run.weight(1, 0, 2) == 0.75 and view.weight_editor.value == 0.75
+        assert view.weight_note.pane.visible and "Kept 0.75" in view.weight_note.pane.object
+
+
+def test_typed_settings_outside_their_bounds_are_refused_at_the_field():
+    view, _ = small_view()
+    fields = view.fields
+    assert set(fields) == {"seed", "learning_rate", "decay", "l2", "batch_size"}
+    for name, bad in (("learning_rate", -5.0), ("learning_rate", 0.0), ("decay", 1e9), ("seed", -1),
+                      ("batch_size", 10**6)):
+        held = getattr(view.settings, name)
+        fields[name].input.value = bad
+        assert getattr(view.settings, name) == held and fields[name].input.value == held, name
+        assert "refused" in fields[name].note.pane.object, name
+    fields["learning_rate"].input.value = 1e-9
+    assert view.settings.learning_rate == 1e-9 and not fields["learning_rate"].note.pane.visible
+    view.settings.learning_rate = 0.25   # the settings change (a link): the field follows
+    assert fields["learning_rate"].input.value == 0.25
 
 
 def test_layer_and_neuron_buttons_edit_the_network_and_the_text():
