@@ -67,7 +67,8 @@ class AddressKeeper:
         document.param.watch(self.changed, "revision")
 
     def __panel__(self):
-        return pn.Column(self.note, self.storage_note, self.address, self.device, self.opened, sizing_mode="stretch_width")
+        return pn.Column(self.note, self.storage_note, self.address, self.device, self.opened,
+                         sizing_mode="stretch_width")
 
     def changed(self, *events):
         """Write once the changes pause (or MAX_WAIT_S after the first one not yet written)."""

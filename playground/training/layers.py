@@ -17,8 +17,8 @@ class LayerEditor(pn.viewable.Viewer):
     def __init__(self, settings, width):
         super().__init__()
         self.settings = settings
-        self.text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)", value=layers_text(settings.hidden_layers),
-                                         placeholder="e.g. 16, 16 (empty: no hidden layer)",
+        self.text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)",
+                                         value=layers_text(settings.hidden_layers), placeholder="e.g. 16, 16 (empty: no hidden layer)",
                                          width=width, css_classes=["train-hidden"])
         self.text.param.watch(self._typed, "value")
         self.note = RefusedNote("train-hidden-refused")

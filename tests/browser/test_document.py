@@ -58,7 +58,8 @@ def wait_for_address(page, check, timeout_ms=SETTLED_MS):
         if doc is not None and check(doc):
             return doc
         if page.evaluate("Date.now()") > deadline:
-            raise AssertionError(f"the address never held the expected document: {doc and doc['graph']['program'][:80]}")
+            shown = doc and doc["graph"]["program"][:80]
+            raise AssertionError(f"the address never held the expected document: {shown}")
         page.wait_for_timeout(200)
 
 
