@@ -14,7 +14,7 @@ import panel as pn
 from playground.address import AddressKeeper
 from playground.graph.view import GraphView
 from playground.live_document import PlaygroundDocument
-from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location
+from playground.share import PAGE_CSS, ShareTools, watch_location
 
 pn.extension(design="bootstrap")
 pn.config.raw_css.append(PAGE_CSS)
@@ -24,9 +24,8 @@ ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for on
 
 document = PlaygroundDocument()
 graph_view = GraphView(document.graph)
-graph_panel = graph_view.panel()
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
-tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), sizing_mode="stretch_width")
+tabs = pn.Tabs(("Graph", graph_view), ("Training", training_slot), sizing_mode="stretch_width")
 
 
 def training_view():
@@ -64,20 +63,11 @@ tabs.param.watch(tab_shown, "active")
 document.param.watch(view_chosen, "view")
 
 
-def hideable_parts():
-    """What each embedding option `hide=...` hides (the header is hidden by CSS)."""
-    parts = {"controls": [graph_view.edit_card, graph_view.gradcheck_button],
-             "editor": [graph_view.editor_column],
-             "curves": []}
-    view = document.training_view
-    if view is not None:
-        parts["controls"] += [view.data_controls, view.model_controls]
-        parts["curves"] += [view.curves.loss_figure, view.curves.accuracy_figure]
-    return parts
-
-
 def embed(options):
-    show_parts(hideable_parts(), options["hide"])
+    """Show what an embedding asked for: each view hides the parts it has (hide=editor, controls, curves)."""
+    for view in (graph_view, document.training_view):
+        if view is not None:
+            view.hide(options["hide"])
     tabs.stylesheets = [ONE_VIEW_CSS] if options["view"] else []
     if options["view"]:
         document.view = options["view"]

@@ -122,7 +122,7 @@ DEFAULTS = "The playground opened with its defaults."
 DISCARDED = {"link": DEFAULTS, "work kept on this device": "It was discarded; the playground opened with its defaults."}
 
 
-class ShareTools(param.Parameterized):
+class ShareTools(pn.viewable.Viewer):
 
     def __init__(self, document, **params):
         super().__init__(**params)
@@ -306,10 +306,3 @@ def watch_location(open_fragment):
     location.param.watch(lambda event: open_fragment(event.new), "hash")
     if location.hash:
         open_fragment(location.hash)
-
-
-def show_parts(parts, hide):
-    """parts: {"controls": [components...], ...}; hide the named parts, show the others."""
-    for name, components in parts.items():
-        for component in components:
-            component.visible = name not in hide
