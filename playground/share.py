@@ -96,10 +96,13 @@ const visit = (root) => {
       el.shadowRoot.guarded = true
       el.shadowRoot.addEventListener('change', (event) => {
         const file = event.target.files && event.target.files[0]
-        if (!file || file.size <= LIMIT) { return }
-        event.stopImmediatePropagation()
-        event.target.value = ''
         let note = el.shadowRoot.querySelector('.upload-refused')
+        if (!file || file.size <= LIMIT) {
+          if (note) { note.textContent = '' }
+          return
+        }
+        event.stopImmediatePropagation()
+        event.target.value = '
         if (!note) {
           note = document.createElement('div')
           note.className = 'upload-refused'
