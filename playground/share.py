@@ -102,7 +102,7 @@ const visit = (root) => {
           return
         }
         event.stopImmediatePropagation()
-        event.target.value = '
+        event.target.value = ''
         if (!note) {
           note = document.createElement('div')
           note.className = 'upload-refused'

@@ -62,7 +62,9 @@ class ProgramEditor(pn.viewable.Viewer):
             self._load(PRESETS[event.new])
 
     def _leaf_changed(self, name, value):
-        if value is not None and value != self.state.values.get(name):
+        if value is None:   # an emptied field: it shows the value the page holds again
+            self.leaf_widgets[name].value = self.state.values.get(name)
+        elif value != self.state.values.get(name):
             with pn.io.hold():
                 self.state.set_value(name, value)
 

@@ -135,7 +135,7 @@ def test_deep_nesting_and_long_sums_are_refused_by_link_file_and_editor(app_page
     # The longest sum the language takes is drawn.
     program(page).fill(sum_program(MAX_DEPTH))
     draw(page)
-    expect(summary(page)).to_contain_text(f"Output s</b> = {MAX_DEPTH}.0000", timeout=SETTLED_MS)
+    expect(summary(page)).to_contain_text(f"Output s = {MAX_DEPTH}.0000", timeout=SETTLED_MS)
     assert_clean(app_page)
 
 
