@@ -152,7 +152,18 @@ def test_a_100_mb_upload_is_refused_with_a_message(app_page, tmp_path):
 
 # --- early input ---------------------------------------------------------------------------------------
 
+# Prepended to the worker's script in the early-input test: Python does not start until the page says "go",
+# so the input below is made before Python is live however fast or slow the machine is.
+HOLD_WORKER = ("await new Promise((go) => self.addEventListener('message', "
+               "(event) => { if (event.data === 'go') { go() } }));\n")
+
+
 def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_context, site_url):
+    def held_worker(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=HOLD_WORKER + response.text())
+
+    watched_context.route(f"{site_url}app.js", held_worker)
     page = watched_context.new_page()
     app = AppPage(page, site_url, watched_context.records)
     page.goto(site_url, wait_until="commit")
@@ -168,6 +179,7 @@ def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_con
       live: document.getElementById('loader').style.display === 'none'})""")
     assert not timing["live"], "Python was live before the input: the test did not test early input"
     print(f"typed and drawn {timing['now'] - timing['paint']:.0f} ms after the first paint")
+    page.evaluate("window.earlyWorker.postMessage('go')")
     wait_until_interactive(page)
     expect(summary(page)).to_contain_text("Output early", timeout=SETTLED_MS)
     expect(summary(page)).to_contain_text("= 7.0000")
