@@ -82,7 +82,8 @@ def assert_still_working(page, value):
     """The page still answers: a small program drawn, then a leaf changed."""
     program(page).fill(f"w = {value}\nq = w * 2.0\n")
     draw(page)
-    expect(summary(page)).to_contain_text("Output q", timeout=SETTLED_MS)
+    expect(summary(page)).to_contain_text(f"Output q = {2 * value:.4f}", timeout=SETTLED_MS)
+    expect(page.locator(".leaf-w input")).to_have_value(f"{value:g}")
     leaf = page.locator(".leaf-w input")
     leaf.fill("4.5")
     leaf.press("Enter")
