@@ -65,13 +65,24 @@ class AddressKeeper:
         self.storage_note = pn.pane.Str("", visible=False, css_classes=["storage-note"], styles=style)
         self.device.param.watch(self._device_said, "value")
         document.param.watch(self.changed, "revision")
+        # Live once a visitor's page has told Python its address (in the browser, after the page's first
+        # render): changes before that (the build's warm-up of the saved start) are nobody's work.
+        location = pn.state.location
+        self.live = location is None or bool(location.href)
+        if not self.live:
+            location.param.watch(self._went_live, "href")
 
     def __panel__(self):
         return pn.Column(self.note, self.storage_note, self.address, self.device, self.opened,
                          sizing_mode="stretch_width")
 
+    def _went_live(self, event):
+        self.live = self.live or bool(event.new)
+
     def changed(self, *events):
         """Write once the changes pause (or MAX_WAIT_S after the first one not yet written)."""
+        if not self.live:
+            return
         now = time.monotonic()
         self._first_change = self._first_change or now
         if self._pending is not None:

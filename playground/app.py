@@ -7,7 +7,6 @@ the training view (playground/training/) is built the first time it is shown or 
 building it would delay the page's start by seconds in the browser. Share links and embedding:
 playground/share.py; the address bar and the device: playground/address.py.
 """
-import os
 
 import panel as pn
 
@@ -23,7 +22,8 @@ VIEWS = ["graph", "training"]      # tab order; a document's "view" names one of
 ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for one view shows no tabs
 
 document = PlaygroundDocument()
-graph_view = GraphView(document.graph)
+graph_state = document.graph   # the build's warm-up finds the app's one GraphState here (snapshot_maker.js)
+graph_view = GraphView(graph_state)
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
 tabs = pn.Tabs(("Graph", graph_view), ("Training", training_slot), sizing_mode="stretch_width")
 
@@ -95,9 +95,3 @@ template.sidebar.append(share_tools)
 template.sidebar.append(address)
 watch_location(open_address)
 template.servable()
-
-# The build runs this file once in the browser and keeps the result as every visitor's start
-# (sitebuild/snapshot.py). One change answered there halves the first real answer (0.5 s, not 0.7-1.1 s).
-if os.environ.pop("PLAYGROUND_SNAPSHOT", None):
-    graph_view.rehearse()
-    address.cancel()   # the rehearsal is not a visitor's change: nothing for the address bar

@@ -272,7 +272,9 @@ def test_reload_and_the_address_keep_program_settings_and_step(watched_context, 
     # Start over: the defaults, here and on the device.
     page.locator(".start-over button").click()
     expect(program(page)).to_have_value(default_document()["graph"]["program"], timeout=SETTLED_MS)
-    wait_for_address(page, lambda doc: doc == default_document())
+    defaults = default_document()
+    wait_for_address(page, lambda doc: doc["graph"] == defaults["graph"] and doc["training"]["step"] == 0 and all(
+        doc["training"][name] == defaults["training"][name] for name in D.SETTINGS_KEYS))
     page.goto(site_url)
     wait_until_interactive(page)
     app.show_view("training")
@@ -350,7 +352,7 @@ def test_out_of_range_values_are_refused_at_the_widget_and_share_and_download_wo
 
     leaf = typed(".leaf-a input", "1e300")
     expect(graph_error(page)).to_contain_text("between", timeout=SETTLED_MS)
-    expect(leaf).to_have_value("2")
+    expect(leaf).to_have_value("-4")   # the README example's a = -4.0, kept
     app_page.show_view("training")
     for selector, value, kept, note in (
             (".field-learning-rate input", "-5", "0.5", ".field-learning-rate-refused"),
@@ -373,7 +375,7 @@ def test_out_of_range_values_are_refused_at_the_widget_and_share_and_download_wo
     expect(link).to_be_visible(timeout=SETTLED_MS)
     shared, _, error = D.read_fragment(link.input_value()[link.input_value().index("#"):])
     assert error is None and shared["training"]["learning_rate"] == 1e-9
-    assert shared["training"]["hidden_layers"] == [16, 16] and shared["graph"]["values"]["a"] == 2.0
+    assert shared["training"]["hidden_layers"] == [16, 16] and shared["graph"]["values"]["a"] == -4.0
     with page.expect_download() as download_info:
         page.locator(".share-download button, .share-download a").first.click()
     saved = json.loads(open(download_info.value.path()).read())
