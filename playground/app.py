@@ -11,7 +11,7 @@ import os
 
 import panel as pn
 
-from playground import document
+from playground import a11y, document
 from playground.graph import GraphState
 from playground.graph.view import GraphView
 from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location
@@ -100,6 +100,7 @@ template.main.append(share_tools.title_display)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
 watch_location(share_tools)
+a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y.js)
 template.servable()
 
 # The build runs this file once in the browser and keeps the result as every visitor's start

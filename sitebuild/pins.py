@@ -91,3 +91,9 @@ PYPI_WHEELS = [
               "93bfb2459195406a518e2f487a9bbf01df240175f31e06f5a252ac6734c7bbf0", ("yaml",),
               strip_native=True),
 ]
+
+# axe-core: the accessibility rules the browser tests run in the page (tests/browser/axe.py). Not shipped.
+AXE_CORE_VERSION = "4.14.1"
+AXE_CORE_NPM_SPEC = f"axe-core@{AXE_CORE_VERSION}"
+AXE_CORE_NPM_TARBALL = f"axe-core-{AXE_CORE_VERSION}.tgz"
+AXE_CORE_NPM_SHA256 = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
