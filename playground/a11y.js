@@ -199,15 +199,23 @@ function tabKey(event, list) {
 
 // --- focus kept on a button that Bokeh redraws or disables ---------------------------------------------
 
+// Focus events are listened to on every shadow root (watch() below): a move between two elements of the same
+// shadow tree never reaches the document.
 let focused = null;   // {el, host}: the focused button and the element hosting it
-document.addEventListener("focusin", () => {
+function focusIn() {
   const el = deepActive();
   focused = el && el.matches("button") ? {el, host: hostOf(el)} : null;
-});
+}
+// A disabled button loses the focus before Bokeh draws it again: look again once it has.
+function focusOut(event) {
+  if (event.relatedTarget === null) for (const ms of [0, 50, 250, 1000]) setTimeout(keepFocus, ms);
+}
 function keepFocus() {
   if (!focused || !focused.host || !focused.host.isConnected) return;
   const {el, host} = focused;
-  if (el.isConnected && !el.disabled) return;
+  if (el.isConnected && !el.disabled) return;          // still there and usable: nothing to do
+  const active = deepActive();
+  if (active && active !== document.body && active !== el) return;   // the focus went somewhere on purpose
   // Redrawn (the graph's Play/Pause is relabelled): the new button of the same host.
   let next = buttonOf(host);
   // Disabled (the training view's Play while it plays, Pause while paused): its enabled neighbour.
@@ -269,6 +277,8 @@ function watch(root) {
   if (seen.has(root)) return;
   seen.add(root);
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  root.addEventListener("focusin", focusIn);
+  root.addEventListener("focusout", focusOut);
   observer.observe(root, {childList: true, subtree: true, characterData: true, attributes: true,
                           attributeFilter: ["class", "disabled", "aria-valuenow", "aria-valuetext"]});
   fixTree(root);

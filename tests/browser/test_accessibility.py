@@ -66,6 +66,16 @@ def focused(page):
     return page.evaluate(FOCUSED)
 
 
+def focus_moves_to(page, wanted, timeout_ms=TIMEOUT):
+    """Wait until the focused element has the class `wanted` (the page may redraw the button first)."""
+    for _ in range(timeout_ms // 100):
+        now = focused(page)
+        if now is not None and wanted in now["classes"]:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the focus is on {focused(page)}, not on .{wanted}")
+
+
 def tab_to(page, wanted, backwards=False, limit=150):
     """Press Tab (Shift+Tab) until the focused element has the class `wanted`; check each one's focus ring."""
     for _ in range(limit):
@@ -168,12 +178,13 @@ def test_keyboard_only(app_page):
     tab_to(page, "train-play")
     page.keyboard.press("Enter")
     expect(page.locator(".train-step-count")).not_to_have_text("0", timeout=TIMEOUT)
-    expect.poll(lambda: "train-pause" in (focused(page) or {"classes": []})["classes"], timeout=TIMEOUT).to_be(True)
-    expect.poll(lambda: page.evaluate(LIVE), timeout=TIMEOUT).to_contain("Training started")
+    focus_moves_to(page, "train-pause")
+    expect(page.locator("#a11y-live")).to_contain_text("Training started", timeout=TIMEOUT)
     page.keyboard.press("Enter")
     expect(page.locator(".train-play button")).to_be_enabled(timeout=TIMEOUT)
-    expect.poll(lambda: "train-play" in (focused(page) or {"classes": []})["classes"], timeout=TIMEOUT).to_be(True)
-    expect.poll(lambda: page.evaluate(LIVE), timeout=TIMEOUT).to_match(r"Training paused at step \d+: train accuracy")
+    focus_moves_to(page, "train-play")
+    expect(page.locator("#a11y-live")).to_have_text(re.compile(r"Training paused at step \d+: train accuracy"),
+                                                   timeout=TIMEOUT)
 
     # Back to the graph view, type a program, draw it.
     tab_to(page, "bk-tab", backwards=True)
@@ -207,7 +218,7 @@ def test_keyboard_only(app_page):
     tab_to(page, "graph-play", backwards=True)
     page.keyboard.press("Enter")
     expect(page.locator(".graph-play button")).to_have_text("Pause")
-    expect.poll(lambda: "graph-play" in (focused(page) or {"classes": []})["classes"], timeout=TIMEOUT).to_be(True)
+    focus_moves_to(page, "graph-play")
     page.keyboard.press("Enter")
     expect(page.locator(".graph-play button")).to_have_text("Play")
     assert "graph-play" in focused(page)["classes"]
@@ -230,7 +241,7 @@ def test_live_region_follows_the_steps(app_page):
     live = page.locator("#a11y-live")
     assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
     page.locator(".graph-step button").click()
-    expect.poll(lambda: page.evaluate(LIVE), timeout=TIMEOUT).to_contain("Step 1 of 46")
+    expect(live).to_contain_text("Step 1 of 46", timeout=TIMEOUT)
     expect(live).to_contain_text("starts at the output")
     for k in range(2, 6):
         page.locator(".graph-step button").click()
