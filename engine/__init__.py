@@ -6,8 +6,9 @@
     c.backward()              # accumulates, like micrograd
     engine.fresh_backward(c)  # zeroes the graph's grads first: same result every time
 """
-from .value import Value, DomainError
+from .ops import OPS, DomainError
+from .value import Value, apply
 from .graph import build_topo, backward, fresh_backward, forward, trace, backward_events, gradcheck
 
-__all__ = ["Value", "DomainError", "build_topo", "backward", "fresh_backward", "forward", "trace",
+__all__ = ["Value", "DomainError", "OPS", "apply", "build_topo", "backward", "fresh_backward", "forward", "trace",
            "backward_events", "gradcheck"]

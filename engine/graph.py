@@ -1,5 +1,5 @@
 """Walking the graph: topological order, backward, and plain-data views for the playground."""
-from .value import DomainError
+from .ops import DomainError
 
 
 def build_topo(v):
@@ -54,14 +54,15 @@ def _ids(topo):
 
 
 def trace(root):
-    """The graph as plain, JSON-able data (nodes in topological order, ids 0..n-1)."""
+    """The graph as plain, JSON-able data (nodes in topological order, ids 0..n-1). A node's "op" is
+    its name in ops.OPS ('' for a leaf); "exponent" is n of `x ** n` (op '**n'), else None."""
     topo = build_topo(root)
     ids = _ids(topo)
     nodes, edges = [], []
     for node in topo:
         i = ids[node]
-        nodes.append({"id": i, "label": node.label, "op": node._op, "data": node.data,
-                      "grad": node.grad, "inputs": [ids[c] for c in node._prev]})
+        nodes.append({"id": i, "label": node.label, "op": node._op, "exponent": node._exponent,
+                      "data": node.data, "grad": node.grad, "inputs": [ids[c] for c in node._prev]})
         try:
             locals_ = node.local_grads()
         except DomainError:  # e.g. the slope of x**0.5 at 0: drawable, not differentiable

@@ -4,22 +4,20 @@ Weights are drawn with random.uniform(-1, 1) in micrograd's order (layer by laye
 neuron, weight by weight) and biases start at 0, so the same seed gives micrograd's network."""
 import random
 
-from .value import Value
+from .ops import OPS
+from .value import Value, apply
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+# activation name -> the op it applies (the table's rows that say they are an activation); linear: none
+ACTIVATION_OPS = {**{op.activation: op.name for op in OPS.values() if op.activation}, "linear": None}
+ACTIVATIONS = tuple(ACTIVATION_OPS)
 
 
 def activate(v, activation):
     """Apply a named activation to a Value."""
-    if activation == "relu":
-        return v.relu()
-    if activation == "tanh":
-        return v.tanh()
-    if activation == "sigmoid":
-        return v.sigmoid()
-    if activation == "linear":
-        return v
-    raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
+    if activation not in ACTIVATION_OPS:
+        raise ValueError(f"unknown activation {activation!r}, expected one of {ACTIVATIONS}")
+    op = ACTIVATION_OPS[activation]
+    return v if op is None else apply(op, v)
 
 
 class Module:

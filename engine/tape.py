@@ -4,11 +4,11 @@ The Value path builds ~66,000 Value objects per training step of micrograd's dem
 them away. Yet the graph is the same every step, for every sample: only the numbers change.
 So we record it once and write it down as a list of entries. Each step replays that list:
   forward:  each entry computed over all the samples of the batch at once;
-  backward: the same local derivatives as value.RULES, entries in reverse, each input's grad
+  backward: the same local derivatives (np_local in ops.OPS), entries in reverse, each input's grad
             += local * upstream, parameters' grads summed over the batch.
 Two kinds of entries:
   DenseLayer  one MLP layer: every neuron's b + w1*x1 + w2*x2 + ..., then the activation;
-  Tape        any Value graph (here: one sample's loss), one numpy op per node.
+  Tape        any Value graph (here: one sample's loss), one numpy op per node (np_forward in ops.OPS).
 Every sum is added in the Value path's order, so both paths give the same numbers, bit for bit.
 
     fast = FastModel(mlp)
@@ -20,88 +20,9 @@ import numpy as np
 
 from .graph import build_topo
 from .losses import LOSSES
-from .value import DomainError, Value
-
-
-# ---------------------------------------------------------------------------------------
-# numpy twins of value.RULES: the same formulas, elementwise over a batch.
-# ---------------------------------------------------------------------------------------
-
-def _require(ok, op, message):
-    if not np.all(ok):
-        raise DomainError(op, message)
-
-
-def _np_power(x, n, op):
-    _require(~((x == 0) & (n < 0)), op, "0 ** negative divides by zero")
-    _require(~((x < 0) & (n != np.floor(n))), op, "a negative base with a fractional exponent is not real")
-    with np.errstate(over="ignore"):
-        out = np.power(x, n)
-    _require(np.isfinite(out) | ~np.isfinite(x), op, "overflows a float")
-    return out
-
-
-def _np_d_power(x, n, op):
-    if np.all(n == 0):
-        return np.zeros_like(x * 1.0)
-    _require(~((x == 0) & (n < 1)), op, "the slope of x ** n for n < 1 is infinite at x = 0")
-    return n * _np_power(x, n - 1, op)
-
-
-def _np_pow_value(x, y):
-    _require(x >= 0, '**', "a Value exponent needs a base >= 0")
-    return _np_power(x, y, '**')
-
-
-def _np_pow_value_local(x, y, out):
-    _require((x > 0) | (y > 0), '**', "0 ** y has no slope in y at y = 0")
-    with np.errstate(divide="ignore"):
-        log_x = np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), 0.0)
-    return (_np_d_power(x, y, '**'), out * log_x)
-
-
-def _np_div(x, y):
-    _require(y != 0, '/', "division by zero")
-    return x / y
-
-
-def _np_exp(x):
-    _require(x <= 709.78, 'exp', "exp overflows a float (inputs above ~709.78)")
-    return np.exp(x)
-
-
-def _np_log(x):
-    _require(x > 0, 'log', "log is defined for inputs > 0")
-    return np.log(x)
-
-
-def _np_sigmoid(x):
-    e = np.exp(-np.abs(x))  # never overflows
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _np_softplus(x):
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-
-
-ONE = 1.0  # a local derivative of exactly 1: backward passes the grad on without multiplying
-
-NP_RULES = {
-    #  op         forward                                   local derivatives
-    '+':       (np.add,                                   lambda x, y, out: (ONE, ONE)),
-    '-':       (np.subtract,                              lambda x, y, out: (1.0, -1.0)),
-    '*':       (np.multiply,                              lambda x, y, out: (y, x)),
-    '/':       (_np_div,                                  lambda x, y, out: (1.0 / y, -out / y)),
-    '**':      (_np_pow_value,                            _np_pow_value_local),
-    '**n':     (lambda x, n: _np_power(x, n, f'**{n}'),   lambda x, n, out: (_np_d_power(x, n, f'**{n}'),)),
-    'neg':     (np.negative,                              lambda x, out: (-1.0,)),
-    'exp':     (_np_exp,                                  lambda x, out: (out,)),
-    'log':     (_np_log,                                  lambda x, out: (1.0 / x,)),
-    'tanh':    (np.tanh,                                  lambda x, out: (1.0 - out * out,)),
-    'sigmoid': (_np_sigmoid,                              lambda x, out: (out * (1.0 - out),)),
-    'softplus': (_np_softplus,                            lambda x, out: (_np_sigmoid(x),)),
-    'ReLU':    (lambda x: np.maximum(x, 0.0),             lambda x, out: (out > 0,)),  # True/False act as 1/0
-}
+from .nn import ACTIVATION_OPS
+from .ops import OPS
+from .value import Value
 
 
 def _in_order_sum(terms):
@@ -130,8 +51,7 @@ class Tape:
         self.param_slots = [(slot[p], k) for k, p in enumerate(params) if p in slot]
         known = set(inputs) | set(params)
         self.constants = [(slot[v], v.data) for v in topo if not v._prev and v not in known]
-        self.entries = [('**n' if v._exponent is not None else v._op, slot[v],
-                         tuple(slot[c] for c in v._prev), v._exponent) for v in topo if v._prev]
+        self.entries = [(v._op, slot[v], tuple(slot[c] for c in v._prev), v._exponent) for v in topo if v._prev]
         # per_sample: the slot holds one value per sample (it depends on an input);
         # needs_grad: the slot depends on a parameter, so backward must reach it
         self.per_sample = [False] * self.size
@@ -167,7 +87,7 @@ class Tape:
             if s is not None:
                 vals[s] = column
         for op, out, ins, exponent in self.entries:
-            forward = NP_RULES[op][0]
+            forward = OPS[op].np_forward
             if exponent is not None:
                 vals[out] = forward(vals[ins[0]], exponent)
             elif len(ins) == 2:
@@ -187,7 +107,7 @@ class Tape:
             upstream = grads[out]
             if upstream is None:
                 continue  # nothing flows back through this entry
-            local = NP_RULES[op][1]
+            local = OPS[op].np_local
             if exponent is not None:
                 locals_ = local(vals[ins[0]], exponent, vals[out])
             elif len(ins) == 2:
@@ -197,7 +117,7 @@ class Tape:
             for i, d, route in zip(ins, locals_, routes):
                 if route is None:
                     continue
-                contribution = upstream if d is ONE else d * upstream  # (+ passes the grad on as is)
+                contribution = d * upstream
                 if route == "sum":
                     contribution = np.sum(contribution)
                 grads[i] = contribution if grads[i] is None else grads[i] + contribution
@@ -209,9 +129,6 @@ class Tape:
         return None if s is None else grads[s]
 
 
-ACTIVATION_OPS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "linear": None}
-
-
 class DenseLayer:
     """One MLP layer as a single tape entry over a batch: z = b + w1*x1 + w2*x2 + ...; a = act(z).
 
@@ -221,7 +138,8 @@ class DenseLayer:
 
     def __init__(self, layer):
         self.neurons = layer.neurons
-        self.act = ACTIVATION_OPS[layer.neurons[0].activation]
+        act = ACTIVATION_OPS[layer.neurons[0].activation]  # None: linear
+        self.act = None if act is None else OPS[act]
         self.nout, self.nin = len(layer.neurons), len(layer.neurons[0].w)
 
     def forward(self, x, W, b):
@@ -230,12 +148,12 @@ class DenseLayer:
         terms[0] = b                                    # the bias comes first: b + w1*x1 + ...
         np.multiply(W.T[:, None, :], x.T[:, :, None], out=terms[1:])
         z = _in_order_sum(terms)
-        a = z if self.act is None else NP_RULES[self.act][0](z)
+        a = z if self.act is None else self.act.np_forward(z)
         return z, a
 
     def backward(self, x, W, z, a, grad_a, need_grad_x):
         """Per-sample grads: (of W (batch, nout, nin), of b (batch, nout), of x (batch, nin) or None)."""
-        grad_z = grad_a if self.act is None else NP_RULES[self.act][1](z, a)[0] * grad_a
+        grad_z = grad_a if self.act is None else self.act.np_local(z, a)[0] * grad_a
         grad_W = grad_z[:, :, None] * x[:, None, :]      # d(w*x)/dw = x
         grad_x = None
         if need_grad_x:
@@ -304,7 +222,7 @@ class FastModel:
         for layer, (W, b) in zip(self.layers, self._weights()[1]):
             x = x @ W.T + b
             if layer.act is not None:
-                x = NP_RULES[layer.act][0](x)
+                x = layer.act.np_forward(x)
             outputs.append(x)
         return outputs
 

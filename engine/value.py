@@ -5,115 +5,12 @@ This is micrograd's Value with four changes a student can see:
     and drawings never reorder inputs;
   - `_backward` is a method, not a closure stored on the node: no reference cycles, so the
     garbage collector has nothing to chase and the graph is freed as soon as it is dropped;
-  - every op's forward formula and local derivatives sit together in one table, RULES;
+  - every op's forward formula and local derivatives sit together in one table row (ops.py);
+    `x ** 2` is the op '**n' with the exponent kept as data (`_exponent`), not in the op's name;
   - inputs outside an op's domain raise DomainError instead of giving NaN or a complex number.
 """
-import math
-
-
-class DomainError(ValueError):
-    """An op got an input outside its domain, e.g. log(0). `op` names the op."""
-
-    def __init__(self, op, message):
-        super().__init__(f"{op}: {message}")
-        self.op = op
-
-
-# ---------------------------------------------------------------------------------------
-# The calculus of the engine. For each op:
-#   forward(x, y)          the output's data from the inputs' data
-#   local(x, y, out)       the local derivatives (d out/d x, d out/d y), one per input
-# Unary ops take (x) and (x, out). For `x ** n` with a plain number n, n is passed as y
-# but is a constant, not an input, so there is one local derivative.
-# `_backward` multiplies each local derivative by the node's grad (the chain rule).
-# ---------------------------------------------------------------------------------------
-
-def _power(x, n, op):
-    """x ** n for floats, refusing what has no real answer."""
-    if x == 0 and n < 0:
-        raise DomainError(op, f"0 ** {n} divides by zero")
-    if x < 0 and n != int(n):
-        raise DomainError(op, f"a negative base ({x}) with a fractional exponent ({n}) is not a real number")
-    try:
-        return float(x ** n)
-    except OverflowError:
-        raise DomainError(op, f"{x} ** {n} overflows a float") from None
-
-
-def _d_power(x, n, op):
-    """d/dx x ** n = n * x ** (n - 1)."""
-    if n == 0:
-        return 0.0  # x ** 0 is the constant 1
-    if x == 0 and n < 1:
-        raise DomainError(op, f"the slope of x ** {n} is infinite at x = 0")
-    return n * _power(x, n - 1, op)
-
-
-def _pow_value_local(x, y, out):
-    # d/dx x**y = y * x**(y-1);  d/dy x**y = x**y * log(x)
-    if x > 0:
-        return (_d_power(x, y, '**'), out * math.log(x))
-    # x == 0 (the forward pass refused x < 0): 0 ** y is 0 for all y > 0, flat in y
-    if y > 0:
-        return (_d_power(x, y, '**'), 0.0)
-    raise DomainError('**', "0 ** y has no slope in y at y = 0")
-
-
-def _pow_value(x, y):
-    if x < 0:
-        raise DomainError('**', f"a Value exponent needs a base >= 0 (got {x}): "
-                                "d/dy x**y = x**y * log(x) is not real for x < 0")
-    return _power(x, y, '**')
-
-
-def _div(x, y):
-    if y == 0:
-        raise DomainError('/', f"division of {x} by zero")
-    return x / y
-
-
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise DomainError('exp', f"exp({x}) overflows a float (inputs above ~709.78)") from None
-
-
-def _log(x):
-    if x <= 0:
-        raise DomainError('log', f"log is defined for inputs > 0, got {x}")
-    return math.log(x)
-
-
-def _sigmoid(x):
-    # two forms so that exp never overflows
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _softplus(x):
-    # log(1 + e**x) without overflow: max(x, 0) + log(1 + e**-|x|)
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-RULES = {
-    #  op         forward                              local derivatives
-    '+':       (lambda x, y: x + y,                  lambda x, y, out: (1.0, 1.0)),
-    '-':       (lambda x, y: x - y,                  lambda x, y, out: (1.0, -1.0)),
-    '*':       (lambda x, y: x * y,                  lambda x, y, out: (y, x)),
-    '/':       (_div,                                lambda x, y, out: (1.0 / y, -out / y)),  # -x/y**2
-    '**':      (_pow_value,                          _pow_value_local),
-    '**n':     (lambda x, n: _power(x, n, f'**{n}'), lambda x, n, out: (_d_power(x, n, f'**{n}'),)),
-    'neg':     (lambda x: -x,                        lambda x, out: (-1.0,)),
-    'exp':     (_exp,                                lambda x, out: (out,)),
-    'log':     (_log,                                lambda x, out: (1.0 / x,)),
-    'tanh':    (math.tanh,                           lambda x, out: (1.0 - out * out,)),
-    'sigmoid': (_sigmoid,                            lambda x, out: (out * (1.0 - out),)),
-    'softplus': (_softplus,                          lambda x, out: (_sigmoid(x),)),
-    'ReLU':    (lambda x: 0.0 if x < 0 else x,       lambda x, out: (1.0 if out > 0 else 0.0,)),
-}
+from .graph import backward
+from .ops import OPS
 
 
 def _as_value(x):
@@ -125,104 +22,81 @@ class Value:
 
     __slots__ = ('data', 'grad', '_prev', '_op', '_exponent', 'label')
 
-    def __init__(self, data, _children=(), _op='', label=''):
+    def __init__(self, data, _children=(), _op='', label='', _exponent=None):
         self.data = float(data)
         self.grad = 0.0
         self._prev = tuple(_children)  # inputs, in operand order
-        self._op = _op                 # the op that made this node ('' for a leaf)
-        self._exponent = None          # n of `x ** n` when n is a plain number
+        self._op = _op                 # the op that made this node: its name in OPS ('' for a leaf)
+        self._exponent = _exponent     # n of `x ** n` when n is a plain number (op '**n')
         self.label = label
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # --- building the graph: every op goes through _apply, which uses RULES -------------
-
-    def _rule(self):
-        op = '**n' if self._exponent is not None else self._op
-        if op not in RULES:
-            raise ValueError(f"no derivative rule for op {self._op!r}")
-        return RULES[op]
-
-    def _args(self):
-        """The inputs' data as the rule's functions take them."""
-        prev = self._prev
-        if len(prev) == 2:
-            return (prev[0].data, prev[1].data)
-        if self._exponent is not None:
-            return (prev[0].data, self._exponent)
-        return (prev[0].data,)
+    # --- building the graph: every op goes through apply(), which uses the op's row in OPS ---------
 
     def __add__(self, other):
-        return _apply('+', self, _as_value(other))
+        return apply('+', self, _as_value(other))
 
     def __radd__(self, other):  # other + self
-        return _apply('+', _as_value(other), self)
+        return apply('+', _as_value(other), self)
 
     def __sub__(self, other):
-        return _apply('-', self, _as_value(other))
+        return apply('-', self, _as_value(other))
 
     def __rsub__(self, other):  # other - self
-        return _apply('-', _as_value(other), self)
+        return apply('-', _as_value(other), self)
 
     def __mul__(self, other):
-        return _apply('*', self, _as_value(other))
+        return apply('*', self, _as_value(other))
 
     def __rmul__(self, other):  # other * self
-        return _apply('*', _as_value(other), self)
+        return apply('*', _as_value(other), self)
 
     def __truediv__(self, other):
-        return _apply('/', self, _as_value(other))
+        return apply('/', self, _as_value(other))
 
     def __rtruediv__(self, other):  # other / self
-        return _apply('/', _as_value(other), self)
+        return apply('/', _as_value(other), self)
 
     def __neg__(self):
-        return _apply('neg', self)
+        return apply('neg', self)
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _apply('**', self, other)
+            return apply('**', self, other)
         if not isinstance(other, (int, float)):
             return NotImplemented
-        out = Value(_power(self.data, other, f'**{other}'), (self,), f'**{other}')
-        out._exponent = other
-        return out
+        return apply('**n', self, exponent=other)
 
     def __rpow__(self, other):  # number ** self
-        return _apply('**', _as_value(other), self)
+        return apply('**', _as_value(other), self)
 
-    def exp(self):
-        return _apply('exp', self)
-
-    def log(self):
-        return _apply('log', self)
-
-    def tanh(self):
-        return _apply('tanh', self)
-
-    def sigmoid(self):
-        return _apply('sigmoid', self)
-
-    def softplus(self):
-        return _apply('softplus', self)
-
-    def relu(self):
-        return _apply('ReLU', self)
+    # x.relu(), x.tanh(), x.exp(), ...: one method per function of the table, made below the class
 
     # --- the backward pass ---------------------------------------------------------------
 
-    def local_grads(self):
-        """d self / d input for each input in `_prev` (empty for a leaf)."""
+    def _args(self):
+        """The inputs' data as the op's functions take them (x ** n: x and n)."""
         prev = self._prev
+        if self._exponent is not None:
+            return (prev[0].data, self._exponent)
         if len(prev) == 2:
-            return RULES[self._op][1](prev[0].data, prev[1].data, self.data)
+            return (prev[0].data, prev[1].data)
+        return (prev[0].data,)
+
+    def local_grads(self):
+        """d self / d input for each input in `_prev` (empty for a leaf): the op's `local` in OPS."""
+        prev = self._prev
         if not prev:
             return ()
+        local = OPS[self._op].local  # spelled out, not local(*self._args(), ...): backward runs this a lot
+        if len(prev) == 2:
+            return local(prev[0].data, prev[1].data, self.data)
         if self._exponent is None:
-            return RULES[self._op][1](prev[0].data, self.data)
-        return RULES['**n'][1](prev[0].data, self._exponent, self.data)
+            return local(prev[0].data, self.data)
+        return local(prev[0].data, self._exponent, self.data)
 
     def _backward(self, record=None):
         """The chain rule at this node: input.grad += d self/d input * self.grad.
@@ -241,18 +115,33 @@ class Value:
     def _recompute(self):
         """Redo this node's forward step from its inputs' current data."""
         if self._prev:
-            self.data = self._rule()[0](*self._args())
+            self.data = OPS[self._op].forward(*self._args())
 
     def backward(self, fresh=False):
         """Backpropagate from this node. Grads accumulate as in micrograd; with fresh=True
         every grad in the graph is zeroed first, so running it twice gives the same grads."""
-        from .graph import backward  # graph.py imports this module
         backward(self, fresh=fresh)
 
 
-def _apply(op, *inputs):
-    """Make the node `op(*inputs)`: its data comes from RULES, like everything else."""
-    forward = RULES[op][0]
+def apply(op, *inputs, exponent=None):
+    """The node `op(*inputs)`, its data from the op's forward in OPS; `x ** n` is
+    apply('**n', x, exponent=n). Inputs are Values."""
+    forward = OPS[op].forward
+    if exponent is not None:
+        return Value(forward(inputs[0].data, exponent), inputs, op, _exponent=exponent)
     if len(inputs) == 2:
         return Value(forward(inputs[0].data, inputs[1].data), inputs, op)
     return Value(forward(inputs[0].data), inputs, op)
+
+
+def _method(op):
+    def method(self):
+        return apply(op.name, self)
+    method.__name__ = op.function
+    method.__doc__ = f"{op.write(['self'])}: the op {op.name!r} (engine/ops.py)."
+    return method
+
+
+for _op in OPS.values():
+    if _op.function:
+        setattr(Value, _op.function, _method(_op))

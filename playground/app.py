@@ -14,7 +14,7 @@ import panel as pn
 from playground import a11y, document
 from playground.graph import GraphState
 from playground.graph.view import GraphView
-from playground.share import PAGE_CSS, ShareTools, show_parts, watch_location
+from playground.share import PAGE_CSS, ShareTools, watch_location
 from playground.training.state import TrainingSettings
 
 pn.extension(design="bootstrap")
@@ -25,9 +25,8 @@ ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for on
 
 graph_state = GraphState()
 graph_view = GraphView(graph_state)
-graph_panel = graph_view.panel()
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
-tabs = pn.Tabs(("Graph", graph_panel), ("Training", training_slot), sizing_mode="stretch_width")
+tabs = pn.Tabs(("Graph", graph_view), ("Training", training_slot), sizing_mode="stretch_width")
 built = {"training": None}         # the training view, once it has been shown
 
 
@@ -71,19 +70,11 @@ def restore_document(doc):
     show_view(share_tools.embed_options["view"] or doc["view"])
 
 
-def hideable_parts():
-    """What each embedding option `hide=...` hides (the header is hidden by CSS)."""
-    parts = {"controls": [graph_view.edit_card, graph_view.gradcheck_button],
-             "editor": [graph_view.editor_column],
-             "curves": []}
-    if built["training"] is not None:
-        parts["controls"] += [built["training"].data_controls, built["training"].model_controls]
-        parts["curves"] += [built["training"].curves.loss_figure, built["training"].curves.accuracy_figure]
-    return parts
-
-
 def embed(options):
-    show_parts(hideable_parts(), options["hide"])
+    """Show what an embedding asked for: each view hides the parts it has (hide=editor, controls, curves)."""
+    for view in (graph_view, built["training"]):
+        if view is not None:
+            view.hide(options["hide"])
     tabs.stylesheets = [ONE_VIEW_CSS] if options["view"] else []
     if options["view"]:
         show_view(options["view"])

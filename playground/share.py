@@ -86,7 +86,7 @@ class ReadOnlyText(pn.widgets.TextAreaInput):
             self.value = self._text
 
 
-class ShareTools(param.Parameterized):
+class ShareTools(pn.viewable.Viewer):
     embed_options = param.Dict(default={"view": None, "hide": set(), "minimal": False},
                                doc="What the link's fragment asked for: view, parts to hide, minimal chrome.")
 

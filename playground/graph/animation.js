@@ -3,9 +3,10 @@
 // so the animation needs no Python round trip. The only value sent back is the step slider's value.
 // Page-only changes use setv(..., {sync: false}) so frames are never sent to Python.
 //
-// Bokeh runs this as one CustomJS body for every trigger; `action` (worked out below) says which entry point: render, play, step, back, reset,
-// backward, zoom (the ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and
-// data (Python sent a new graph; a new number in its "frame" column asks to frame it afresh).
+// Bokeh runs this as one CustomJS body for every trigger (the page gets the code once, not once per button);
+// `action` (worked out at the end) picks one of HANDLERS: render, play, step, back, reset, backward, zoom (the
+// ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and data (Python sent a
+// new graph; a new number in its "frame" column asks to frame it afresh).
 // Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
@@ -189,24 +190,29 @@ const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)
   : [values, edges, ops, steps].includes(origin) ? "data"
   : "render";
 
-if (action === "render") { if (!A.framed) fit(false); render(current_step()); }
-else if (action === "fit_whole") fit(true);
-else if (action === "resize") resize();
-else if (action === "data") {  // CustomJS runs asynchronously: skip the data this script itself drew
-  if (!A.mine.has(cb_obj.data)) {
+// One handler per action; the step buttons stop a playing animation first.
+function go_to(k) { stop(); slider.value = k; }
+const HANDLERS = {
+  render() { if (!A.framed) fit(false); render(current_step()); },
+  fit_whole() { fit(true); },
+  resize,
+  zoom,
+  data() {  // CustomJS runs asynchronously: skip the data this script itself drew
+    if (A.mine.has(cb_obj.data)) return;
     stop();
     if (values.data.frame && values.data.frame[0] !== A.frame) fit(false);
     render(current_step());
-  }
-}
-else if (action === "zoom") zoom();
-else if (action === "play") {
-  if (A.playing) stop();
-  else { A.playing = true; play.label = "Pause"; if (current_step() >= N) slider.value = 0; play_next(); }
-} else {
-  stop();
-  if (action === "step") slider.value = Math.min(N, current_step() + 1);
-  else if (action === "back") slider.value = Math.max(0, current_step() - 1);
-  else if (action === "reset") slider.value = 0;
-  else if (action === "backward") slider.value = N;
-}
+  },
+  play() {
+    if (A.playing) { stop(); return; }
+    A.playing = true;
+    play.label = "Pause";
+    if (current_step() >= N) slider.value = 0;
+    play_next();
+  },
+  step() { go_to(Math.min(N, current_step() + 1)); },
+  back() { go_to(Math.max(0, current_step() - 1)); },
+  reset() { go_to(0); },
+  backward() { go_to(N); },
+};
+HANDLERS[action]();

@@ -8,10 +8,9 @@ survive. Leaves go after the last leaf, new operations at the end (they become t
 import ast
 import keyword
 
-from .language import FUNCTIONS, NAME, ProgramError, parse_program
+from .language import FUNCTIONS, NAME, OPERATORS, ProgramError, parse_program
 
-BINARY_OPS = ("+", "-", "*", "/", "**")
-OPERATIONS = BINARY_OPS + FUNCTIONS
+OPERATIONS = OPERATORS + FUNCTIONS  # what the edit card offers: `a op b` and `f(a)` (from engine/ops.py)
 
 
 def _check_new_name(name, program):
@@ -82,7 +81,7 @@ def add_operation(text, name, op, inputs):
     _check_new_name(name, program)
     if op not in OPERATIONS:
         raise ProgramError(f"unknown operation {op!r}; use one of {', '.join(OPERATIONS)}")
-    needed = 2 if op in BINARY_OPS else 1
+    needed = 2 if op in OPERATORS else 1
     if len(inputs) != needed:
         raise ProgramError(f"{op} takes {needed} input{'s' if needed > 1 else ''}")
     expression = f"{op}({inputs[0]})" if op in FUNCTIONS else f"{inputs[0]} {op} {inputs[1]}"

@@ -5,8 +5,10 @@
     e = a * b
     L = tanh(e + 1)
 
-Allowed: one name per assignment, numbers, names assigned above, `+ - * / **`, unary minus and plus,
-parentheses, and the functions relu, tanh, exp, log, sigmoid, softplus with one argument. Names become node labels and
+Allowed: one name per assignment, numbers, names assigned above, unary plus, parentheses, and the operators
+and functions of the engine's op table (engine/ops.py: each op says how this language writes it, e.g. `{0} * {1}`,
+`-{0}`, `tanh({0})`; OPERATORS and FUNCTIONS below list them; a function takes one argument).
+Names become node labels and
 the last assignment is the output. An assignment of a bare number (`a = 2.0`, `b = -3`) is a *leaf*: its value
 can be edited; numbers inside expressions become constant leaves.
 
@@ -24,19 +26,33 @@ import warnings
 from dataclasses import dataclass, field
 
 import engine
-from engine import Value
+from engine import OPS, Value
 
-FUNCTIONS = ("relu", "tanh", "exp", "log", "sigmoid", "softplus")
+
+def _syntax(op):
+    """The ast node type of the op as the language writes it: (BinOp or UnaryOp, operator class) or (Call, name);
+    read from the op's `written` form, so a new row of the table is a new construct here."""
+    tree = ast.parse(op.write(["a", "b"], exponent=2), mode="eval").body
+    if isinstance(tree, ast.Call):
+        return ast.Call, tree.func.id
+    return type(tree), type(tree.op)
+
+
+# (ast node type, operator or function name) -> engine op; `x ** 2` (a number exponent) is the op '**n'
+_SYNTAX = {_syntax(op): op.name for op in OPS.values() if not op.takes_exponent}
+_EXPONENT_OPS = {_syntax(op): op.name for op in OPS.values() if op.takes_exponent}
+FUNCTIONS = tuple(name for kind, name in _SYNTAX if kind is ast.Call)
+OPERATORS = tuple(OPS[op].write(["", ""]).strip() for (kind, _), op in _SYNTAX.items() if kind is ast.BinOp)
 MAX_NODES = 2000  # more than that is not a graph a student can read, and slow to draw
 MAX_CHARS = 100_000  # checked before ast.parse so a pasted novel is refused at once
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")  # the names a shared document accepts
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_UNARY = {ast.USub: "-", ast.UAdd: "+"}
+_BINARY = tuple(operator for kind, operator in _SYNTAX if kind is ast.BinOp)
+_UNARY = tuple(operator for kind, operator in _SYNTAX if kind is ast.UnaryOp) + (ast.UAdd,)  # +x: x itself
 # What may appear inside an expression; anything else (attributes, subscripts, lambdas, comprehensions,
 # comparisons, strings, ...) is refused by name in the error message.
 _MAKES_A_NODE = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Constant)  # at most one node each
-_ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load) + tuple(_BINARY) + tuple(_UNARY)
+_ALLOWED = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Load) + _BINARY + _UNARY
 
 
 class ProgramError(ValueError):
@@ -180,16 +196,13 @@ def _apply(node, args, env):
         return Value(number, label=repr(number))
     if isinstance(node, ast.Name):
         return env[node.id]
-    if isinstance(node, ast.UnaryOp):
-        return -args[0] if isinstance(node.op, ast.USub) else args[0]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+        return args[0]
     if isinstance(node, ast.Call):
-        return getattr(args[0], node.func.id)()
-    if len(args) == 1:  # x ** number
-        return args[0] ** _number(node.right)
-    left, right = args
-    op = _BINARY[type(node.op)]
-    return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__,
-            "**": left.__pow__}[op](right)
+        return engine.apply(_SYNTAX[ast.Call, node.func.id], args[0])
+    if isinstance(node, ast.BinOp) and len(args) == 1:  # x ** number
+        return engine.apply(_EXPONENT_OPS[ast.BinOp, type(node.op)], args[0], exponent=_number(node.right))
+    return engine.apply(_SYNTAX[type(node), type(node.op)], *args)
 
 
 def _evaluate(expr, env):
@@ -234,17 +247,11 @@ def build_graph(program, leaves=None):
     return env[program.output], env
 
 
-# engine op -> how the language writes it ({0}, {1} are the inputs' names)
-_WRITTEN = {"+": "{0} + {1}", "-": "{0} - {1}", "*": "{0} * {1}", "/": "{0} / {1}", "**": "{0} ** {1}",
-            "neg": "-{0}", "ReLU": "relu({0})", "tanh": "tanh({0})", "exp": "exp({0})", "log": "log({0})",
-            "sigmoid": "sigmoid({0})", "softplus": "softplus({0})"}
-
-
 def program_from_value(root):
     """Write an engine Value's graph as a program: one line per node, in topological order.
 
-    Nodes get their label when it is a usable, unique name, else n<id>. Operations the language has no
-    single construct for are refused with ProgramError.
+    Nodes get their label when it is a usable, unique name, else n<id>. Each op is written as its row of the
+    engine's op table says; an op not in the table is refused with ProgramError.
     """
     trace = engine.trace(root)
     names, taken = {}, set()
@@ -258,10 +265,8 @@ def program_from_value(root):
         name, op, args = names[node["id"]], node["op"], [names[i] for i in node["inputs"]]
         if not op:
             lines.append(f"{name} = {node['data']!r}")
-        elif op in _WRITTEN:
-            lines.append(f"{name} = " + _WRITTEN[op].format(*args))
-        elif op.startswith("**"):  # x ** n with a number n, the op is named like '**2'
-            lines.append(f"{name} = {args[0]} ** {float(op[2:])!r}")
+        elif op in OPS:
+            lines.append(f"{name} = " + OPS[op].write(args, node["exponent"]))
         else:
             raise ProgramError(f"the graph view cannot write the operation {op!r} as a program")
     return "\n".join(lines) + "\n"

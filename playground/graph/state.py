@@ -43,16 +43,16 @@ class Graph:
 
 
 def shape_of(trace):
-    """Each node's id, label, operation and inputs: two graphs of the same shape differ only in their numbers
-    (a new leaf value), and are drawn in the same places."""
-    return tuple((n["id"], n["label"], n["op"], tuple(n["inputs"])) for n in trace["nodes"])
+    """Each node's id, label, operation (with its exponent) and inputs: two graphs of the same shape differ only
+    in their numbers (a new leaf value), and are drawn in the same places."""
+    return tuple((n["id"], n["label"], n["op"], n["exponent"], tuple(n["inputs"])) for n in trace["nodes"])
 
 
 @functools.lru_cache(maxsize=16)
 def layout_of_shape(shape):
     """The layout of a graph of this shape, made once: changing a leaf's value does not move anything.
     Shared between graphs: read it, never change it."""
-    return layout([{"id": i, "op": op, "inputs": list(inputs)} for i, _, op, inputs in shape])
+    return layout([{"id": i, "op": op, "inputs": list(inputs)} for i, _, op, _, inputs in shape])
 
 
 def animation_steps(trace, events):

@@ -47,11 +47,12 @@ POINT_EDITS = ["added_points", "removed_points"]
 CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "graph": "graph"}
 
 
-class TrainingView:
+class TrainingView(pn.viewable.Viewer):
     """Build it with the settings to edit; open_graph(root), if given, shows an engine Value's graph in the graph
     view (app.py passes GraphState.load_value)."""
 
     def __init__(self, settings=None, open_graph=None):
+        super().__init__()
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
         self.run = TrainingRun(self.settings)
@@ -163,6 +164,14 @@ class TrainingView:
                            self.boundary.figure, self.graph_note)
         right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)
         return pn.Row(controls, middle, right, css_classes=["training-view"])
+
+    def hide(self, parts):
+        """Hide the named parts ("controls": data and model settings; "curves": loss and accuracy), show the
+        others; other names are not this view's."""
+        for part, components in (("controls", [self.data_controls, self.model_controls]),
+                                 ("curves", [self.curves.loss_figure, self.curves.accuracy_figure])):
+            for component in components:
+                component.visible = part not in parts
 
     # -- training -----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
-from playground.graph.view import BOX_HEIGHT, BOX_WIDTH, MIN_TEXT_PX, READABLE_ZOOM
+from playground.graph.drawing import BOX_HEIGHT, BOX_WIDTH, MIN_TEXT_PX, READABLE_ZOOM
 from tests.conftest import AppPage
 
 TIMEOUT = 30_000  # each change goes to the worker's Python and back

@@ -27,6 +27,7 @@ UNARY = [  # name, Value op, float reference, points (away from kinks)
     ("sigmoid", lambda v: v.sigmoid(), lambda x: 1 / (1 + math.exp(-x)), [-30.0, -1.0, 0.0, 2.0]),
     ("softplus", lambda v: v.softplus(), lambda x: math.log1p(math.exp(x)), [-5.0, 0.0, 3.0]),
     ("relu", lambda v: v.relu(), lambda x: max(x, 0.0), [-1.5, 0.5, 2.0]),
+    ("sin", lambda v: v.sin(), math.sin, [-2.0, 0.0, 1.0, 3.0]),
     ("square", lambda v: v ** 2, lambda x: x ** 2, [-3.0, 0.0, 1.5]),
     ("cube", lambda v: v ** 3, lambda x: x ** 3, [-2.0, 0.0, 1.1]),
     ("inverse", lambda v: v ** -1, lambda x: x ** -1, [-2.0, 0.5, 3.0]),
@@ -142,7 +143,7 @@ def test_value_api_looks_like_micrograds():
     e = a * 3
     assert (e.data, e._op, e.label) == (6.0, "*", "")
     assert repr(a) == "Value(data=2.0, grad=0.0, label='a')"
-    assert (a ** 2)._op == "**2"
+    assert ((a ** 2)._op, (a ** 2)._exponent) == ("**n", 2)  # the exponent is data, not part of the name
     e.grad = 1.0
     e._backward()  # callable as in micrograd
     assert a.grad == 3.0

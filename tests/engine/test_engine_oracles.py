@@ -39,6 +39,7 @@ OPS = {
     "sigmoid": (1, lambda a: a.sigmoid(), lambda a: 1 / (1 + sp.exp(-a))),
     "softplus": (1, lambda a: a.softplus(), lambda a: sp.log(1 + sp.exp(a))),
     "relu": (1, lambda a: a.relu(), sympy_relu),
+    "sin": (1, lambda a: a.sin(), sp.sin),
 }
 
 programs = st.lists(st.tuples(st.sampled_from(sorted(OPS)), st.integers(0, 100), st.integers(0, 100)),
@@ -138,7 +139,7 @@ def test_pytorch_oracle():
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     names = [c["name"] for c in report["cases"]]
-    assert "pow_value" in names and "mlp_relu_bce" in names and len(names) == 17
+    assert "pow_value" in names and "mlp_relu_bce" in names and "sin" in names and len(names) == 18
     for case in report["cases"]:
         assert case["max_rel_diff"] < 1e-12, case
     assert not math.isnan(sum(c["max_rel_diff"] for c in report["cases"]))

@@ -28,6 +28,7 @@ EXPRESSIONS = {
     "tanh_sigmoid": (lambda a, b, c: (a * b).tanh() * c.sigmoid() + (a - c).sigmoid().tanh(), (0.9, -1.4, 0.3)),
     "relu": (lambda a, b, c: (a * b).relu() + (a - c).relu() * b + (c - 5).relu(), (1.2, 0.8, -0.5)),
     "shared_inputs": (lambda a, b, c: a * a + (a + a) * b + (b * b * b).tanh() * c, (0.7, 0.5, -1.1)),
+    "sin": (lambda a, b, c: (a * b).sin() + (c.sin() * a).tanh() - (b - c).sin() ** 2, (0.8, -1.7, 2.4)),
     "deepish": (lambda a, b, c: ((((a * b).tanh() + c).sigmoid() * a).exp() - b) ** 2, (0.2, 1.3, -0.4)),
 }
 

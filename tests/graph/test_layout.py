@@ -20,8 +20,8 @@ from playground.graph.layout import (BOX_GAP, BOX_HEIGHT, BOX_WIDTH, OP_RADIUS, 
                                      layout, order_columns)
 from playground.graph.presets import README_EXAMPLE, mlp_sample_loss, ten_input_neuron
 from playground.graph.state import make_graph, program_from_value
-from playground.graph.view import (MIN_TEXT_PX, READABLE_ZOOM, TEXT_OFFSETS, TEXT_SIZES, initial_ranges,
-                                   source_data)
+from playground.graph.drawing import (MIN_TEXT_PX, READABLE_ZOOM, TEXT_OFFSETS, TEXT_SIZES, initial_ranges,
+                                      source_data)
 
 from .bench_layout import big_mlp_sample, shared_input_chain
 

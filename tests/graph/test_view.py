@@ -1,10 +1,12 @@
-"""GraphView's Python half: what it sends to the page, and how it follows GraphState."""
+"""The graph view's Python half: what its components send to the page, and how they follow GraphState."""
 
 import pytest
 
 from playground.graph.presets import README_EXAMPLE, USED_TWICE
 from playground.graph.state import GraphState
-from playground.graph.view import ANIMATION_JS, GraphView, source_data
+from playground.graph.drawing import source_data
+from playground.graph.steps import ANIMATION_JS
+from playground.graph.view import GraphView
 
 
 def test_source_data_links_every_step_to_its_edge():
@@ -29,17 +31,17 @@ def test_duplicate_labels_get_unique_names():
 def test_view_follows_the_state():
     state = GraphState()
     view = GraphView(state)
-    assert "Output <b>g</b> = 24.7041" in view.summary.object
-    assert view.slider.end == len(state.graph.steps)
+    assert "Output <b>g</b> = 24.7041" in view.drawing.summary.object
+    assert view.steps.slider.end == len(state.graph.steps)
     state.set_value("a", 1.0)
-    assert view.editor.value.startswith("a = 1.0\n")
-    assert view._leaf_widgets["a"].value == 1.0
-    view._leaf_widgets["b"].value = 3.0  # a leaf input edits the state
+    assert view.editor.text.value.startswith("a = 1.0\n")
+    assert view.editor.leaf_widgets["a"].value == 1.0
+    view.editor.leaf_widgets["b"].value = 3.0  # a leaf input edits the state
     assert state.values["b"] == 3.0 and "b = 3.0" in state.program
-    view.slider.value = 7  # the page moving the slider moves the state's step
+    view.steps.slider.value = 7  # the page moving the slider moves the state's step
     assert state.step == 7
     state.step = 2
-    assert view.slider.value == 2
+    assert view.steps.slider.value == 2
 
 
 def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
@@ -49,41 +51,41 @@ def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
     state = GraphState()
     view = GraphView(state)
     doc = Document()
-    doc.add_root(view.plot)  # the sources with it
+    doc.add_root(view.drawing.plot)  # the sources with it
     events = []
     doc.on_change(lambda event: events.append(event))
 
     state.set_value("a", 1.5)
     sent = {event.model: set(event.cols) for event in events if isinstance(event, ColumnDataChangedEvent)}
-    assert sent == {view.values_src: {"data", "data_text"}, view.edges_src: {"local"},
-                    view.steps_src: {"local", "upstream", "contribution", "grad_after"}}
+    assert sent == {view.drawing.values_src: {"data", "data_text"}, view.drawing.edges_src: {"local"},
+                    view.drawing.steps_src: {"local", "upstream", "contribution", "grad_after"}}
     expected = source_data(state.graph)
-    for source, columns in zip((view.values_src, view.ops_src, view.edges_src, view.steps_src), expected):
+    for source, columns in zip((view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src), expected):
         assert {name: source.data[name] for name in columns} == columns   # frame aside, all is up to date
     assert state.graph.layout is GraphState(program=state.program).graph.layout   # laid out once per shape
 
     events.clear()
     state.load_program(README_EXAMPLE.replace("g = h + 10.0 / f", "g = h + 10.0 * f"))
-    assert view.ops_src.data["op"] == source_data(state.graph)[1]["op"] and "*" in view.ops_src.data["op"]
+    assert view.drawing.ops_src.data["op"] == source_data(state.graph)[1]["op"] and "*" in view.drawing.ops_src.data["op"]
     replaced = {event.model for event in events if isinstance(event, ColumnDataChangedEvent) and event.cols is None}
-    assert replaced == {view.values_src, view.ops_src, view.edges_src, view.steps_src}   # every column
+    assert replaced == {view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src}   # every column
 
 
 def test_errors_are_escaped_and_the_drawing_stays():
     state = GraphState()
     view = GraphView(state)
-    before = dict(view.values_src.data)
+    before = dict(view.drawing.values_src.data)
     state.program = "a = 1.0\nb = a <script>\n"
-    assert "line 2" in view.error.object and "<script>" not in view.error.object
-    assert view.values_src.data["name"] == before["name"]
+    assert "line 2" in view.editor.error.object and "<script>" not in view.editor.error.object
+    assert view.drawing.values_src.data["name"] == before["name"]
 
 
 def test_presets_and_gradcheck():
     view = GraphView(GraphState())
-    view.preset.value = "tanh neuron"
-    assert "Output <b>o</b> = 0.7071" in view.summary.object
-    view._gradcheck(None)
-    assert "x1" in view.gradcheck_result.object and "-1.500000" in view.gradcheck_result.object
+    view.editor.preset.value = "tanh neuron"
+    assert "Output <b>o</b> = 0.7071" in view.drawing.summary.object
+    view.gradient_check.check()
+    assert "x1" in view.gradient_check.result.object and "-1.500000" in view.gradient_check.result.object
 
 
 def test_the_page_code_escapes_labels_and_never_syncs_frames():
@@ -94,14 +96,14 @@ def test_the_page_code_escapes_labels_and_never_syncs_frames():
 
 def test_tapping_a_node_picks_it_for_editing():
     view = GraphView(GraphState())
-    view.values_src.selected.indices = [view.values_src.data["name"].index("c2")]
-    assert view.node_choice.value == "c2" and view.op_left.value == "c2"
-    assert not view.edit_card.collapsed
+    view.drawing.values_src.selected.indices = [view.drawing.values_src.data["name"].index("c2")]
+    assert view.edit_card.node_choice.value == "c2" and view.edit_card.op_left.value == "c2"
+    assert not view.edit_card.card.collapsed
 
 
 def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
     from playground.graph.state import make_graph, program_from_value
-    from playground.graph.view import FRAME_WIDTH, READABLE_ZOOM, initial_ranges
+    from playground.graph.drawing import FRAME_WIDTH, READABLE_ZOOM, initial_ranges
     import engine
     from engine import nn
     neuron = nn.Neuron(10)([engine.Value(0.1 * i, label=f"x{i}") for i in range(10)])
@@ -116,46 +118,70 @@ def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
 
 
 def test_box_texts_are_short_and_hover_keeps_the_full_values():
-    from playground.graph.view import NAME_CHARS, _op_text, short_name, short_number
+    from engine import OPS
+    from playground.graph.drawing import NAME_CHARS, short_name, short_number
     assert short_name("L1N1w2") == "L1N1w2"
     assert short_name("a_very_long_name_for_a_node") == "a_very_lon\u2026" and len(short_name("x" * 32)) == NAME_CHARS
     assert [short_number(x) for x in (138.83381, -4.0, 0.0, 1e-5, -123456.7, 9999.99999)] == \
         ["138.8338", "-4.0000", "0.0000", "1.00e-05", "-1.23e+05", "10000.0000"]
     assert all(len(short_number(x)) <= 10 for x in (-1e300, -9999.99999, 1e-300, -0.0005, 12345678.9))
-    assert [_op_text(op) for op in ("**2.0", "**-0.5", "**-10.5", "ReLU", "sigmoid", "softplus", "tanh", "+")] == \
-        ["^2", "^-.5", "^-10.5", "relu", "\u03c3", "sp", "tanh", "+"]
+    assert [OPS["**n"].draw(n) for n in (2.0, -0.5, -10.5)] == ["^2", "^-.5", "^-10.5"]
+    assert [OPS[op].draw() for op in ("ReLU", "sigmoid", "softplus", "tanh", "+")] == ["relu", "\u03c3", "sp", "tanh", "+"]
     view = GraphView(GraphState(program="x = 123456.0\nlonger_than_eleven = x * 2\n"))
-    values = view.values_src.data
+    values = view.drawing.values_src.data
     assert values["short_name"] == ["x", "2.0", "longer_tha\u2026"] and values["data_text"][0] == "data 1.23e+05"
     assert values["name"][2] == "longer_than_eleven" and values["data"][0] == 123456.0  # for hover and table
-    hover = [t.tooltips for t in view.plot.tools if type(t).__name__ == "HoverTool"]
+    hover = [t.tooltips for t in view.drawing.plot.tools if type(t).__name__ == "HoverTool"]
     assert ("data", "@data{%.12g}") in hover[0] and ("operation", "@engine_op") in hover[1]
 
 
 def test_the_plot_takes_the_width_it_gets_and_a_height_that_suits_the_graph():
-    from playground.graph.view import PLOT_HEIGHTS, TOOLBAR_HEIGHT
+    from playground.graph.drawing import PLOT_HEIGHTS, TOOLBAR_HEIGHT
     view = GraphView(GraphState(program=USED_TWICE))
-    assert view.plot.sizing_mode == "stretch_width" and view.plot.frame_width is None
+    assert view.drawing.plot.sizing_mode == "stretch_width" and view.drawing.plot.frame_width is None
     # CSS height: the graph's height (one row of boxes: the smallest), at most the page's height less 40 px.
-    assert view.plot.styles["height"] == f"min({PLOT_HEIGHTS[0] + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
-    view.preset.value = "2-4-4-1 MLP: one sample and its loss"
-    assert view.plot.styles["height"].startswith(f"min({PLOT_HEIGHTS[1] + TOOLBAR_HEIGHT}px,")  # tall: the tallest
-    assert view.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
-    frame = view.values_src.data["frame"][0]
-    view.preset.value = "a 10-input neuron"  # new leaves: the page is asked to frame the new graph
-    assert view.values_src.data["frame"] == [frame + 1] * 42
+    assert view.drawing.plot.styles["height"] == f"min({PLOT_HEIGHTS[0] + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
+    view.editor.preset.value = "2-4-4-1 MLP: one sample and its loss"
+    assert view.drawing.plot.styles["height"].startswith(f"min({PLOT_HEIGHTS[1] + TOOLBAR_HEIGHT}px,")  # tall: the tallest
+    assert view.node_table.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
+    frame = view.drawing.values_src.data["frame"][0]
+    view.editor.preset.value = "a 10-input neuron"  # new leaves: the page is asked to frame the new graph
+    assert view.drawing.values_src.data["frame"] == [frame + 1] * 42
     view.state.set_value("x1", 0.5)  # new values only: the view stays where the student put it
-    assert view.values_src.data["frame"] == [frame + 1] * 42
+    assert view.drawing.values_src.data["frame"] == [frame + 1] * 42
 
 
 def test_the_view_wraps_editor_drawing_and_table():
     view = GraphView(GraphState())
-    page = view.panel()
+    page = view.__panel__()
     assert "graph-view" in page.css_classes
     flex = page[0]
     assert type(flex).__name__ == "FlexBox" and flex.flex_wrap == "wrap"
-    editor, drawing, table = flex
-    assert editor is view.editor_column  # app.py hides page[0][0] for hide=editor
-    assert drawing.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
-    assert "graph-table-box" in table.css_classes and table[0].object is view.table
-    assert page[1] is view.edit_card
+    editor, middle, table = flex
+    assert editor is view.editor.__panel__() and editor[0] is view.editor.preset  # the first select: the presets
+    assert list(middle) == [view.drawing.__panel__(), view.steps.__panel__(), view.gradient_check.__panel__()]
+    assert middle.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
+    assert "graph-table-box" in table.css_classes and table[0].object is view.node_table.table
+    assert page[1] is view.edit_card.card
+
+
+def test_each_part_is_a_viewer_over_the_same_state():
+    import panel as pn
+    state = GraphState()
+    view = GraphView(state)
+    parts = [view.editor, view.drawing, view.node_table, view.steps, view.gradient_check, view.edit_card]
+    assert all(isinstance(part, pn.viewable.Viewer) and part.state is state for part in parts + [view])
+
+
+def test_hide_hides_the_parts_named_and_shows_the_others():
+    view = GraphView(GraphState())
+    page = view.__panel__()
+    editor, card, check = page[0][0], page[1], page[0][1][2]
+
+    view.hide({"editor", "curves"})  # "curves" is the training view's: nothing here
+    assert (editor.visible, card.visible, check.visible) == (False, True, True)
+    view.hide({"controls"})
+    assert (editor.visible, card.visible, check.visible) == (True, False, False)
+    view.hide(set())
+    assert editor.visible and card.visible and check.visible
+    assert page[0][1][0].visible and page[0][2].visible  # the drawing and the table are never hidden

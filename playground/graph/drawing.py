@@ -1,0 +1,289 @@
+"""The drawing: the graph as boxes, op circles and edges (a Bokeh plot), its summary line, and the node table.
+
+Python draws what does not change while the animation plays (positions, labels, data, the backward steps)
+into Bokeh ColumnDataSources (source_data); the page draws backward step k into them (animation.js).
+
+Legibility: the plot takes the width it is given and a height that suits the graph (PLOT_HEIGHTS). The page
+frames the graph itself, because only it knows the plot's real size: the whole graph when it fits at a
+readable zoom, else its output end at READABLE_ZOOM (pan or scroll toward the inputs; "Fit graph" shows it
+all). initial_ranges() is the same rule in Python, which the tests use. Text scales with the zoom so it
+stays inside its box; a line too small to read (under MIN_TEXT_PX) is hidden, the name last. Names are cut
+to NAME_CHARS and numbers kept short in the boxes; hover and the node table give them in full.
+"""
+
+import html
+import math
+from collections import Counter, defaultdict
+
+import panel as pn
+import param
+from bokeh.models import Arrow, ColumnDataSource, Div, HoverTool, Range1d, TapTool, VeeHead
+from bokeh.plotting import figure
+
+from engine import OPS
+
+from .layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
+from .state import GraphState
+
+FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; the page measures the real one
+PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
+TOOLBAR_HEIGHT = 40  # the title and toolbar above the frame
+SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.65, 0.8  # below 0.65 the numbers in the boxes are too small to read
+TEXT_SIZES = (13, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
+TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
+MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
+NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
+TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
+table.graph-nodes { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; }
+table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
+table.graph-nodes th, table.graph-nodes td { padding: 2px 8px; border-bottom: 1px solid #e3e5e8; text-align: right; }
+table.graph-nodes thead th { position: sticky; top: 0; background: #fff; box-shadow: 0 1px 0 #c9cdd3; }
+table.graph-nodes th[scope=row], table.graph-nodes thead th:first-child { text-align: left; }
+table.graph-nodes td { font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
+table.graph-nodes tr.current { background: #fde9c6; }
+p.chain-rule { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; min-height: 4.5em; }
+"""
+NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
+# The columns of source_data() that hold numbers of the forward and backward pass: all that changes when
+# only a leaf's value does (the rest follows the graph's shape).
+NUMBER_COLUMNS = {"values": ["data", "data_text"], "edges": ["local"],
+                  "steps": ["local", "upstream", "contribution", "grad_after"]}
+
+
+def display_names(nodes):
+    """A unique display name per node: its label, or #id when it has none or shares it (constants like 2.0)."""
+    counts = Counter(n["label"] for n in nodes)
+    return {n["id"]: n["label"] if n["label"] and counts[n["label"]] == 1 else f"{n['label']}#{n['id']}"
+            for n in nodes}
+
+
+def short_name(name):
+    """A name that fits its box: at most NAME_CHARS characters, cut with an ellipsis."""
+    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "\u2026"
+
+
+def short_number(x):
+    """At most 10 characters: 4 decimals, or 3 significant digits with an exponent for numbers too big or
+    too small for that (the page's shortNumber() is the same rule)."""
+    text = f"{x:.4f}"
+    if len(text) > 10 or (x != 0 and abs(x) < 1e-3):
+        text = f"{x:.2e}"
+    return text
+
+
+def op_text(node):
+    """What a node's op is called in the node table and the hover: micrograd's name ('**2' for x ** 2);
+    '' for a leaf."""
+    return OPS[node["op"]].label(node["exponent"]) if node["op"] else ""
+
+
+def _role(node, output_id):
+    if node["id"] == output_id:
+        return "output"
+    if node["op"]:
+        return "computed"
+    return "leaf" if node["label"] and not node["label"][0].isdigit() else "constant"
+
+
+def source_data(graph):
+    """The ColumnDataSource columns for one Graph (grads and highlights are filled in by the page)."""
+    nodes, positions = graph.trace["nodes"], graph.layout
+    output_id = nodes[-1]["id"]
+    names = display_names(nodes)
+    values = {
+        "id": [n["id"] for n in nodes], "name": [names[n["id"]] for n in nodes], "op": [op_text(n) for n in nodes],
+        "short_name": [short_name(names[n["id"]]) for n in nodes],
+        "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
+        "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
+        "grad": [math.nan] * len(nodes), "grad_text": ["grad \u2014"] * len(nodes),
+        "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
+        "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
+    }
+    op_nodes = [n for n in nodes if n["op"]]
+    ops = {"id": [n["id"] for n in op_nodes], "op": [OPS[n["op"]].draw(n["exponent"]) for n in op_nodes],
+           "engine_op": [op_text(n) for n in op_nodes],
+           "name": [names[n["id"]] for n in op_nodes],
+           "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
+           "line_color": ["#5b6170"] * len(op_nodes)}
+    local, slots = {}, defaultdict(int)  # trace edges come in operand order: number them per target
+    for e in graph.trace["edges"]:
+        local[(e["target"], slots[e["target"]])] = e["local"]
+        slots[e["target"]] += 1
+    edge_rows = positions["edges"]
+    edges = {
+        "xs": [e["xs"] for e in edge_rows], "ys": [e["ys"] for e in edge_rows],
+        "source": [e["source"] for e in edge_rows], "target": [e["target"] for e in edge_rows],
+        "slot": [e["slot"] for e in edge_rows],
+        "source_name": [names[e["source"]] for e in edge_rows], "target_name": [names[e["target"]] for e in edge_rows],
+        "local": [local.get((e["target"], e["slot"]), 1.0) for e in edge_rows],
+        "x0": [e["xs"][-2] for e in edge_rows], "y0": [e["ys"][-2] for e in edge_rows],
+        "x1": [e["xs"][-1] for e in edge_rows], "y1": [e["ys"][-1] for e in edge_rows],
+        "color": ["#b9bec7"] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [0.7] * len(edge_rows),
+    }
+    edge_index = {(e["target"], e["slot"]): i for i, e in enumerate(edge_rows)}
+    steps = {key: [s[key] for s in graph.steps] for key in
+             ("node", "from", "slot", "local", "upstream", "contribution", "grad_after")}
+    steps["edge"] = [edge_index.get((s["from"], s["slot"]), -1) for s in graph.steps]
+    return values, ops, edges, steps
+
+
+def _extent(graph):
+    """The box around the drawing: every value box with a margin of one box."""
+    xs = [x for x, _ in graph.layout["value"].values()]
+    ys = [y for _, y in graph.layout["value"].values()]
+    return min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH, min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
+
+
+def plot_height(graph):
+    """Frame height for the plot: the graph's own height at zoom 1, within PLOT_HEIGHTS."""
+    _, _, y0, y1 = _extent(graph)
+    return int(min(max(y1 - y0, PLOT_HEIGHTS[0]), PLOT_HEIGHTS[1]))
+
+
+def plot_css_height(graph):
+    """CSS height of the plot: the graph's (plus the toolbar), but at most the page's height less a margin,
+    never under 240 px."""
+    return f"min({plot_height(graph) + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
+
+
+def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
+    """What a frame of width x height pixels shows first: the whole graph when it fits at a readable zoom
+    (never above zoom 1), else its output end at READABLE_ZOOM (the user pans toward the inputs).
+    whole=True: the whole graph at any zoom ("Fit graph"). Returns the x range, the y range and the zoom
+    (pixels per unit). The page does the same in animation.js (fit())."""
+    x0, x1, y0, y1 = _extent(graph)
+    scale = min(1.0, width / (x1 - x0), height / (y1 - y0))
+    if scale >= SMALLEST_FIT_ZOOM or whole:
+        x_mid, y_mid = (x0 + x1) / 2, (y0 + y1) / 2
+    else:
+        scale = READABLE_ZOOM
+        x_mid = x1 - width / scale / 2
+        y_mid = graph.layout["value"][graph.trace["nodes"][-1]["id"]][1]
+    half_w, half_h = width / scale / 2, height / scale / 2
+    return (x_mid - half_w, x_mid + half_w), (y_mid - half_h, y_mid + half_h), scale
+
+
+class GraphDrawing(pn.viewable.Viewer):
+    """The summary line and the plot of state.graph. Sends the page only the number columns when only numbers
+    changed (a new leaf value), everything when the graph's shape did."""
+
+    state = param.ClassSelector(class_=GraphState)
+
+    def __init__(self, state, **params):
+        super().__init__(state=state, **params)
+        values, ops, edges, steps = source_data(state.graph)
+        self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
+        self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
+        self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
+        self.frame = 0  # each new set of leaves gets a new number: the page frames that graph afresh
+        self._drawn_shape = None  # the shape of the graph the sources hold
+        self._drawn_leaves = None
+        self._tap_callbacks = []
+        self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
+        self._make_plot()
+        self.values_src.selected.on_change("indices", self._on_tap)
+        state.param.watch(self._on_graph, "graph")
+        self._on_graph()
+        self._layout = pn.Column(self.summary, pn.pane.Bokeh(self.plot, sizing_mode="stretch_width"),
+                                 sizing_mode="stretch_width", margin=0)
+
+    def __panel__(self):
+        return self._layout
+
+    def on_tap(self, callback):
+        """callback(name) when a node is tapped in the plot."""
+        self._tap_callbacks.append(callback)
+
+    def _on_tap(self, attr, old, new):
+        if new:
+            for callback in self._tap_callbacks:
+                callback(self.values_src.data["name"][new[0]])
+
+    def _make_plot(self):
+        (x0, x1), (y0, y1), scale = initial_ranges(self.state.graph)
+        self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
+        p = figure(sizing_mode="stretch_width", min_width=280, min_height=200,
+                   x_range=self.x_range, y_range=self.y_range, css_classes=["graph-plot"],
+                   tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
+                   title="Inputs left, output right. Drag to pan, scroll to zoom, tap a node to edit it.")
+        p.axis.visible = False
+        p.grid.visible = False
+        p.outline_line_color = None
+        edges = p.multi_line("xs", "ys", source=self.edges_src, line_color="color", line_width="width",
+                             line_alpha="alpha")
+        p.add_layout(Arrow(end=VeeHead(size=8, fill_color="#7a808c", line_color=None), line_alpha=0,
+                           x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=self.edges_src))
+        boxes = p.rect("x", "y", width=BOX_WIDTH, height=BOX_HEIGHT, source=self.values_src, fill_color="fill",
+                       line_color="line_color", line_width="line_width", border_radius=6,
+                       nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
+                       selection_line_color="#7b3294", selection_line_width=3)
+        p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
+        op_circles = p.circle("x", "y", radius=OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
+                              line_color="line_color", line_width=1.5)  # radius in plot units: zooms with the boxes
+        common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")
+        self.texts = [
+            p.text("x", "y", text="short_name", source=self.values_src, text_font_style="bold", **common),
+            p.text("x", "y", text="data_text", source=self.values_src, **common),
+            p.text("x", "y", text="grad_text", source=self.values_src, **common),
+            p.text("x", "y", text="op", source=self.ops_src, **common),
+        ]
+        for renderer, size, offset in zip(self.texts, TEXT_SIZES, TEXT_OFFSETS):
+            renderer.glyph.update(text_font_size=f"{size * scale:.1f}px", y_offset=offset * scale)
+            # Text ignores the tap selection: one glyph for every state, so zooming resizes all of it.
+            renderer.selection_glyph = renderer.nonselection_glyph = renderer.glyph
+        p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
+        p.add_tools(HoverTool(renderers=[boxes], tooltips=[
+            ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
+            formatters={"@data": "printf", "@grad": "printf"}))
+        p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@engine_op"), ("makes", "@name")]))
+        p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
+            ("edge", "@source_name \u2192 @target_name"),
+            ("local derivative", "d@target_name/d@source_name = @local{%.12g}")],
+            formatters={"@local": "printf"}))
+        self.plot = p
+
+    def _on_graph(self, *_):
+        graph = self.state.graph
+        values, ops, edges, steps = source_data(graph)
+        if list(graph.leaves) != self._drawn_leaves:  # a new graph, not new values: frame it afresh
+            self.frame += 1
+            self._drawn_leaves = list(graph.leaves)
+        # The request travels inside the data: in the Pyodide worker, changes of different models can reach
+        # the page in any order, and the page must frame the graph it has, not the one before.
+        values["frame"] = [self.frame] * len(values["id"])
+        with pn.io.hold():
+            if graph.shape == self._drawn_shape:  # only numbers changed: the page gets only those columns
+                for source, columns, names in [(self.values_src, values, NUMBER_COLUMNS["values"]),
+                                               (self.edges_src, edges, NUMBER_COLUMNS["edges"]),
+                                               (self.steps_src, steps, NUMBER_COLUMNS["steps"])]:
+                    source.data.update({name: columns[name] for name in names})
+            else:
+                self.values_src.data, self.ops_src.data, self.edges_src.data = values, ops, edges
+                self.steps_src.data = steps  # last, so the page redraws with everything in place
+                self._drawn_shape = graph.shape
+            # CSS gives the plot the graph's height, or less on a short page (an iframe).
+            self.plot.styles = {"height": plot_css_height(graph), "flex": "0 0 auto"}
+            self.summary.object = (f"<p>Output <b>{html.escape(values['name'][-1])}</b> = {values['data'][-1]:.4f}; "
+                                   f"{len(values['id'])} nodes, {len(graph.steps)} backward steps.</p>")
+
+
+class NodeTable(pn.viewable.Viewer):
+    """Every node's label, op, data and grad at the animation's step (the page fills it in: animation.js)."""
+
+    state = param.ClassSelector(class_=GraphState)
+
+    def __init__(self, state, **params):
+        super().__init__(state=state, **params)
+        self.table = Div(text="", css_classes=["graph-table"], sizing_mode="stretch_width",
+                         styles={"max-height": f"{PLOT_HEIGHTS[1]}px", "overflow": "auto"})
+        state.param.watch(self._on_graph, "graph")
+        self._on_graph()
+        self._layout = pn.Column(pn.pane.Bokeh(self.table, sizing_mode="stretch_width"), sizing_mode="stretch_width",
+                                 css_classes=["graph-table-box"], styles={"flex": "1 1 270px", "max-width": "440px"})
+
+    def __panel__(self):
+        return self._layout
+
+    def _on_graph(self, *_):
+        # beside the plot, as tall as the plot's area, then it scrolls
+        self.table.styles = dict(self.table.styles, **{"max-height": f"{plot_height(self.state.graph) + 80}px"})

@@ -1,0 +1,87 @@
+"""The program editor: presets, the program text, Draw, the error line, and one number input per leaf."""
+
+import html
+
+import panel as pn
+import param
+
+from .presets import PRESETS
+from .state import GraphState
+
+
+class ProgramEditor(pn.viewable.Viewer):
+    """Edits state.program and state.values; shows state.error."""
+
+    state = param.ClassSelector(class_=GraphState)
+
+    def __init__(self, state, **params):
+        super().__init__(state=state, **params)
+        self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
+        self.preset.param.watch(self._on_preset, "value")
+        self.text = pn.widgets.TextAreaInput(value=state.program, rows=14, label="Program",
+                                             css_classes=["graph-program"], sizing_mode="stretch_width")
+        self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
+        self.draw_button.on_click(lambda _: self._load(self.text.value_input or self.text.value))
+        # Leaving the editor draws too: in the Pyodide page a click can reach Python before the text typed just
+        # before it, and this watcher then draws what was really typed.
+        self.text.param.watch(lambda e: e.new != state.program and self._load(e.new), "value")
+        self.error = pn.pane.HTML("", css_classes=["graph-error"], sizing_mode="stretch_width")
+        self.leaf_inputs = pn.Column(sizing_mode="stretch_width", css_classes=["graph-leaves"],
+                                     styles={"max-height": "360px", "overflow-y": "auto"})
+        self.leaf_widgets = {}
+        state.param.watch(self._on_error, "error")
+        state.param.watch(lambda _: setattr(self.text, "value", state.program), "program")
+        state.param.watch(self._on_values, "values")
+        state.param.watch(self._on_graph, "graph")
+        self._on_graph()
+        self._on_error()
+        self._layout = pn.Column(
+            self.preset, self.text, self.draw_button, self.error, pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs,
+            sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"})
+
+    def __panel__(self):
+        return self._layout
+
+    def rehearse(self):
+        """Change the first leaf and change it back, as a visitor would: what answering needs is then
+        imported and warm (the build's start-up snapshot keeps it: see playground/app.py)."""
+        widget = next(iter(self.leaf_widgets.values()))
+        value = widget.value
+        widget.value = value + 1.0
+        widget.value = value
+
+    def _load(self, text):
+        with pn.io.hold():  # the whole answer (text, drawing, controls) reaches the page as one message
+            self.state.load_program(text)
+
+    def _on_preset(self, event):
+        if event.new in PRESETS:
+            self._load(PRESETS[event.new])
+
+    def _leaf_changed(self, name, value):
+        if value is not None and value != self.state.values.get(name):
+            with pn.io.hold():
+                self.state.set_value(name, value)
+
+    def _on_graph(self, *_):
+        leaves = self.state.graph.leaves
+        if list(leaves) != list(self.leaf_widgets):  # new set of leaves: new inputs, and a fresh view
+            self.leaf_widgets = {name: pn.widgets.FloatInput(label=name, value=value, step=0.1, width=110,
+                                                             css_classes=["leaf-input", f"leaf-{name}"])
+                                 for name, value in leaves.items()}
+            for name, widget in self.leaf_widgets.items():
+                widget.param.watch(lambda e, name=name: self._leaf_changed(name, e.new), "value")
+            self.leaf_inputs.objects = [pn.FlexBox(*self.leaf_widgets.values())]
+        else:
+            for name, widget in self.leaf_widgets.items():
+                widget.value = leaves[name]
+
+    def _on_values(self, *_):
+        for name, widget in self.leaf_widgets.items():
+            if name in self.state.values:
+                widget.value = self.state.values[name]
+
+    def _on_error(self, *_):
+        message = self.state.error
+        self.error.object = (f'<div class="graph-error-message" role="alert">{html.escape(message)}</div>'
+                             if message else "")

@@ -1,0 +1,88 @@
+"""The step controls: Backward, Play, Step, Step back, Reset, the speed, "Fit graph", the step slider and the
+explanation of the step shown; they play the drawing's backward pass in the page.
+
+animation.js, run by CustomJS in the page, draws step k into the drawing's sources and the node table, and plays
+the steps with a moving pulse, with no Python round trip. The step slider is the one value shared both ways: the
+page moves it while playing and GraphState.step follows it (so a share link can hold the step); setting
+GraphState.step moves the page.
+"""
+
+from pathlib import Path
+
+import panel as pn
+import param
+from bokeh.layouts import row
+from bokeh.models import Button, CustomJS, Div, Slider
+
+from .drawing import (FRAME_HEIGHT, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS, TEXT_OFFSETS,
+                      TEXT_SIZES, GraphDrawing, NodeTable)
+from .layout import BOX_HEIGHT, BOX_WIDTH
+from .state import GraphState
+
+ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
+
+
+class StepControls(pn.viewable.Viewer):
+    """Plays state.graph's backward steps on `drawing` and `table`."""
+
+    state = param.ClassSelector(class_=GraphState)
+
+    def __init__(self, state, drawing: GraphDrawing, table: NodeTable, **params):
+        super().__init__(state=state, **params)
+        # Plain Bokeh models: the page's CustomJS callbacks hold them directly.
+        self.backward_button = Button(label="Backward", button_type="success", css_classes=["graph-backward"])
+        self.play_button = Button(label="Play", css_classes=["graph-play"])
+        self.step_button = Button(label="Step", css_classes=["graph-step"])
+        self.back_button = Button(label="Step back", css_classes=["graph-back"])
+        self.reset_button = Button(label="Reset", css_classes=["graph-reset"])
+        self.speed = Slider(title="Speed", start=0.25, end=4, step=0.25, value=1, width=150)
+        self.fit_button = Button(label="Fit graph", css_classes=["graph-fit"])
+        self.slider = Slider(title="Backward step", start=0, end=len(state.graph.steps), step=1, value=state.step,
+                             css_classes=["graph-step-slider"], sizing_mode="stretch_width")
+        self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
+        self.slider.on_change("value", lambda attr, old, new: setattr(state, "step", min(int(new), len(state.graph.steps))))
+        state.param.watch(self._on_step, "step")
+        state.param.watch(self._on_graph, "graph")
+        self._link_animation(drawing, table)
+        buttons = row(self.backward_button, self.play_button, self.step_button, self.back_button, self.reset_button,
+                      self.speed)
+        self._layout = pn.Column(pn.FlexBox(pn.pane.Bokeh(buttons), pn.pane.Bokeh(self.fit_button), gap="4px"),
+                                 pn.pane.Bokeh(self.slider, sizing_mode="stretch_width"),
+                                 pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"),
+                                 sizing_mode="stretch_width", margin=0)
+
+    def __panel__(self):
+        return self._layout
+
+    def _on_step(self, *_):
+        self.slider.value = min(self.state.step, self.slider.end)
+
+    def _on_graph(self, *_):
+        self.slider.end = len(self.state.graph.steps)
+
+    def _link_animation(self, drawing, table):
+        args = dict(values=drawing.values_src, ops=drawing.ops_src, edges=drawing.edges_src, steps=drawing.steps_src,
+                    pulse=drawing.pulse_src, table=table.table, explain=self.explain, slider=self.slider,
+                    play=self.play_button, speed=self.speed, x_range=drawing.x_range, y_range=drawing.y_range,
+                    plot=drawing.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
+                    texts=[r.glyph for r in drawing.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
+                    text_renderers=drawing.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
+                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM])
+
+        # One callback for every trigger (animation.js tells them apart): the page gets its code once,
+        # not once per button, which keeps the page's first render small.
+        buttons = {"play": self.play_button, "step": self.step_button, "back": self.back_button,
+                   "reset": self.reset_button, "backward": self.backward_button, "fit_whole": self.fit_button}
+        animate = CustomJS(args=dict(args, buttons=list(buttons.values()), button_actions=list(buttons)),
+                           code=ANIMATION_JS)
+        for button in buttons.values():
+            button.js_on_click(animate)
+        drawing.plot.js_on_change("inner_width", animate)
+        drawing.plot.js_on_change("inner_height", animate)
+        self.slider.js_on_change("value", animate)
+        for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src):
+            source.js_on_change("data", animate)
+        for attr in ("start", "end"):
+            drawing.x_range.js_on_change(attr, animate)
+        if pn.state.curdoc is not None:  # draw step k once the page is ready (also after a share link)
+            pn.state.curdoc.js_on_event("document_ready", animate)
