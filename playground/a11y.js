@@ -229,7 +229,8 @@ function keepFocus() {
 // --- what the page says --------------------------------------------------------------------------------
 
 function explainChanged(host) {   // the graph view's explanation of step k: say it
-  const text = textOf(host.shadowRoot.querySelector("p.chain-rule"));
+  const p = host.shadowRoot.querySelector("p.chain-rule");   // innerText: each <br> becomes a space
+  const text = p ? p.innerText.replace(/\s+/g, " ").trim() : "";
   if (text) say(text);
 }
 
