@@ -7,7 +7,6 @@ page's start by seconds in the browser. Share links and embedding: playground/sh
 shareable document itself: playground/document.py.
 """
 import functools
-import os
 
 import panel as pn
 
@@ -93,8 +92,3 @@ template.sidebar.append(share_tools)
 watch_location(share_tools)
 a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y.js)
 template.servable()
-
-# The build runs this file once in the browser and keeps the result as every visitor's start
-# (sitebuild/snapshot.py). One change answered there halves the first real answer (0.5 s, not 0.7-1.1 s).
-if os.environ.pop("PLAYGROUND_SNAPSHOT", None):
-    graph_view.rehearse()

@@ -42,14 +42,6 @@ class ProgramEditor(pn.viewable.Viewer):
     def __panel__(self):
         return self._layout
 
-    def rehearse(self):
-        """Change the first leaf and change it back, as a visitor would: what answering needs is then
-        imported and warm (the build's start-up snapshot keeps it: see playground/app.py)."""
-        widget = next(iter(self.leaf_widgets.values()))
-        value = widget.value
-        widget.value = value + 1.0
-        widget.value = value
-
     def _load(self, text):
         with pn.io.hold():  # the whole answer (text, drawing, controls) reaches the page as one message
             self.state.load_program(text)

@@ -7,9 +7,8 @@
 
 Allowed: one name per assignment, numbers, names assigned above, unary plus, parentheses, and the operators
 and functions of the engine's op table (engine/ops.py: each op says how this language writes it, e.g. `{0} * {1}`,
-`-{0}`, `tanh({0})`; OPERATORS and FUNCTIONS below list them; a function takes one argument).
-Names become node labels and
-the last assignment is the output. An assignment of a bare number (`a = 2.0`, `b = -3`) is a *leaf*: its value
+`-{0}`, `tanh({0})`; OPERATORS and FUNCTIONS below list them; a function takes one argument). Names become
+node labels and the last assignment is the output. An assignment of a bare number (`a = 2.0`, `b = -3`) is a *leaf*: its value
 can be edited; numbers inside expressions become constant leaves.
 
 `parse_program(text)` checks the text against a whitelist of `ast` node types; Python never evaluates it.
