@@ -92,6 +92,7 @@ PYPI_WHEELS = [
               strip_native=True),
 ]
 
+
 def pypi_version(name: str) -> str:
     """The pinned version of the PyPI wheel `name`."""
     return next(w.version for w in PYPI_WHEELS if w.name == name)
