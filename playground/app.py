@@ -10,6 +10,7 @@ playground/share.py; the address bar and the device: playground/address.py.
 
 import panel as pn
 
+from playground import a11y
 from playground.address import AddressKeeper
 from playground.graph.view import GraphView
 from playground.live_document import PlaygroundDocument
@@ -94,4 +95,5 @@ template.main.append(tabs)
 template.sidebar.append(share_tools)
 template.sidebar.append(address)
 watch_location(open_address)
+a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y.js)
 template.servable()

@@ -96,3 +96,10 @@ PYPI_WHEELS = [
 def pypi_version(name: str) -> str:
     """The pinned version of the PyPI wheel `name`."""
     return next(w.version for w in PYPI_WHEELS if w.name == name)
+
+
+# axe-core: the accessibility rules the browser tests run in the page (tests/browser/axe.py). Not shipped.
+AXE_CORE_VERSION = "4.14.1"
+AXE_CORE_NPM_SPEC = f"axe-core@{AXE_CORE_VERSION}"
+AXE_CORE_NPM_TARBALL = f"axe-core-{AXE_CORE_VERSION}.tgz"
+AXE_CORE_NPM_SHA256 = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
