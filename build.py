@@ -134,15 +134,12 @@ def convert_app(site: Path, packages: list[str]) -> None:
 
 
 def add_static(site: Path) -> None:
-    """Copy static/ and hook the service worker registration into the page."""
+    """Copy static/ (the page names register-sw.js itself: templates/page.html); sw.js is written last."""
     for path in sorted((ROOT / "static").rglob("*")):
         if path.is_file() and path.name != "sw.js":
             target = site / path.relative_to(ROOT / "static")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-    page = site / "index.html"
-    html = page.read_text()
-    page.write_text(html.replace("</head>", '  <script src="./register-sw.js"></script>\n</head>', 1))
 
 
 def site_files(site: Path) -> dict[str, str]:
@@ -214,8 +211,8 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
 
     convert_app(work, sorted(lock["packages"]))
     html = (work / "index.html").read_text()
-    assets.copy_bokehjs(downloads["bokeh"], pins_version("bokeh"), work, html)
-    assets.copy_panel_dist(downloads["panel"], pins_version("panel"), work, html)
+    assets.copy_bokehjs(downloads["bokeh"], pins.pypi_version("bokeh"), work, html)
+    assets.copy_panel_dist(downloads["panel"], pins.pypi_version("panel"), work, html)
     add_static(work)
     if "snapshot" in levers:
         snapshot.make(work)
@@ -226,10 +223,6 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
         "levers": sorted(levers),
         "files": site_files(work),
     }
-
-
-def pins_version(name: str) -> str:
-    return next(w.version for w in pins.PYPI_WHEELS if w.name == name)
 
 
 def is_current(site: Path, levers: frozenset = frozenset(LEVERS)) -> bool:

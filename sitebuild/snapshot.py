@@ -1,14 +1,16 @@
 """The start-up snapshot: the app started once at build time, in Chromium, and kept.
 
 A visitor's worker would boot Python, load 21 packages, import Panel and build the app: most of
-the page's start. The build does that once, with the site's own worker (app.js?make-snapshot,
-see templates/saved_start.js), and keeps what the worker hands back:
+the page's start. The build does that once, with the site's own worker (app.js?make-snapshot) and
+the maker's module beside it (snapshot_maker.js, served as make-snapshot.js only while it runs: it
+records where numpy's libraries go, warms the app up and hands the start over), and keeps what the
+worker hands back:
 - snapshot/memory.bin: Python's whole wasm memory after the app was built (gzip);
 - snapshot/files.bin: the files Pyodide installed in site-packages (gzip; modules imported
   later, templates and data files are read from there);
 - snapshot/render.json: the app's first render, sent to the page as soon as the memory is back;
-- in app.js, `SNAPSHOT`: these files' sha256 and where numpy's wasm libraries were loaded, so
-  the worker loads them again at the same addresses.
+- in saved-start.js (templates/saved_start.js), `SNAPSHOT`: these files' sha256 and sizes and where
+  numpy's wasm libraries were loaded, so the worker loads them again at the same addresses.
 The files are gzip streams under a neutral name, unpacked by the worker itself, so no host can
 mistake them for content it should decode.
 """
@@ -24,11 +26,13 @@ from html import escape as html_escape
 from pathlib import Path
 
 from sitebuild import chromium
+from sitebuild.convert import SAVED_START
 from sitebuild.serve import serve_in_thread, url_of
 
 FOLDER = "snapshot"
-WORKER = "app.js"
 EMPTY = "const SNAPSHOT = null   // filled in by sitebuild/snapshot.py"
+MAKER = Path(__file__).parent / "snapshot_maker.js"
+MAKER_MODULE = "make-snapshot.js"   # where app.js?make-snapshot imports it from
 TIMEOUT_MS = 600_000
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
@@ -58,7 +62,7 @@ window.made = new Promise((resolve, reject) => {
 
 
 def make(site: Path) -> None:
-    """Run the site's worker in snapshot mode; write snapshot/ and fill in app.js. In a process of its
+    """Run the site's worker in snapshot mode; write snapshot/ and fill in saved-start.js. In a process of its
     own: Playwright's sync API cannot run where an asyncio loop runs (a test session's, for one)."""
     subprocess.run([sys.executable, "-m", "sitebuild.snapshot", str(site)], check=True,
                    cwd=Path(__file__).resolve().parents[1])
@@ -67,6 +71,8 @@ def make(site: Path) -> None:
 def _make(site: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
+    maker = site / MAKER_MODULE
+    maker.write_bytes(MAKER.read_bytes())   # served only while the start is made
     server = serve_in_thread(site)
     url = url_of(server)
     logs = []
@@ -88,6 +94,7 @@ def _make(site: Path) -> dict:
         raise SystemExit(f"the start-up snapshot could not be made: {error}\nworker said: {logs[-5:]}") from error
     finally:
         server.shutdown()
+        maker.unlink()
     try:
         return write(site, raw.read_bytes())
     finally:
@@ -105,29 +112,31 @@ def write(site: Path, raw: bytes) -> dict:
     folder.mkdir()
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
     for name, data in parts.items():
-        # Each starts with its own sha256, which the worker compares with the one app.js names.
+        # Each starts with its own sha256, which the worker compares with the one saved-start.js names.
         # mtime=0: the same bytes give the same file.
         digest = hashlib.sha256(data).digest()
-        (folder / f"{name}.bin").write_bytes(gzip.compress(digest + data, compresslevel=6, mtime=0))
-        manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data)}
+        packed = gzip.compress(digest + data, compresslevel=6, mtime=0)
+        (folder / f"{name}.bin").write_bytes(packed)
+        manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data),
+                          "download": len(packed)}
     render = json.dumps(meta["render"]).encode()
     (folder / "render.json").write_bytes(render)
     manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest()}
     prerender_worker_render(site / "index.html", meta["render"])
-    worker = site / WORKER
-    script = worker.read_text()
+    module = site / SAVED_START
+    script = module.read_text()
     if script.count(EMPTY) != 1:
-        raise SystemExit(f"{WORKER} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
-    worker.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
+        raise SystemExit(f"{SAVED_START} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
+    module.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
     return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
             "dynlibs": len(meta["dynlibs"])}
 
 
 def manifest(site: Path) -> dict:
-    """The SNAPSHOT that write() put into the site's app.js."""
-    found = re.search(r"^const SNAPSHOT = (\{.*\})$", (site / WORKER).read_text(), re.M)
+    """The SNAPSHOT that write() put into the site's saved-start.js."""
+    found = re.search(r"^const SNAPSHOT = (\{.*\})$", (site / SAVED_START).read_text(), re.M)
     if not found:
-        raise ValueError(f"{site / WORKER} names no saved start")
+        raise ValueError(f"{site / SAVED_START} names no saved start")
     return json.loads(found.group(1))
 
 

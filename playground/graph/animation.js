@@ -14,7 +14,9 @@ const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: nu
 const S = steps.data;
 const N = S.node.length;  // steps 1..N; step 0 is "before backward"
 const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-const POSITIVE = "#2166ac", NEGATIVE = "#e66101", IDLE = "#b9bec7";
+// Colour-blind-safe blue/orange; IDLE is 3.7:1 on white (graphics need 3:1). The sign has a second cue: a
+// negative contribution's edge is dashed (NEGATIVE_DASH), so a greyscale printout still tells them apart.
+const POSITIVE = "#2166ac", NEGATIVE = "#e66101", IDLE = "#80868f", NEGATIVE_DASH = "dashed";
 
 function esc(text) {
   const entity = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
@@ -36,12 +38,14 @@ function render(k) {
   // Edges already travelled take the colour of their contribution's sign and a width growing with its size.
   let biggest = 0;
   for (let j = 0; j < N; j++) biggest = Math.max(biggest, Math.abs(S.contribution[j]));
-  const color = E.source.map(() => IDLE), width = E.source.map(() => 1.2), alpha = E.source.map(() => 0.7);
+  const color = E.source.map(() => IDLE), width = E.source.map(() => 1.2), alpha = E.source.map(() => 1.0);
+  const dash = E.source.map(() => "solid");
   for (let j = 0; j < k; j++) {
     const e = S.edge[j];
     if (e < 0) continue;
     const c = S.contribution[j];
     color[e] = c > 0 ? POSITIVE : c < 0 ? NEGATIVE : IDLE;
+    dash[e] = c < 0 ? NEGATIVE_DASH : "solid";
     width[e] = 1.5 + 5 * Math.log1p(Math.abs(c)) / Math.log1p(biggest || 1);
     alpha[e] = j === k - 1 ? 1.0 : 0.85;
   }
@@ -52,13 +56,13 @@ function render(k) {
   const op_line = O.id.map((id) => id === giver ? "#1b9e77" : "#5b6170");
   values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g) => "grad " + (g == null ? "\u2014" : shortNumber(g))),
                       line_color, line_width}}, {sync: false});
-  edges.setv({data: {...E, color, width, alpha}}, {sync: false});
+  edges.setv({data: {...E, color, width, alpha, dash}}, {sync: false});
   ops.setv({data: {...O, line_color: op_line}}, {sync: false});
   for (const source of [values, edges, ops]) A.mine.add(source.data);  // so "data" below knows they are ours
   if (!A.playing) pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
 
   explain.setv({text: `<style>${css}</style>` + explanation(k, V, row, grad)}, {sync: false});
-  table.setv({text: `<style>${css}</style>` + node_table(V, grad, receiver)}, {sync: false});
+  table.setv({text: `<style>${css}</style>` + node_table(V, E, grad, receiver)}, {sync: false});
 }
 
 function explanation(k, V, row, grad) {
@@ -79,14 +83,18 @@ function explanation(k, V, row, grad) {
     ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
 }
 
-function node_table(V, grad, receiver) {
+function node_table(V, E, grad, receiver) {
+  // Who feeds whom, as text: each node's inputs in operand order (the drawing's edges).
+  const row = new Map(V.id.map((id, r) => [id, r]));
+  const inputs = V.id.map(() => []);
+  for (let e = 0; e < E.source.length; e++) inputs[row.get(E.target[e])][E.slot[e]] = V.name[row.get(E.source[e])];
   let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
-    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
-    '<th scope="col">grad</th></tr></thead><tbody>';
+    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">inputs</th>' +
+    '<th scope="col">data</th><th scope="col">grad</th></tr></thead><tbody>';
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
     html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
-      `<td>${esc(V.op[r] || "leaf")}</td>` +
+      `<td>${esc(V.op[r] || "leaf")}</td><td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td>` +
       `<td>${fmt(V.data[r])}</td><td>${fmt(grad[r])}</td></tr>`;
   }
   return html + "</tbody></table>";

@@ -118,7 +118,8 @@ def source_data(graph):
         "local": [local.get((e["target"], e["slot"]), 1.0) for e in edge_rows],
         "x0": [e["xs"][-2] for e in edge_rows], "y0": [e["ys"][-2] for e in edge_rows],
         "x1": [e["xs"][-1] for e in edge_rows], "y1": [e["ys"][-1] for e in edge_rows],
-        "color": ["#b9bec7"] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [0.7] * len(edge_rows),
+        "color": ["#80868f"] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [1.0] * len(edge_rows),
+        "dash": ["solid"] * len(edge_rows),  # animation.js dashes the edges of negative contributions
     }
     edge_index = {(e["target"], e["slot"]): i for i, e in enumerate(edge_rows)}
     steps = {key: [s[key] for s in graph.steps] for key in
@@ -210,7 +211,7 @@ class GraphDrawing(pn.viewable.Viewer):
         p.grid.visible = False
         p.outline_line_color = None
         edges = p.multi_line("xs", "ys", source=self.edges_src, line_color="color", line_width="width",
-                             line_alpha="alpha")
+                             line_alpha="alpha", line_dash="dash")
         p.add_layout(Arrow(end=VeeHead(size=8, fill_color="#7a808c", line_color=None), line_alpha=0,
                            x_start="x0", y_start="y0", x_end="x1", y_end="y1", source=self.edges_src))
         boxes = p.rect("x", "y", width=BOX_WIDTH, height=BOX_HEIGHT, source=self.values_src, fill_color="fill",

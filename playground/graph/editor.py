@@ -5,6 +5,7 @@ import html
 import panel as pn
 import param
 
+from .language import MAX_CHARS
 from .presets import PRESETS
 from .state import GraphState
 
@@ -18,7 +19,9 @@ class ProgramEditor(pn.viewable.Viewer):
         super().__init__(state=state, **params)
         self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
         self.preset.param.watch(self._on_preset, "value")
-        self.text = pn.widgets.TextAreaInput(value=state.program, rows=14, label="Program",
+        # One character more than the language takes: a longer paste is not cut silently (the browser cuts at
+        # max_length without a word), the language refuses it with its message.
+        self.text = pn.widgets.TextAreaInput(value=state.program, rows=14, label="Program", max_length=MAX_CHARS + 1,
                                              css_classes=["graph-program"], sizing_mode="stretch_width")
         self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: self._load(self.text.value_input or self.text.value))
@@ -42,14 +45,6 @@ class ProgramEditor(pn.viewable.Viewer):
     def __panel__(self):
         return self._layout
 
-    def rehearse(self):
-        """Change the first leaf and change it back, as a visitor would: what answering needs is then
-        imported and warm (the build's start-up snapshot keeps it: see playground/app.py)."""
-        widget = next(iter(self.leaf_widgets.values()))
-        value = widget.value
-        widget.value = value + 1.0
-        widget.value = value
-
     def _load(self, text):
         with pn.io.hold():  # the whole answer (text, drawing, controls) reaches the page as one message
             self.state.load_program(text)
@@ -59,7 +54,9 @@ class ProgramEditor(pn.viewable.Viewer):
             self._load(PRESETS[event.new])
 
     def _leaf_changed(self, name, value):
-        if value is not None and value != self.state.values.get(name):
+        if value is None:   # an emptied field: it shows the value the page holds again
+            self.leaf_widgets[name].value = self.state.values.get(name)
+        elif value != self.state.values.get(name):
             with pn.io.hold():
                 self.state.set_value(name, value)
 

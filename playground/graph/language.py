@@ -44,6 +44,12 @@ FUNCTIONS = tuple(name for kind, name in _SYNTAX if kind is ast.Call)
 OPERATORS = tuple(OPS[op].write(["", ""]).strip() for (kind, _), op in _SYNTAX.items() if kind is ast.BinOp)
 MAX_NODES = 2000  # more than that is not a graph a student can read, and slow to draw
 MAX_CHARS = 100_000  # checked before ast.parse so a pasted novel is refused at once
+# Operations and parentheses in one statement, counted before ast.parse: Python's parser and the ast
+# recurse once per level, and `a + a + a ...` nests left-deep, one level per term. The browser's stack
+# is much smaller than CPython's (a 20,000-term sum killed the page): deeper input must never reach them.
+MAX_DEPTH = 200
+MAX_LEAF = 1e15  # a leaf's value; students try big numbers on purpose, but a document holds no 1e300
+_DEPTH_TOKENS = re.compile(r"#[^\n]*|\*\*|[-+*/(\n]|\)")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")  # the names a shared document accepts
 
 _BINARY = tuple(operator for kind, operator in _SYNTAX if kind is ast.BinOp)
@@ -122,9 +128,29 @@ def _is_called(name_node, expr):
     return any(isinstance(n, ast.Call) and n.func is name_node for n in ast.walk(expr))
 
 
+def check_depth(text):
+    """Refuse a statement with more than MAX_DEPTH operations and parentheses, without recursion."""
+    line, start, depth, count = 1, 1, 0, 0  # line now; line the statement started; open parentheses
+    for token in _DEPTH_TOKENS.finditer(text):
+        kind = token.group()
+        if kind == "\n":
+            line += 1
+            if depth <= 0:
+                start, depth, count = line, 0, 0
+        elif kind == ")":
+            depth -= 1
+        elif kind[0] != "#":
+            depth += kind == "("
+            count += 1
+            if count > MAX_DEPTH:
+                raise ProgramError(f"nested too deeply: more than {MAX_DEPTH} operations and parentheses in one "
+                                   "statement (split it over several lines)", start, 1)
+
+
 def _parse_tree(text):
     if len(text) > MAX_CHARS:
         raise ProgramError(f"the program is too long ({len(text):,} characters, at most {MAX_CHARS:,})")
+    check_depth(text)
     try:
         with warnings.catch_warnings():  # e.g. SyntaxWarning for '1if': the text is refused or fine anyway
             warnings.simplefilter("ignore")
@@ -163,6 +189,9 @@ def parse_program(text):
         value = _number(stmt.value)
         if value is not None and not math.isfinite(value):  # 1e999 reads as inf
             raise _error_at(stmt.value, f"{name} = {value} is not a finite number")
+        if value is not None and abs(value) > MAX_LEAF:
+            raise _error_at(stmt.value, f"{name} = {value:g}: a leaf's value must be between {-MAX_LEAF:g} and "
+                                        f"{MAX_LEAF:g}")
         if value is not None:
             leaves[name] = value
         names.add(name)

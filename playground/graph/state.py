@@ -91,7 +91,7 @@ def make_graph(program_text, values=None):
 class GraphState(param.Parameterized):
     program = param.String(default=README_EXAMPLE, doc="The program text.")
     values = param.Dict(default={}, doc="Current value of each leaf, by name.")
-    step = param.Integer(default=0, bounds=(0, None), doc="Backward steps shown by the animation.")
+    step = param.Integer(default=0, bounds=(0, 1_000_000), doc="Backward steps shown by the animation.")
 
     error = param.String(default="", doc="The last problem, for the user; empty when all is well.")
     graph = param.ClassSelector(class_=Graph, default=None, allow_None=True, doc="The graph on screen.")

@@ -55,7 +55,3 @@ class GraphView(pn.viewable.Viewer):
         for part in self.HIDEABLE.values():
             for component in part:
                 self._panels[component].visible = component not in hidden
-
-    def rehearse(self):
-        """One answer rehearsed (see ProgramEditor.rehearse), for the build's start-up snapshot."""
-        self.editor.rehearse()

@@ -3,9 +3,8 @@ another). Each lesson's link is a share link made from a program, like any a tea
 import functools
 
 from playground import document
-from playground.graph import GraphState
 from playground.graph.presets import TANH_NEURON, USED_TWICE
-from playground.training.state import TrainingSettings
+from playground.live_document import default_document
 
 from .tour import check_tour
 
@@ -59,7 +58,8 @@ def builtin_tour():
     for title, program, show, text in LESSONS:
         link = ""
         if program is not None:
-            doc = document.default_document(GraphState(program=program), TrainingSettings(), title=title)
-            link = document.make_fragment(doc)
+            doc = default_document()
+            doc.update(title=title, view="graph", graph={"program": program, "values": {}, "step": 0})
+            link = document.make_fragment(document.check_document(doc))
         lessons.append({"title": title, "text": text, "link": link, "show": show})
     return check_tour({"title": "micrograd, step by step", "lessons": lessons})

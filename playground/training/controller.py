@@ -174,6 +174,14 @@ class TrainingRun:
             self.model.set_weight(layer, target, source, value)
             self._record()
 
+    def restore(self, weights, step_count):
+        """A fresh run's model gets shared weights and the step count they were trained to."""
+        if not self.has_model or len(weights) != len(self.model.get_weights()):
+            raise ValueError("the weights do not fit the network of the settings")
+        self.model.set_weights(weights)
+        self.step_count = step_count
+        self._record()   # the metrics of the restored weights, for the status and the curves
+
     def removal(self, index):
         """The settings update that removes point `index` (an added point or a generated one)."""
         s = self.settings

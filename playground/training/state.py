@@ -7,6 +7,8 @@ the same settings and seed replay the same trajectory, so they need not be store
 
 import param
 
+from playground import bounds
+
 DATASETS = ["moons", "circles", "xor", "spiral", "blobs", "custom"]
 # Shown name -> stored name (the stored names are the share links' names).
 ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
@@ -15,6 +17,31 @@ OPTIMIZERS = {"SGD": "sgd", "momentum": "momentum", "Adam": "adam"}
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
+MAX_GENERATED = 400      # generated points
+MAX_ADDED = 1_000        # points clicked onto the plot
+BIG = 1e6                # coordinates, rates and strengths (and trained weights) stay within +-BIG
+
+
+def check_point(point, where):
+    """An added point: [x, y, label] with label -1 or +1."""
+    if not isinstance(point, list) or len(point) != 3:
+        raise bounds.Refused(f"{where} must be [x, y, label]")
+    x = bounds.number(point[0], f"{where}.x", -BIG, BIG)
+    y = bounds.number(point[1], f"{where}.y", -BIG, BIG)
+    label = bounds.integer(point[2], f"{where}.label", -1, 1)
+    if label == 0:
+        raise bounds.Refused(f"{where}.label must be -1 or 1")
+    return [x, y, label]
+
+
+def check_removed(index, where):
+    return bounds.integer(index, where, 0, MAX_GENERATED - 1)
+
+
+def check_layer(neurons, where):
+    if isinstance(neurons, bool) or not isinstance(neurons, int) or not 1 <= neurons <= MAX_NEURONS:
+        raise bounds.Refused(f"{where} must be 1 to {MAX_NEURONS} neurons")
+    return neurons
 
 
 class TrainingSettings(param.Parameterized):
@@ -28,7 +55,7 @@ class TrainingSettings(param.Parameterized):
     # -- data ---------------------------------------------------------------------------------------
     dataset = param.Selector(default="moons", objects=DATASETS, doc="Which generated data set.")
     noise = param.Number(default=0.1, bounds=(0.0, 0.5), doc="Noise of the generated points.")
-    n_points = param.Integer(default=100, bounds=(10, 400), doc="How many points to generate.")
+    n_points = param.Integer(default=100, bounds=(10, MAX_GENERATED), doc="How many points to generate.")
     seed = param.Integer(default=1337, bounds=(0, 2**31 - 1),
                          doc="Seeds the data, the weights and the mini-batch order.")
     train_fraction = param.Number(default=0.8, bounds=(0.1, 1.0),
@@ -46,25 +73,27 @@ class TrainingSettings(param.Parameterized):
 
     # -- optimisation -------------------------------------------------------------------------------
     optimizer = param.Selector(default="sgd", objects=OPTIMIZERS)
-    learning_rate = param.Number(default=0.5, bounds=(0.0, None), inclusive_bounds=(False, True))
-    decay = param.Number(default=0.0, bounds=(0.0, None),
+    learning_rate = param.Number(default=0.5, bounds=(0.0, BIG), inclusive_bounds=(False, True))
+    decay = param.Number(default=0.0, bounds=(0.0, BIG),
                          doc="Learning rate at step k is learning_rate / (1 + decay * k).")
-    l2 = param.Number(default=1e-4, bounds=(0.0, None), doc="Strength of the L2 penalty on the weights.")
-    batch_size = param.Integer(default=0, bounds=(0, None), doc="0 means the full batch.")
+    l2 = param.Number(default=1e-4, bounds=(0.0, BIG), doc="Strength of the L2 penalty on the weights.")
+    batch_size = param.Integer(default=0, bounds=(0, MAX_GENERATED + MAX_ADDED), doc="0 means the full batch.")
+
+    # What param cannot declare: the most items of each list and the rule of one item
+    # (playground/bounds.py reads it; the document and the widgets check with it).
+    RULES = {"added_points": (MAX_ADDED, check_point),
+             "removed_points": (MAX_GENERATED, check_removed),
+             "hidden_layers": (MAX_HIDDEN_LAYERS, check_layer)}
 
 
 def validate(settings):
-    """Problems that param's bounds cannot express, as sentences for the student (empty if fine)."""
+    """Problems with the lists (param's bounds check the numbers), as sentences for the student (empty if fine)."""
     problems = []
-    layers = settings.hidden_layers
-    if len(layers) > MAX_HIDDEN_LAYERS:
-        problems.append(f"At most {MAX_HIDDEN_LAYERS} hidden layers.")
-    if any(not 1 <= n <= MAX_NEURONS for n in layers):
-        problems.append(f"Each hidden layer needs 1 to {MAX_NEURONS} neurons.")
-    for point in settings.added_points:
-        if len(point) != 3 or point[2] not in (-1, 1):
-            problems.append("An added point must be [x, y, label] with label -1 or +1.")
-            break
+    for name in TrainingSettings.RULES:
+        try:
+            bounds.check_param(settings, name, getattr(settings, name), settings.param[name].label)
+        except bounds.Refused as error:
+            problems.append(f"{str(error)[0].upper()}{str(error)[1:]}.")
     return problems
 
 

@@ -16,10 +16,14 @@ import panel as pn
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
+from playground import bounds
+from playground.bounded import BoundedInput, RefusedNote
+
 from . import state
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
+from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
@@ -49,12 +53,15 @@ CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "grap
 
 class TrainingView(pn.viewable.Viewer):
     """Build it with the settings to edit; open_graph(root), if given, shows an engine Value's graph in the graph
-    view (app.py passes GraphState.load_value)."""
+    view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the run
+    (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run to
+    a shared point; weights() gives the run's weights."""
 
-    def __init__(self, settings=None, open_graph=None):
+    def __init__(self, settings=None, open_graph=None, run_changed=None):
         super().__init__()
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
+        self.run_changed = run_changed
         self.run = TrainingRun(self.settings)
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
         self.boundary = DecisionBoundaryPlot(width=380, height=380)
@@ -99,20 +106,6 @@ class TrainingView(pn.viewable.Viewer):
         self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
-        self.hidden_text = pn.widgets.TextInput(label="Hidden layers (neurons per layer)",
-                                                value=", ".join(map(str, s.hidden_layers)),
-                                                placeholder="e.g. 16, 16 (empty: no hidden layer)",
-                                                width=CONTROL_WIDTH, css_classes=["train-hidden"])
-        self.hidden_text.param.watch(self._hidden_edited, "value")
-        # +/- buttons beside the text: one pair for the number of layers, one pair per layer for its neurons.
-        self.remove_layer_button = pn.widgets.Button(label="− layer", width=80, css_classes=["train-remove-layer"])
-        self.add_layer_button = pn.widgets.Button(label="+ layer", width=80, css_classes=["train-add-layer"])
-        self.remove_layer_button.on_click(lambda event: self._edit_layers(state.remove_layer))
-        self.add_layer_button.on_click(lambda event: self._edit_layers(state.add_layer))
-        self._layer_rows = []      # built when first needed, one per hidden layer, reused
-        self.layer_rows = pn.Column(margin=0)
-        self.settings.param.watch(self._layers_changed, "hidden_layers")
-        self._show_layer_buttons()
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
                                                       value="+ orange", color="light", width=CONTROL_WIDTH,
                                                       css_classes=["train-click-mode"])
@@ -124,11 +117,24 @@ class TrainingView(pn.viewable.Viewer):
         self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
                                                    width=CONTROL_WIDTH, css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
+        # The hidden layers: a text and +/- buttons (layers.py); its parts keep their names here.
+        self.layers = LayerEditor(s, CONTROL_WIDTH)
+        self.hidden_text, self.hidden_note = self.layers.text, self.layers.note
+        self.add_layer_button, self.remove_layer_button = self.layers.add_button, self.layers.remove_button
+        self.layer_rows = self.layers.rows
+        self.weight_note = RefusedNote("train-weight-refused")
         self._picked = None
 
         def field(parameter, widget=None, **kwargs):
             kwargs.setdefault("width", CONTROL_WIDTH)
             return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
+
+        self.fields = {}   # the typed number fields, by setting
+
+        def bounded(parameter, widget=pn.widgets.FloatInput, **kwargs):
+            # Typed numbers: refused at the field when the settings' declaration refuses them.
+            self.fields[parameter] = BoundedInput(s, parameter, widget, width=CONTROL_WIDTH, **kwargs)
+            return self.fields[parameter]
 
         self.data_controls = pn.Column(
             "**Data**",
@@ -136,25 +142,24 @@ class TrainingView(pn.viewable.Viewer):
             field("noise", pn.widgets.FloatSlider, step=0.01),
             field("n_points", pn.widgets.IntSlider, label="Points", step=10),
             field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05),
-            field("seed", pn.widgets.IntInput),
+            bounded("seed", pn.widgets.IntInput),
             pn.Row(self.regenerate, self.clear),
             "Click on the plot to add a point, remove one, or open its graph:",
             self.click_mode,
         )
         self.model_controls = pn.Column(
             "**Model**",
-            self.hidden_text,
-            pn.Row(self.remove_layer_button, self.add_layer_button),
-            self.layer_rows,
+            self.layers,
             field("activation", pn.widgets.Select),
             field("loss", pn.widgets.Select),
             "**Training**",
             field("optimizer", pn.widgets.Select),
-            field("learning_rate", label="Learning rate", step=0.01, start=0.0001),  # 0 is no rate
-            field("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
-            field("l2", label="L2 strength", step=0.0001),
-            field("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
+            bounded("learning_rate", label="Learning rate", step=0.01),
+            bounded("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
+            bounded("l2", label="L2 strength", step=0.0001),
+            bounded("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
             self.weight_editor,
+            self.weight_note.pane,
         )
 
     def __panel__(self):
@@ -224,6 +229,23 @@ class TrainingView(pn.viewable.Viewer):
         self.run.reset()
         self._show_new_run()
 
+    def restore(self, step, weights=None):
+        """Bring the run to a shared point: a fresh run from the settings, then the shared weights, or
+        the same `step` steps again (same seed, same trajectory). Raises bounds.Refused when the weights
+        do not fit the network of the settings."""
+        if self.playing:
+            self._stop_playing()
+        self.run.reset()
+        if weights is not None:
+            self.run.restore(weights, step)
+        elif step:
+            self.run.train(max_steps=step)
+        self._show_new_run()
+
+    def weights(self):
+        """The run's weights, flat, in the engine's parameter order (None without a model)."""
+        return [float(w) for w in self.run.model.get_weights()] if self.run.has_model else None
+
     # -- drawing ------------------------------------------------------------------------------------
 
     def _show_new_run(self):
@@ -245,6 +267,8 @@ class TrainingView(pn.viewable.Viewer):
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)
+        if self.run_changed is not None:
+            self.run_changed(self.run.step_count)
 
     def _redraw(self, network, curves, status):
         run = self.run
@@ -297,56 +321,6 @@ class TrainingView(pn.viewable.Viewer):
         self.boundary.show_points(self.run.points, self.run.labels, self.run.is_train)
         self._show_run(network=False)
 
-    def _hidden_edited(self, event):
-        text = event.new.replace(";", ",").strip()
-        try:
-            layers = [int(part) for part in text.split(",") if part.strip()]
-        except ValueError:
-            self.run.message = "Hidden layers: write whole numbers separated by commas, like 16, 16."
-            self._show_status()
-            return
-        self.settings.hidden_layers = layers
-
-    def _edit_layers(self, edit, *args):
-        """Apply one of state.py's layer edits (add_layer, remove_layer, resize_layer) to the settings."""
-        self.settings.hidden_layers = edit(self.settings.hidden_layers, *args)
-
-    def _layers_changed(self, event):
-        # The text follows the buttons (and a shared link); a text that already says it is left as typed.
-        try:
-            typed = [int(part) for part in self.hidden_text.value.replace(";", ",").split(",") if part.strip()]
-        except ValueError:
-            typed = None
-        if typed != list(event.new):
-            self.hidden_text.value = ", ".join(map(str, event.new))
-        self._show_layer_buttons()
-
-    def _layer_row(self, index):
-        """The row of layer `index`: its size and a -/+ pair (built once, reused)."""
-        while len(self._layer_rows) <= index:
-            k = len(self._layer_rows)
-            label = pn.pane.HTML("", width=110, margin=(8, 5), css_classes=[f"train-layer-size-{k + 1}"])
-            minus = pn.widgets.Button(label="−", width=40, css_classes=["train-remove-neuron",
-                                                                        f"train-remove-neuron-{k + 1}"])
-            plus = pn.widgets.Button(label="+", width=40, css_classes=["train-add-neuron",
-                                                                       f"train-add-neuron-{k + 1}"])
-            minus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, -1))
-            plus.on_click(lambda event, k=k: self._edit_layers(state.resize_layer, k, +1))
-            self._layer_rows.append(pn.Row(label, minus, plus, margin=0))
-        return self._layer_rows[index]
-
-    def _show_layer_buttons(self):
-        layers = self.settings.hidden_layers
-        rows = [self._layer_row(k) for k in range(min(len(layers), state.MAX_HIDDEN_LAYERS))]
-        for k, (row, n) in enumerate(zip(rows, layers)):
-            label, minus, plus = row
-            label.object = f"layer {k + 1}: {n} neuron{'s' if n != 1 else ''}"
-            minus.disabled, plus.disabled = n <= 1, n >= state.MAX_NEURONS
-        if self.layer_rows.objects != rows:
-            self.layer_rows.objects = rows
-        self.add_layer_button.disabled = len(layers) >= state.MAX_HIDDEN_LAYERS
-        self.remove_layer_button.disabled = not layers
-
     def _plot_clicked(self, x, y, index):
         mode = CLICK_MODES[self.click_mode.value]
         s = self.settings
@@ -379,8 +353,19 @@ class TrainingView(pn.viewable.Viewer):
         self.weight_editor.value = self.run.weight(layer, target, source)
 
     def _weight_edited(self, event):
-        if self._picked is None or event.new is None:
+        if self._picked is None:
             return
-        if self.run.weight(*self._picked) != event.new:
-            self.run.set_weight(*self._picked, event.new)
-            self._show_run(network=True)
+        held = self.run.weight(*self._picked)
+        if held == event.new:
+            return
+        try:
+            if event.new is None:
+                raise bounds.Refused("a weight must be a number")
+            bounds.number(event.new, "a weight", -state.BIG, state.BIG)
+        except bounds.Refused as error:
+            self.weight_note.say(f"{error}. Kept {held:g}.")
+            self.weight_editor.value = held
+            return
+        self.weight_note.say("")
+        self.run.set_weight(*self._picked, event.new)
+        self._show_run(network=True)

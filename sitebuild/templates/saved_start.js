@@ -1,13 +1,15 @@
 // The start, made once at build time and replayed on every load: the worker's other half (app.js,
-// templates/worker.js, imports it). The build (sitebuild/snapshot.py) runs the worker with ?make-snapshot
-// in Chromium and keeps what snapshotMessage() hands back: Python's whole memory after the app was
-// built, the site-packages files and the app's first render; app.js then names them in its SNAPSHOT.
-// A visitor's worker puts that memory back (startFromSnapshot) instead of booting Python, loading the
-// packages, importing Panel and building the app. Python's C extensions (numpy's) live outside that
-// memory, in wasm modules of their own: they are loaded again in the same order, at the same addresses
-// (recorded in `dynlibs`), and their data keeps the values it had (instantiating a module would reset
-// it). A return visit reads the memory and files kept on the device by the first (keepStart).
-const SITE_PACKAGES = '/lib/python3.12/site-packages'
+// templates/worker.js, imports it). One entry, savedStart(): a ready Pyodide with the app built, or
+// null (then the worker starts from scratch). The build's snapshot maker (sitebuild/snapshot.py and
+// sitebuild/snapshot_maker.js) runs the worker once with ?make-snapshot in Chromium, keeps Python's
+// whole memory after the app was built, the site-packages files and the app's first render, and
+// names them here in SNAPSHOT. A visitor's worker puts that memory back instead of booting Python,
+// loading the packages, importing Panel and building the app. Python's C extensions (numpy's) live
+// outside that memory, in wasm modules of their own: they are loaded again in the same order, at the
+// same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
+// module would reset it). A return visit reads the memory and files kept on the device by the first
+// (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
+const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
 // The snapshot's files are fetched past app.js's download check (it replaces self.fetch after this
 // module ran): a missing one means starting from scratch, not a failed page.
 const siteFetch = self.fetch.bind(self)
@@ -26,11 +28,12 @@ async function snapshotFile(file, options) {
 }
 
 // The two big files unpack while they download (subresource integrity would wait for the whole
-// file first), into `bytes` when given. gzip's checksum catches a damaged file; the sha256 each one
-// starts with must be the one app.js names, so a deployment half old and half new is caught too.
-async function unpacked(file, bytes = new Uint8Array(file.length)) {
+// file first), into `bytes` when given; `downloaded(n)` hears of every n bytes that arrive. gzip's checksum catches a damaged file; the sha256 each one
+// starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
+async function unpacked(file, downloaded, bytes = new Uint8Array(file.length)) {
   const response = await snapshotFile(file)
-  const reader = response.body.pipeThrough(new DecompressionStream('gzip')).getReader()
+  const counted = new TransformStream({transform(chunk, out) { downloaded(chunk.length); out.enqueue(chunk) }})
+  const reader = response.body.pipeThrough(counted).pipeThrough(new DecompressionStream('gzip')).getReader()
   const digest = new Uint8Array(32)
   let at = -digest.length   // the first 32 bytes go to `digest`
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
@@ -47,73 +50,9 @@ async function unpacked(file, bytes = new Uint8Array(file.length)) {
   }
   const named = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
   if (at !== bytes.length || named !== file.sha256) {
-    throw new Error(`${file.url} is not the one this app.js was built with`)
+    throw new Error(`${file.url} is not the one this site was built with`)
   }
   return bytes
-}
-
-// Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
-// Python's memory) on which emscripten writes where the library's data and functions went.
-export function recordDynlibs(pyodide) {
-  const Module = pyodide._module
-  const load = Module.loadDynamicLibrary
-  const dynlibs = []
-  Module.loadDynamicLibrary = async (name, flags, localScope, handle) => {
-    if (handle === undefined) {
-      handle = Module._calloc(1, 64)
-    }
-    const result = await load(name, flags, localScope, handle)
-    const words = Module.HEAPU32
-    dynlibs.push({name: name, global: Boolean(flags.global), handle: handle,
-                  memoryBase: words[(handle + 12) >> 2], memorySize: words[(handle + 16) >> 2],
-                  tableBase: words[(handle + 20) >> 2]})
-    return result
-  }
-  return dynlibs
-}
-
-// The files of site-packages, for a restored Python to import from and read. The bytecode of
-// modules already imported is in the snapshot's memory: those files stay, empty (a listing of a
-// package still names them). The wheels' .data folders are never read, nor are the sources and
-// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files).
-const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
-const IMPORTED_BYTECODE = `
-import sys
-sorted({path for m in list(sys.modules.values()) if getattr(m, "__spec__", None)
-        for path in (m.__spec__.origin, m.__spec__.cached) if (path or "").endswith(".pyc")})
-`
-
-function siteFiles(pyodide) {
-  const FS = pyodide.FS
-  const imported = new Set(pyodide.runPython(IMPORTED_BYTECODE).toJs())
-  const entries = []
-  const chunks = []
-  let size = 0
-  const walk = (dir) => {
-    for (const name of FS.readdir(dir).sort()) {
-      if (name === '.' || name === '..' || (dir === SITE_PACKAGES && name.endsWith('.data'))) { continue }
-      const path = `${dir}/${name}`
-      if (FS.isDir(FS.stat(path).mode)) {
-        walk(path)
-      } else if (!NEVER_READ.test(path)) {
-        const bytes = imported.has(path) ? new Uint8Array(0) : FS.readFile(path)
-        entries.push([path, bytes.length])
-        chunks.push(bytes)
-        size += bytes.length
-      }
-    }
-  }
-  walk(SITE_PACKAGES)
-  const header = new TextEncoder().encode(JSON.stringify(entries))
-  const image = new Uint8Array(4 + header.length + size)
-  new DataView(image.buffer).setUint32(0, header.length, true)
-  image.set(header, 4)
-  let at = 4 + header.length
-  for (const chunk of chunks) {
-    image.set(chunk, at)
-    at += chunk.length
-  }
-  return image
 }
 
 // Each file's content stays where it is in the image (no copy): MEMFS owns that part of it.
@@ -160,7 +99,7 @@ const JS_OBJECTS = {
   },
 }
 
-function serializeJsObject(obj) {
+export function serializeJsObject(obj) {
   for (const [name, known] of Object.entries(JS_OBJECTS)) {
     if (known.matches(obj)) { return {name: name} }
   }
@@ -222,7 +161,7 @@ async function keepStart(snapshot, memory, files) {
   }
 }
 
-export async function forgetKeptStart() {
+async function forgetKeptStart() {
   await (await navigator.storage.getDirectory()).removeEntry(KEPT_FOLDER, {recursive: true})
 }
 
@@ -233,17 +172,38 @@ if "random" in sys.modules:
     sys.modules["random"].seed()
 `
 
+// On a slow link the download is most of the start: the page is told how far it got (bytes of the
+// two .bin files as sent, which SNAPSHOT names), at most every PROGRESS_MS.
+const PROGRESS_MS = 200
+const MB = 1e6
+
+function downloadProgress(files, report) {
+  const total = files.reduce((sum, file) => sum + file.download, 0)
+  let done = 0
+  let shownAt = 0
+  return (bytes) => {
+    done += bytes
+    const now = performance.now()
+    if (now - shownAt >= PROGRESS_MS || done === total) {
+      shownAt = now
+      report(`Starting the app… downloading ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`)
+    }
+  }
+}
+
 // Pyodide needs the memory's size when it starts and its content only once the runtime is up: the
 // memory downloads (or is read from the last visit's copy) while the runtime starts, into the buffer
 // Pyodide was given, and the runtime waits for it (and for the files) in its file-system hook. A failed
 // download leaves the buffer without Pyodide's magic number, so it can never be taken for a snapshot.
 // Returns the started Pyodide, the first render, and what keeps the start for the next visit (or null).
-export async function startFromSnapshot(snapshot, loadPyodide, env) {
+async function startFromSnapshot(snapshot, loadPyodide, env, report) {
   const memory = new Uint8Array(snapshot.memory.length)
   let keep = null
   const siteImage = keptStart(snapshot, memory).then(async (kept) => {   // the memory is filled meanwhile
     if (kept) { return kept }
-    const [, files] = await Promise.all([unpacked(snapshot.memory, memory), unpacked(snapshot.files)])
+    const downloaded = downloadProgress([snapshot.memory, snapshot.files], report)
+    const [, files] = await Promise.all([unpacked(snapshot.memory, downloaded, memory),
+                                         unpacked(snapshot.files, downloaded)])
     keep = () => keepStart(snapshot, memory, files)
     return files
   })
@@ -266,27 +226,24 @@ export async function startFromSnapshot(snapshot, loadPyodide, env) {
     throw failure || e
   }
   if (failure) { throw failure }
+  report('Starting the app…')
   await replayDynlibs(pyodide, snapshot.dynlibs, snapshot.tableLength)
   Object.assign(pyodide.loadedPackages, snapshot.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
   return [pyodide, await render, keep]
 }
 
-// What the build keeps of a worker that started from scratch with ?make-snapshot (dynlibs recorded by
-// recordDynlibs from its start on): the message sitebuild/snapshot.py receives.
-export function snapshotMessage(pyodide, dynlibs, render) {
-  const loaded = Object.keys(pyodide._module.LDSO.loadedLibsByName)
-  const recorded = new Set(dynlibs.flatMap((lib) => [lib.name, lib.name.slice(lib.name.lastIndexOf('/') + 1)]))
-  const unrecorded = loaded.filter((name) => name !== '__main__' && !recorded.has(name))
-  if (unrecorded.length) {
-    throw new Error(`libraries loaded outside Pyodide's loader cannot be replayed: ${unrecorded}`)
+// The one entry: [Pyodide with the app built, its first render, what keeps the start on the device
+// for the next visit (or null)], or null when this build saved no start or it cannot be used (then
+// the worker starts from scratch). `report(text)` tells the page how far the start got.
+export async function savedStart(loadPyodide, env, report) {
+  if (!SNAPSHOT) { return null }
+  report('Starting the app…')
+  try {
+    return await startFromSnapshot(SNAPSHOT, loadPyodide, env, report)
+  } catch (e) {
+    console.error('The saved start could not be used, starting from scratch:', e)
+    forgetKeptStart().catch(() => {})   // a kept copy that failed is not read again
+    return null
   }
-  // Pyodide snapshots only a runtime with no package loaded: its record of loaded packages is
-  // emptied for the snapshot and refilled after each restore.
-  const loadedPackages = {...pyodide.loadedPackages}
-  for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
-  const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
-  const files = siteFiles(pyodide)
-  return {type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
-          tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages}
 }

@@ -22,3 +22,43 @@ function send_change(jsdoc, event) {
   pyodideWorker.busy = true
   pyodideWorker.postMessage({type: 'patch', patch: patch})
 }
+
+// Early input. The page shows its prerendered app long before Python is live, and a student may type
+// or click in it at once. The worker counts as busy until it has rendered, so those events wait in the
+// same queue, in order, and go to Python as one patch right after the render (sendEarlyEvents, called by
+// templates/early_worker_handover.js). Only what a student does is kept: the page's own drawing (data
+// the animation fills in, sizes the layout measures) is redone by the page and is not Python's business.
+pyodideWorker.busy = true
+const PAGE_OWN_EVENTS = new Set(['ColumnDataChanged', 'ColumnsStreamed', 'ColumnsPatched'])
+const PAGE_OWN_ATTRS = new Set(['inner_width', 'inner_height', 'outer_width', 'outer_height', 'start', 'end',
+                                'reset_start', 'reset_end', 'dimensions'])
+
+function listenEarly() {
+  window.prerendered?.then(([views]) => {
+    const early = [...views.roots.values()][0].model.document
+    pyodideWorker.early = early
+    early.on_change((event) => {
+      if (pyodideWorker.jsdoc || PAGE_OWN_EVENTS.has(event.kind) || PAGE_OWN_ATTRS.has(event.attr)) {
+        return   // once Python is live, Panel's own listener sends everything
+      }
+      send_change(early, event)
+    }, false)
+  }).catch(() => {})
+}
+// The prerendered app is drawn on DOMContentLoaded, after this script: listen once it is there.
+document.addEventListener('DOMContentLoaded', () => setTimeout(listenEarly), {once: true})
+
+function sendEarlyEvents() {
+  const queue = pyodideWorker.queue
+  pyodideWorker.queue = []
+  if (pyodideWorker.jsdoc !== pyodideWorker.early && queue.length) {
+    // The worker's app replaced the prerendered one (no saved start): its models are not Python's.
+    console.warn(`${queue.length} changes made before the app was live could not be kept`)
+    queue.length = 0
+  }
+  if (queue.length) {
+    pyodideWorker.postMessage({type: 'patch', patch: pyodideWorker.jsdoc.create_json_patch(queue)})
+  } else {
+    pyodideWorker.busy = false
+  }
+}

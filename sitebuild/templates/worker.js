@@ -1,13 +1,19 @@
-// The page's Python worker, rendered by Panel's converter in place of its own worker template.
-// Differences from Panel's: Pyodide comes from this site (./pyodide/), every package is
-// loaded in one parallel loadPackage call from the served pyodide-lock.json (no micropip,
-// no request to PyPI), the page is told each loading stage, and failures are reported
-// in words a visitor can act on.
+// The page's Python worker: Panel 1.10.0's worker template (recorded as it is in
+// templates/panel-1.10.0/pyodide_worker.js; tests/site/test_templates.py diffs it against the
+// installed Panel's) made whole with our start. Panel's converter renders it with the app's `code`;
+// sitebuild/convert.py binds `packages`. Our changes to Panel's are marked `sitebuild:`.
+// - Start (ours, replaces Panel's startApplication): Pyodide comes from this site (./pyodide/), every
+//   package is loaded in one parallel loadPackage call from the served pyodide-lock.json (no micropip,
+//   no request to PyPI), or the start saved at build time is restored (saved-start.js); the page is
+//   told each loading stage, and failures are reported in words a visitor can act on.
+// - Message protocol (Panel's, below startApplication): one change, marked.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
-import { forgetKeptStart, recordDynlibs, snapshotMessage, sri, startFromSnapshot } from "./saved-start.js";
+import { savedStart, sri } from "./saved-start.js";
 
-const PACKAGES = __PACKAGES__;
-const PANEL_CDN_ROOT = __PANEL_CDN_ROOT__;
+const PACKAGES = {{ packages }};
+// Relative, like the page's own URLs: the page resolves what the worker's models name against
+// itself, and the start saved at build time (on another origin) stays true.
+const PANEL_CDN_ROOT = "./panel/";
 
 const KEEP_AFTER_MS = 4000   // when a downloaded start is kept on the device for the next visit
 let stage = 'Loading the Python runtime'
@@ -64,7 +70,7 @@ async function prefetchPackages() {
   }
 }
 
-// Panel's worker sends the page one patch per change of a model: answering one new leaf value made
+// sitebuild: replaces Panel's sendPatch. Panel's worker sends the page one patch per change of a model: answering one new leaf value made
 // seven, each posted and applied on its own. They are held here and go as one: when Python is done
 // with the event it answers (sendHeldPatches, called before the worker says it is idle), or, for
 // changes made outside one (the training view's ticks), in the worker's next task.
@@ -134,19 +140,18 @@ from panel.io.state import state
 state.curdoc.callbacks._held_events.clear()
 `
 
-// The start saved at build time (sitebuild/snapshot.py; how it is made, kept and restored: saved-start.js).
-const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
+// The build runs this worker once with ?make-snapshot to make the start every visitor restores
+// (sitebuild/snapshot.py); then the snapshot maker's own module is served beside it.
 const MAKING_SNAPSHOT = new URL(self.location.href).searchParams.has('make-snapshot')
 
 async function startFromScratch() {
   stage = 'Loading the Python runtime'
   status('Loading the Python runtime…')
   prefetchPackages().catch(() => {})   // a failure shows up when loadPackage asks for the file
+  const maker = MAKING_SNAPSHOT ? await import('./make-snapshot.js') : null
   // The env makes stylesheet URLs that Panel builds in the worker point into this site.
-  const env = {PANEL_CDN_ROOT: PANEL_CDN_ROOT}
-  if (MAKING_SNAPSHOT) { env.PLAYGROUND_SNAPSHOT = '1' }   // the app rehearses an answer (playground/app.py)
-  const pyodide = await loadPyodide({env: env, _makeSnapshot: MAKING_SNAPSHOT})
-  const dynlibs = MAKING_SNAPSHOT ? recordDynlibs(pyodide) : null
+  const pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _makeSnapshot: Boolean(maker)})
+  const dynlibs = maker?.recordDynlibs(pyodide)
   stage = 'Loading the Python packages'
   status(`Loading ${PACKAGES.length} Python packages…`)
   await pyodide.loadPackage(PACKAGES, {messageCallback: () => {}, errorCallback: (msg) => console.warn(msg)})
@@ -157,28 +162,25 @@ async function startFromScratch() {
   pyodide.runPython(PANDAS_STANDIN)
   self.pyodide = pyodide   // the app's code below runs with self.pyodide
   const [docs_json, render_items, root_ids] = await pyodide.runPythonAsync(`{{ code }}`)
+  let render = {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
+  if (maker) { render = await maker.warmUp(pyodide) }
   pyodide.runPython(DROP_HELD_EVENTS)
   pyodide.runPython(GC_RESUME)
-  const render = {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
-  if (MAKING_SNAPSHOT) {
-    const made = snapshotMessage(pyodide, dynlibs, render)
+  if (maker) {
+    const made = maker.snapshotMessage(pyodide, dynlibs, render)
     self.postMessage(made, [made.memory.buffer, made.files.buffer])
     return null
   }
-  return [pyodide, render]
+  return [pyodide, render, null]
 }
 
+// sitebuild: replaces Panel's startApplication (which boots Pyodide, micropip-installs the
+// requirements and runs the app's code): the start saved at build time, else from scratch.
 async function startApplication() {
   let started
   try {
-    if (SNAPSHOT && !MAKING_SNAPSHOT) {
-      status('Starting the app…')
-      try {
-        started = await startFromSnapshot(SNAPSHOT, loadPyodide, {PANEL_CDN_ROOT: PANEL_CDN_ROOT})
-      } catch (e) {
-        console.error('The saved start could not be used, starting from scratch:', e)
-        forgetKeptStart().catch(() => {})   // a kept copy that failed is not read again
-      }
+    if (!MAKING_SNAPSHOT) {
+      started = await savedStart(loadPyodide, {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, status)
     }
     started ||= await startFromScratch()
   } catch (e) {
@@ -195,5 +197,49 @@ async function startApplication() {
   }
 }
 
-// Panel's own message protocol (self.onmessage ...) and the startApplication() call are
-// appended here by sitebuild/convert.py from the installed Panel's pyodide_worker.js.
+// Panel 1.10.0's message protocol (pyodide_worker.js from `self.onmessage` on), unchanged but for
+// the one place marked.
+self.onmessage = async (event) => {
+  const msg = event.data
+  if (msg.type === 'rendered') {
+    self.pyodide.runPythonAsync(`
+    from panel.io.state import state
+    from panel.io.pyodide import _link_docs_worker
+
+    _link_docs_worker(state.curdoc, sendPatch, setter='js')
+    `)
+  } else if (msg.type === 'patch') {
+    // Patches can arrive back to back; passing each one in its own locals keeps a
+    // later message from overwriting a shared global before Python has read it.
+    const locals = self.pyodide.toPy({patch: msg.patch}, {depth: 1})
+    try {
+      await self.pyodide.runPythonAsync(`
+    from panel.io.pyodide import _convert_json_patch
+    from panel.io.state import state
+    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter='js')
+    `, {locals})
+    } finally {
+      locals.destroy()
+      // sitebuild: Panel says "idle" after the try, so a callback that raised left the page waiting
+      // forever, holding every later event (send_in_order.js holds clicks too). Say it anyway, after
+      // what Python changed meanwhile went as one patch (sendHeldPatches above).
+      sendHeldPatches()
+      self.postMessage({type: 'idle'})
+    }
+  } else if (msg.type === 'location') {
+    self.pyodide.globals.set('location', msg.location)
+    self.pyodide.runPythonAsync(`
+    import json
+    from panel.io.state import state
+    from panel.util import edit_readonly
+    if state.location:
+        loc_data = json.loads(location)
+        with edit_readonly(state.location):
+            state.location.param.update({
+                k: v for k, v in loc_data.items() if k in state.location.param
+            })
+    `)
+  }
+}
+
+startApplication()

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import AppPage, same_origin, wait_until_interactive
 from playground import document as D
+from playground.live_document import default_document
 from playground.graph.presets import README_EXAMPLE
 from playground.share import iframe_snippet
 
@@ -63,7 +64,7 @@ def packed(raw: bytes, prefix="1.") -> str:
 
 
 def hostile_links():
-    base = D.default_document(_graph_state(), _settings())
+    base = default_document()
     good = D.make_fragment(base)
 
     def variant(path, value):
@@ -92,19 +93,9 @@ def hostile_links():
     }
 
 
-def _graph_state():
-    from playground.graph.state import GraphState
-    return GraphState()
-
-
-def _settings():
-    from playground.training.state import TrainingSettings
-    return TrainingSettings()
-
-
 def marker_link():
     """A valid, non-default state (another graph, a title)."""
-    doc = D.default_document(_graph_state(), _settings())
+    doc = default_document()
     doc["title"] = "marker"
     doc["graph"] = {"program": "m = 1.5\nn = m * 2\n", "values": {"m": 1.5}, "step": 0}
     return D.make_fragment(doc)
@@ -141,7 +132,7 @@ def test_hostile_links_open_the_defaults_with_a_message(watched_context, site_ur
         assert injected(page) == [], name
 
     # Markup in the title is valid text: shown as text, never as HTML.
-    doc = D.default_document(_graph_state(), _settings())
+    doc = default_document()
     doc["title"] = MARKUP
     open_hash(page, D.make_fragment(doc))
     expect(page.locator(".document-title pre")).to_have_text(MARKUP, timeout=30_000)
@@ -217,7 +208,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     assert src.startswith(site_url + "#d=1.")
     embedded, options, error = D.read_fragment(src[src.index("#"):])
     assert error is None and embedded == D.read_fragment(link[link.index("#"):])[0]
-    assert options == {"view": "training", "hide": {"controls", "curves"}, "minimal": True}
+    assert options == {"view": "training", "hide": {"controls", "curves"}, "minimal": True, "device": False}
 
     # Download JSON there; open the file in the first page after changing it: the shared state comes back.
     with second.expect_download() as download_info:
@@ -273,7 +264,7 @@ def test_embed_snippet_works_in_a_cross_origin_iframe_at_480x360(browser, site_u
     context.on("page", lambda p: p.on("console", lambda m: m.type == "error" and records["console_errors"].append(m.text)))
     try:
         # The snippet the Embed button writes (its browser side is checked in the round-trip test).
-        doc = D.default_document(_graph_state(), _settings())
+        doc = default_document()
         fragment = D.make_fragment(doc, view="training", hide=["controls", "curves"], minimal=True)
         snippet = iframe_snippet(site_url + fragment, "", 480, 360)
         handler.body = (f"<!doctype html><html><head><title>Course</title></head><body><h1>Week 3</h1>"

@@ -47,7 +47,8 @@ def test_link_round_trip_is_exact_and_fragment_carries_options():
     read, options, error = D.read_fragment(fragment)
     assert error is None
     assert read == doc
-    assert options == {"view": "training", "hide": {"header", "curves"}, "minimal": True}
+    assert options == {"view": "training", "hide": {"header", "curves"}, "minimal": True, "device": False}
+    assert D.read_fragment(fragment + "&from=device")[1]["device"] is True   # the page's mark, never in a link
 
 
 def test_link_uses_only_fragment_safe_characters():
@@ -56,7 +57,7 @@ def test_link_uses_only_fragment_safe_characters():
 
 
 def test_empty_fragment_means_defaults_without_error():
-    assert D.read_fragment("") == (None, {"view": None, "hide": set(), "minimal": False}, None)
+    assert D.read_fragment("") == (None, {"view": None, "hide": set(), "minimal": False, "device": False}, None)
     assert D.read_fragment("#view=training")[1]["view"] == "training"
 
 
@@ -95,7 +96,8 @@ def bad_links():
         "unknown link format": ("#d=" + pack(zlib.compress(raw), prefix="9."), "unknown link format"),
         "no format": ("#d=abc", "no format"),
         "not json": ("#d=" + pack(zlib.compress(b"{not json")), "not valid JSON"),
-        "deep nesting": ("#d=" + pack(zlib.compress(b"[" * 100_000 + b"]" * 100_000)), "not valid JSON"),
+        "deep nesting": ("#d=" + pack(zlib.compress(b"[" * 100_000 + b"]" * 100_000)), "nested deeper"),
+        "deep nesting, small": ("#d=" + pack(zlib.compress(b"[" * 10_000 + b"]" * 10_000)), "nested deeper"),
         "huge integer text": ("#d=" + pack(zlib.compress(b"9" * 5000)), "not valid JSON"),
         "trailing data": ("#d=" + pack(zlib.compress(raw) + b"xx"), "extra data"),
         "too long": ("#d=1." + "A" * (D.MAX_LINK_CHARS + 10), "too long"),

@@ -4,29 +4,38 @@ import html
 import json
 import re
 
+import param
+
 from playground import document as D
+from playground.document import DocumentFields
 from playground.share import ShareTools, iframe_snippet
 
 from .test_encodings import sample
 
 
-class FakeApp:
-    """Holds one document as 'the views'; restore refuses programs that start with 'import'."""
+class FakeDocument(DocumentFields):
+    """Holds one document as 'the views' (and its title in the param, as the live document does);
+    restore refuses programs that start with 'import'."""
+
+    embed = param.Dict(default=D.no_options())
 
     def __init__(self):
+        super().__init__()
         self.state = sample()
+        self.title = self.state["title"]
         self.restored = []
 
     def snapshot(self, include_weights):
-        doc = copy.deepcopy(self.state)
+        doc = copy.deepcopy(dict(self.state, title=self.title))
         if not include_weights:
             doc["training"]["weights"] = None
-        return doc
+        return D.check_document(doc)
 
     def restore(self, doc):
         if doc["graph"]["program"].startswith("import"):
             raise ValueError("line 1, column 1: import is not allowed")
         self.state = copy.deepcopy(doc)
+        self.title = doc["title"]
         self.restored.append(doc)
 
     def defaults(self):
@@ -36,10 +45,8 @@ class FakeApp:
 
 
 def tools():
-    app = FakeApp()
-    share = ShareTools(app.snapshot, app.restore, app.defaults)
-    share.title.value = app.state["title"]   # the title lives in the share tools, not in the views
-    return app, share
+    app = FakeDocument()
+    return app, ShareTools(app)
 
 
 def test_link_opens_the_same_state_elsewhere():
@@ -49,7 +56,7 @@ def test_link_opens_the_same_state_elsewhere():
     assert share.link.visible and share.link.value == url
     other, other_share = tools()
     other_share.open_fragment(url[url.index("#"):])
-    assert other.state == app.state and not other_share.message.visible
+    assert other.snapshot(True) == app.snapshot(True) and not other_share.message.visible
 
 
 def test_weights_go_in_only_when_asked():
@@ -70,7 +77,7 @@ def test_link_field_cannot_be_edited():
 def test_hostile_link_says_why_and_opens_defaults():
     app, share = tools()
     share.open_fragment("#d=1.@@@")
-    assert app.state["title"] == "defaults"
+    assert app.title == "defaults"
     assert share.message.visible and "could not be opened" in share.message.object
 
 
@@ -79,13 +86,13 @@ def test_program_refused_by_the_view_opens_defaults():
     bad = sample()
     bad["graph"]["program"] = "import os"
     share.open_fragment(D.make_fragment(bad))
-    assert app.state["title"] == "defaults" and "import is not allowed" in share.message.object
+    assert app.title == "defaults" and "import is not allowed" in share.message.object
 
 
 def test_embed_options_reach_the_page_flags():
-    _, share = tools()
+    app, share = tools()
     share.open_fragment("#view=training&hide=header,curves&chrome=minimal")
-    assert share.embed_options == {"view": "training", "hide": {"header", "curves"}, "minimal": True}
+    assert app.embed == {"view": "training", "hide": {"header", "curves"}, "minimal": True}
     assert share.page_flags.value == "hide-curves hide-header minimal"
 
 
@@ -108,6 +115,7 @@ def test_value_outside_the_schema_cannot_be_shared_and_says_why():
     app.state["training"]["weights"] = [1e9]
     share.include_weights.value = True
     assert share.show_link() is None and "cannot be shared" in share.message.object
+    assert share._json_file() is None and "cannot be saved" in share.message.object   # a message, no traceback
 
 
 def test_snippet_is_escaped_and_opens_the_chosen_options():
@@ -119,8 +127,8 @@ def test_snippet_is_escaped_and_opens_the_chosen_options():
     assert "<script>" not in text and "&lt;script&gt;" in text
     src = html.unescape(re.search(r'src="([^"]*)"', text).group(1))
     doc, options, error = D.read_fragment(src[src.index("#"):])
-    assert error is None and doc == dict(app.state, title=share.title.value)
-    assert options == {"view": "training", "hide": {"controls", "editor"}, "minimal": True}
+    assert error is None and doc == app.snapshot(True)
+    assert options == {"view": "training", "hide": {"controls", "editor"}, "minimal": True, "device": False}
 
 
 def test_iframe_snippet_shape():
@@ -135,14 +143,14 @@ def test_json_download_and_upload_round_trip():
     assert json.loads(data)["graph"]["step"] == 7
     other, other_share = tools()
     other_share.upload.value = data
-    assert other.state == app.state
+    assert other.snapshot(True) == app.snapshot(True)
 
 
 def test_bad_upload_keeps_the_current_state():
     app, share = tools()
-    before = copy.deepcopy(app.state)
+    before = app.snapshot(True)
     share.upload.value = b'{"version": 1, "view": "graph"'
-    assert app.state == before and "not valid JSON" in share.message.object
+    assert app.snapshot(True) == before and "not valid JSON" in share.message.object
 
 
 def test_shown_link_and_snippet_follow_later_changes():

@@ -1,7 +1,8 @@
-"""The document against the real view states: GraphState and TrainingSettings."""
+"""The document against the real view states: GraphState, TrainingSettings, the live document."""
 import pytest
 
 from playground import document as D
+from playground.live_document import REPLAY_LIMIT, PlaygroundDocument
 from playground.graph.presets import PRESETS, TANH_NEURON
 from playground.graph.state import GraphState
 from playground.training.state import TrainingSettings
@@ -17,7 +18,17 @@ def test_training_choices_match_training_settings():
     """A renamed choice would break old links: it needs a new schema version and an upgrade."""
     for name, choices in (("dataset", D.DATASETS), ("activation", D.ACTIVATIONS), ("loss", D.LOSSES),
                           ("optimizer", D.OPTIMIZERS)):
-        assert set(TrainingSettings.param[name].objects) == set(choices), name
+        assert set(TrainingSettings.param[name].objects.values() if isinstance(
+            TrainingSettings.param[name].objects, dict) else TrainingSettings.param[name].objects) == set(choices), name
+
+
+def test_every_training_number_has_finite_bounds():
+    """A document holds no unbounded number: each setting declares both ends, and the document reads them."""
+    import param
+    for name in D.SETTINGS_KEYS:
+        parameter = TrainingSettings.param[name]
+        if isinstance(parameter, param.Number):
+            assert None not in parameter.bounds, name
 
 
 def test_graph_keys_match_graph_state():
@@ -25,19 +36,40 @@ def test_graph_keys_match_graph_state():
     assert names == set(D.GRAPH_KEYS)
 
 
+class FakeTrainingView:
+    """Stands in for the training view (the real one is tested below): remembers what it was asked."""
+
+    def __init__(self):
+        self.restored = []
+
+    def restore(self, step, weights):
+        self.restored.append((step, weights))
+
+    def weights(self):
+        return None
+
+
+def live(graph=None, training=None):
+    document = PlaygroundDocument(graph=graph, training=training)
+    document.open_training = lambda: document.attach(FakeTrainingView()) or document.training_view
+    return document
+
+
 def test_training_settings_round_trip_through_a_link():
     settings = TrainingSettings(dataset="xor", noise=0.3, n_points=200, seed=42, train_fraction=0.5,
                                 added_points=[[0.5, 0.5, 1], [-1.0, 2.0, -1]], removed_points=[1, 5],
                                 hidden_layers=[8, 4, 2], activation="tanh", loss="bce",
                                 optimizer="adam", learning_rate=0.003, decay=0.01, l2=0.0, batch_size=16)
-    doc = D.default_document(GraphState(), TrainingSettings())
-    doc["training"] = D.training_section(settings, step=120)
-    read, _, error = D.read_fragment(D.make_fragment(doc))
+    document = live(training=settings)
+    document.attach(FakeTrainingView())
+    document.run_changed(120)
+    read, _, error = D.read_fragment(D.make_fragment(document.snapshot()))
     assert error is None and read["training"]["step"] == 120
-    other = TrainingSettings()
-    D.apply_training(read["training"], other)
+    other = live()
+    other.restore(read)
     for name in D.SETTINGS_KEYS:
-        assert getattr(other, name) == getattr(settings, name), name
+        assert getattr(other.training, name) == getattr(settings, name), name
+    assert other.training_view.restored == [(120, None)]
 
 
 def test_graph_round_trip_keeps_program_values_and_step():
@@ -45,12 +77,23 @@ def test_graph_round_trip_keeps_program_values_and_step():
     state.load_program(TANH_NEURON)
     state.set_value("w1", -2.5)
     state.step = 4
-    read, _, error = D.read_fragment(D.make_fragment(D.default_document(state, TrainingSettings())))
+    read, _, error = D.read_fragment(D.make_fragment(live(graph=state).snapshot()))
     assert error is None
-    other = GraphState()
-    D.apply_graph(read["graph"], other)
-    assert (other.program, other.values, other.step) == (state.program, state.values, 4)
-    assert other.graph.trace == state.graph.trace
+    other = live()
+    other.restore(read)
+    assert (other.graph.program, other.graph.values, other.graph.step) == (state.program, state.values, 4)
+    assert other.graph.graph.trace == state.graph.trace
+    assert other.training_view is None   # default training part: the training view is not built
+
+
+def test_every_change_moves_the_revision():
+    document = live()
+    for change in (lambda: document.graph.set_value("a", 3.0), lambda: setattr(document.training, "noise", 0.2),
+                   lambda: setattr(document, "title", "t"), lambda: setattr(document, "view", "training"),
+                   lambda: document.run_changed(5), lambda: document.run_changed(5)):
+        before = document.revision
+        change()
+        assert document.revision > before
 
 
 HOSTILE_PROGRAMS = {
@@ -59,19 +102,22 @@ HOSTILE_PROGRAMS = {
     "power tower": "a = 9**9**9",
     "import": "import os",
     "deep parentheses": "a = " + "(" * 3000 + "1" + ")" * 3000,
+    "a 20,000-term sum": "a = 1.0\nx = " + " + ".join(["a"] * 20_000),
+    "a 201-term sum": "a = 1.0\nx = " + " + ".join(["a"] * 202),
+    "a leaf too large": "a = 1e300\nb = a * 2",
     "markup": "<img src=x onerror=alert(1)> = 1",
 }
 
 
 @pytest.mark.parametrize("program", list(HOSTILE_PROGRAMS.values()), ids=list(HOSTILE_PROGRAMS))
 def test_program_outside_the_safe_language_is_refused_by_the_graph_parser(program):
-    doc = D.default_document(GraphState(), TrainingSettings())
+    doc = live().snapshot()
     doc["graph"]["program"] = program
     read, _, error = D.read_fragment(D.make_fragment(doc))
     assert error is None   # the document is fine as text: only the graph view reads programs
-    state = GraphState()
+    document = live()
     with pytest.raises(D.DocumentError, match="refused"):
-        D.apply_graph(read["graph"], state)
+        document.restore(read)
 
 
 def test_link_lengths_stay_short():
@@ -81,7 +127,7 @@ def test_link_lengths_stay_short():
     for name, program in PRESETS.items():
         state = GraphState()
         state.load_program(program)
-        fragment = D.make_fragment(D.default_document(state, TrainingSettings()))
+        fragment = D.make_fragment(live(graph=state).snapshot())
         if len(program) < 300:
             assert len(fragment) < 300, name
         else:
@@ -91,35 +137,43 @@ def test_link_lengths_stay_short():
 def test_training_run_comes_back_with_weights_or_by_replay():
     from playground.training.view import TrainingView
 
-    settings = TrainingSettings(dataset="xor", n_points=40, hidden_layers=[4], seed=7)
-    view = TrainingView(settings)
-    view.run.train(max_steps=3)
-    weights = list(view.run.model.get_weights())
-    section = D.training_section(settings, step=3, weights=weights)
+    def document_with_view(settings):
+        document = PlaygroundDocument(training=settings)
+        view = TrainingView(settings, run_changed=document.run_changed)
+        document.attach(view)
+        return document, view
 
-    other = TrainingView(TrainingSettings())
-    D.apply_training(section, other.settings)
-    D.apply_run(section, other)
-    assert other.run.step_count == 3 and list(other.run.model.get_weights()) == weights
+    document, view = document_with_view(TrainingSettings(dataset="xor", n_points=40, hidden_layers=[4], seed=7))
+    for _ in range(3):
+        view.step_button.clicks += 1   # as a student would: the document hears of each step
+    weights = view.weights()
+    doc = document.snapshot(include_weights=True)
+    assert doc["training"]["step"] == 3 and doc["training"]["weights"] == weights
 
-    replayed = TrainingView(TrainingSettings())
-    D.apply_training(section, replayed.settings)
-    D.apply_run(dict(section, weights=None), replayed)   # same seed, same steps: same weights
-    assert replayed.run.step_count == 3 and list(replayed.run.model.get_weights()) == weights
+    other, other_view = document_with_view(TrainingSettings())
+    other.restore(doc)
+    assert other_view.run.step_count == 3 and other_view.weights() == weights
+    assert other.training_step == 3
+
+    replayed, replayed_view = document_with_view(TrainingSettings())
+    replayed.restore(dict(doc, training=dict(doc["training"], weights=None)))   # same seed, same steps
+    assert replayed_view.run.step_count == 3 and replayed_view.weights() == weights
 
     with pytest.raises(D.DocumentError, match="replay"):
-        D.apply_run(dict(section, weights=None, step=D.REPLAY_LIMIT + 1), replayed)
+        replayed.restore(dict(doc, training=dict(doc["training"], weights=None, step=REPLAY_LIMIT + 1)))
     with pytest.raises(D.DocumentError, match="do not fit"):
-        D.apply_run(dict(section, weights=[0.5] * 3), replayed)
+        replayed.restore(dict(doc, training=dict(doc["training"], weights=[0.5] * 3)))
 
 
 def test_long_runs_always_carry_their_weights():
     from playground.training.view import TrainingView
 
-    view = TrainingView(TrainingSettings(dataset="xor", n_points=20, hidden_layers=[2]))
-    assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is None
-    view.run.step_count = D.REPLAY_LIMIT + 1
-    assert D.document_from_views(GraphState(), view, include_weights=False)["training"]["weights"] is not None
+    settings = TrainingSettings(dataset="xor", n_points=20, hidden_layers=[2])
+    document = PlaygroundDocument(training=settings)
+    document.attach(TrainingView(settings, run_changed=document.run_changed))
+    assert document.snapshot(include_weights=False)["training"]["weights"] is None
+    document.run_changed(REPLAY_LIMIT + 1)
+    assert document.snapshot(include_weights=False)["training"]["weights"] is not None
 
 
 def test_a_training_points_graph_can_be_shared():
@@ -131,11 +185,11 @@ def test_a_training_points_graph_can_be_shared():
     state = GraphState()
     state.load_value(root, title)
     assert state.error == ""
-    fragment = D.make_fragment(D.document_from_views(state, view))
+    fragment = D.make_fragment(live(graph=state).snapshot())
     read, _, error = D.read_fragment(fragment)
     assert error is None
-    other = GraphState()
-    D.apply_graph(read["graph"], other)
-    assert other.program == state.program and other.values == state.values
+    other = live()
+    other.restore(read)
+    assert other.graph.program == state.program and other.graph.values == state.values
     print(f"point graph: {len(state.program)} program characters, {len(state.values)} leaves, "
           f"link {len(fragment)} characters")

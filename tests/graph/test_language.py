@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from playground.graph.language import MAX_NODES, ProgramError, build_graph, parse_program
+from playground.graph.language import MAX_DEPTH, MAX_NODES, ProgramError, build_graph, parse_program
 from playground.graph.presets import DIVISION_AND_POWERS, README_EXAMPLE, TANH_NEURON, USED_TWICE
 
 
@@ -128,7 +128,9 @@ HOSTILE = {
     "log of a negative": ("a = -1.0\nb = log(a)\n", "log", 2),
     "exp overflow": ("a = 1000.0\nb = exp(a)\n", "overflow", 2),
     "9**9**9": ("a = 9**9**9\n", "overflow", 1),
-    "float overflow": ("a = 1e308\nb = a * 10\n", "not a finite number", 2),
+    "float overflow": ("a = 1e15\nb = a * 1e300\n", "not a finite number", 2),
+    "leaf too large": ("a = 1e308\nb = a * 10\n", "between", 1),
+    "a 20,000-term sum": ("a = 1.0\nb = " + " + ".join(["a"] * 20_000) + "\n", "nested too deeply", 2),
     "infinite leaf": ("a = 1e999\nb = a * 2\n", "not a finite number", 1),
     "infinite constant": ("a = 1.0\nb = a * -1e999\n", "not a finite number", 2),
     "negative base, fractional exponent": ("a = -2.0\nb = a ** 0.5\n", "not a real number", 2),
@@ -162,16 +164,19 @@ def test_deep_unary_minus_and_long_sums_are_refused_cleanly():
 
 
 def test_node_cap():
-    text = "a = 1.0\nb = " + " + ".join(["a"] * (MAX_NODES + 1)) + "\n"
+    lines = (MAX_NODES // MAX_DEPTH) + 1
+    text = "a = 1.0\n" + "".join(f"b{i} = " + " + ".join(["a"] * MAX_DEPTH) + "\n" for i in range(lines))
     with pytest.raises(ProgramError) as caught:
         parse_program(text)
     assert f"more than {MAX_NODES:,} nodes" in str(caught.value)
 
 
 def test_a_long_chain_under_the_cap_builds_without_recursion():
-    text = "a = 1.0\nb = " + " + ".join(["a"] * 1500) + "\n"
+    text = "a = 1.0\nb = " + " + ".join(["a"] * MAX_DEPTH) + "\n"   # MAX_DEPTH - 1 operations
     root, env = run(text)
-    assert root.data == 1500.0 and env["a"].grad == 1500.0
+    assert root.data == MAX_DEPTH and env["a"].grad == MAX_DEPTH
+    with pytest.raises(ProgramError, match="nested too deeply"):   # one more: refused before ast.parse
+        run("a = 1.0\nb = " + " + ".join(["a"] * (MAX_DEPTH + 2)) + "\n")
 
 
 def test_huge_integer_literal_and_huge_text():

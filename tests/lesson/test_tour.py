@@ -9,18 +9,15 @@ from playground import document
 from playground.graph import GraphState
 from playground.lesson import tour as T
 from playground.lesson.lessons import builtin_tour
+from playground.live_document import default_document
 
 
 def small_tour(**lesson):
-    doc = document.default_document(GraphState(program="a = 3.0\nb = a + a\n"), _settings())
+    doc = default_document()
+    doc["graph"] = {"program": "a = 3.0\nb = a + a\n", "values": {}, "step": 0}
     base = {"title": "used twice", "text": "See `a.grad`.", "link": "https://x.org/app.html" + document.make_fragment(doc),
             "show": "break"}
     return {"title": "my tour", "lessons": [dict(base, **lesson)]}
-
-
-def _settings():
-    from playground.training.state import TrainingSettings
-    return TrainingSettings()
 
 
 def test_builtin_tour_follows_the_article():

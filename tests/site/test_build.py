@@ -75,8 +75,8 @@ def test_page_js_versions_equal_the_python_versions_in_the_worker_and_the_build(
     assert (site_dir / "panel" / panel_version / "dist" / "panel.min.js").read_bytes() == published
 
 
-def test_the_saved_start_is_the_one_app_js_names_and_holds_what_python_reads(site_dir):
-    """sitebuild/snapshot.py: each .bin is gzip(sha256 + payload), and app.js names that sha256 and length."""
+def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_reads(site_dir):
+    """sitebuild/snapshot.py: each .bin is gzip(sha256 + payload), and saved-start.js names that sha256 and length."""
     import gzip
     import hashlib
     import struct

@@ -115,7 +115,7 @@ def test_settings_validation_explains_bad_layers():
     settings.hidden_layers = [16, 0]
     assert "1 to 16 neurons" in validate(settings)[0]
     settings.hidden_layers = [2] * 7
-    assert "At most 6" in validate(settings)[0]
+    assert "more than 6" in validate(settings)[0]
 
 
 def test_each_neuron_gets_its_picture_on_its_node_scaled_for_the_palette():

@@ -64,10 +64,12 @@ def test_clicking_a_point_in_graph_mode_opens_its_loss_graph():
 def test_a_bad_hidden_layer_text_shows_a_message_and_keeps_the_network():
     view, _ = small_view()
     view.hidden_text.value = "4, many"
-    assert "whole numbers" in view.message.object and view.message.visible
-    assert view.settings.hidden_layers == [4]
+    assert "whole numbers" in view.hidden_note.pane.object and view.hidden_note.pane.visible
+    assert view.settings.hidden_layers == [4] and view.hidden_text.value == "4"   # refused at the field
+    view.hidden_text.value = "4, 17"    # out of bounds: refused too, never kept in the settings
+    assert "1 to 16 neurons" in view.hidden_note.pane.object and view.settings.hidden_layers == [4]
     view.hidden_text.value = "3, 3"
-    assert view.run.model.sizes == [2, 3, 3, 1] and not view.message.visible
+    assert view.run.model.sizes == [2, 3, 3, 1] and not view.hidden_note.pane.visible
 
 
 def test_divergence_stops_play_with_a_message_and_reset_recovers():
@@ -88,6 +90,26 @@ def test_a_picked_weight_can_be_edited():
     assert view.weight_editor.value == view.run.weight(1, 0, 2)
     view.weight_editor.value = 0.75
     assert view.run.weight(1, 0, 2) == 0.75
+    for bad in (1e308, -2e6, None):   # outside what a document holds: refused at the field, never kept
+        view.weight_editor.value = bad
+        assert view.run.weight(1, 0, 2) == 0.75 and view.weight_editor.value == 0.75
+        assert view.weight_note.pane.visible and "Kept 0.75" in view.weight_note.pane.object
+
+
+def test_typed_settings_outside_their_bounds_are_refused_at_the_field():
+    view, _ = small_view()
+    fields = view.fields
+    assert set(fields) == {"seed", "learning_rate", "decay", "l2", "batch_size"}
+    for name, bad in (("learning_rate", -5.0), ("learning_rate", 0.0), ("decay", 1e9), ("seed", -1),
+                      ("batch_size", 10**6)):
+        held = getattr(view.settings, name)
+        fields[name].input.value = bad
+        assert getattr(view.settings, name) == held and fields[name].input.value == held, name
+        assert "refused" in fields[name].note.pane.object, name
+    fields["learning_rate"].input.value = 1e-9
+    assert view.settings.learning_rate == 1e-9 and not fields["learning_rate"].note.pane.visible
+    view.settings.learning_rate = 0.25   # the settings change (a link): the field follows
+    assert fields["learning_rate"].input.value == 0.25
 
 
 def test_layer_and_neuron_buttons_edit_the_network_and_the_text():

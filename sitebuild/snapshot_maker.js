@@ -1,0 +1,117 @@
+// The snapshot maker's half in the browser (build only: sitebuild/snapshot.py serves it beside app.js
+// as make-snapshot.js while it makes the start; no visitor ever loads it). The worker, started with
+// ?make-snapshot, imports it and calls, in this order:
+//   recordDynlibs(pyodide)      right after Pyodide booted, before any package is loaded;
+//   warmUp(pyodide)             once the app is built: answers one change as a visitor's first would,
+//                               so what answering needs is imported and warm in every visitor's copy;
+//                               returns the app's first render, serialized after it;
+//   snapshotMessage(pyodide, dynlibs, render)   what sitebuild/snapshot.py receives.
+import { serializeJsObject } from './saved-start.js'
+
+const SITE_PACKAGES = '/lib/python3.12/site-packages'
+
+// The warm-up goes through the app's public state: the one GraphState the app keeps at module level
+// (playground/app.py); a leaf changed and changed back. The first real answer then takes about half
+// as long. The document is then serialized again, so the render matches what Python holds.
+const WARM_UP = `
+from playground.graph import GraphState
+from panel.io.pyodide import write_doc
+
+_states = [value for value in list(globals().values()) if isinstance(value, GraphState)]
+if len(_states) != 1:
+    raise RuntimeError(f"the snapshot's warm-up expects one GraphState in the app, found {len(_states)}")
+_leaf, _value = next(iter(_states[0].values.items()))
+_states[0].set_value(_leaf, _value + 1.0)
+_states[0].set_value(_leaf, _value)
+del _states, _leaf, _value
+await write_doc()
+`
+
+export async function warmUp(pyodide) {
+  const [docs_json, render_items, root_ids] = await pyodide.runPythonAsync(WARM_UP)
+  return {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
+}
+
+// Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
+// Python's memory) on which emscripten writes where the library's data and functions went.
+export function recordDynlibs(pyodide) {
+  const Module = pyodide._module
+  const load = Module.loadDynamicLibrary
+  const dynlibs = []
+  Module.loadDynamicLibrary = async (name, flags, localScope, handle) => {
+    if (handle === undefined) {
+      handle = Module._calloc(1, 64)
+    }
+    const result = await load(name, flags, localScope, handle)
+    const words = Module.HEAPU32
+    dynlibs.push({name: name, global: Boolean(flags.global), handle: handle,
+                  memoryBase: words[(handle + 12) >> 2], memorySize: words[(handle + 16) >> 2],
+                  tableBase: words[(handle + 20) >> 2]})
+    return result
+  }
+  return dynlibs
+}
+
+// The files of site-packages, for a restored Python to import from and read. The bytecode of
+// modules already imported is in the snapshot's memory: those files stay, empty (a listing of a
+// package still names them). The wheels' .data folders are never read, nor are the sources and
+// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files).
+const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
+const IMPORTED_BYTECODE = `
+import sys
+sorted({path for m in list(sys.modules.values()) if getattr(m, "__spec__", None)
+        for path in (m.__spec__.origin, m.__spec__.cached) if (path or "").endswith(".pyc")})
+`
+
+function siteFiles(pyodide) {
+  const FS = pyodide.FS
+  const imported = new Set(pyodide.runPython(IMPORTED_BYTECODE).toJs())
+  const entries = []
+  const chunks = []
+  let size = 0
+  const walk = (dir) => {
+    for (const name of FS.readdir(dir).sort()) {
+      if (name === '.' || name === '..' || (dir === SITE_PACKAGES && name.endsWith('.data'))) { continue }
+      const path = `${dir}/${name}`
+      if (FS.isDir(FS.stat(path).mode)) {
+        walk(path)
+      } else if (!NEVER_READ.test(path)) {
+        const bytes = imported.has(path) ? new Uint8Array(0) : FS.readFile(path)
+        entries.push([path, bytes.length])
+        chunks.push(bytes)
+        size += bytes.length
+      }
+    }
+  }
+  walk(SITE_PACKAGES)
+  const header = new TextEncoder().encode(JSON.stringify(entries))
+  const image = new Uint8Array(4 + header.length + size)
+  new DataView(image.buffer).setUint32(0, header.length, true)
+  image.set(header, 4)
+  let at = 4 + header.length
+  for (const chunk of chunks) {
+    image.set(chunk, at)
+    at += chunk.length
+  }
+  return image
+}
+
+
+// What the build keeps of a worker that started from scratch with ?make-snapshot (dynlibs recorded by
+// recordDynlibs from its start on): the message sitebuild/snapshot.py receives.
+export function snapshotMessage(pyodide, dynlibs, render) {
+  const loaded = Object.keys(pyodide._module.LDSO.loadedLibsByName)
+  const recorded = new Set(dynlibs.flatMap((lib) => [lib.name, lib.name.slice(lib.name.lastIndexOf('/') + 1)]))
+  const unrecorded = loaded.filter((name) => name !== '__main__' && !recorded.has(name))
+  if (unrecorded.length) {
+    throw new Error(`libraries loaded outside Pyodide's loader cannot be replayed: ${unrecorded}`)
+  }
+  // Pyodide snapshots only a runtime with no package loaded: its record of loaded packages is
+  // emptied for the snapshot and refilled after each restore.
+  const loadedPackages = {...pyodide.loadedPackages}
+  for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
+  const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
+  const files = siteFiles(pyodide)
+  return {type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
+          tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages}
+}
