@@ -110,10 +110,12 @@ share_tools.include_weights.param.watch(address.changed, "value")
 def open_address(fragment):
     """A link (or the document kept on the device) in the address: open it, then write the address back
     (a kept document that failed is replaced by the defaults there too), and let the page take input."""
-    share_tools.open_fragment(fragment)
-    if "d=" in fragment:
-        address.write()
-    address.mark_opened()
+    try:
+        share_tools.open_fragment(fragment)
+        if "d=" in fragment:
+            address.write()
+    finally:   # whatever happened, the page must take input again
+        address.mark_opened()
 
 
 template = pn.template.BootstrapTemplate(title="micrograd playground")

@@ -1,12 +1,22 @@
 """The hidden-layer editor of the training view: a text ("16, 16") and +/- buttons, both editing
 TrainingSettings.hidden_layers. A text the settings' declaration refuses (17 neurons, 7 layers, words) is
 refused at the field: the field shows the layers the page holds again and says why under it."""
+import asyncio
+
 import panel as pn
 
 from playground import bounds
 from playground.bounded import RefusedNote
 
 from . import state
+
+
+def soon(action):
+    """Run action once the event being handled is done (at once when no event loop runs: tests)."""
+    try:
+        asyncio.get_running_loop().call_soon(action)
+    except RuntimeError:
+        action()
 
 
 def layers_text(layers):
@@ -43,8 +53,9 @@ class LayerEditor(pn.viewable.Viewer):
         except ValueError as error:   # bounds.Refused is a ValueError too
             held = layers_text(self.settings.hidden_layers)
             why = error if isinstance(error, bounds.Refused) else "write whole numbers separated by commas"
-            self.text.value = held   # first: putting the text back clears the note
-            self.note.say(f"{event.new[:40]} refused: {why}, like 16, 16. Kept {held or 'none'}.")
+            note = f"{event.new[:40]} refused: {why}, like 16, 16. Kept {held or 'none'}."
+            # Put the text back once Panel is done with the event: Enter sets value_input after value.
+            soon(lambda: (self.text.param.update(value=held, value_input=held), self.note.say(note)))
             return
         self.note.say("")
         self.settings.hidden_layers = layers

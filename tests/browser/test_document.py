@@ -248,7 +248,7 @@ def test_reload_and_the_address_keep_program_settings_and_step(watched_context, 
     def same_state(other):
         expect(other.locator(".train-step-count")).to_have_text("50", timeout=SETTLED_MS)
         expect(other.locator(".field-learning-rate input")).to_have_value("0.05")
-        assert other.locator(".train-accuracy").inner_text() == accuracy
+        expect(other.locator(".train-accuracy")).to_have_text(accuracy, timeout=SETTLED_MS)
         expect(program(other)).to_have_value(typed)
 
     # Reload: the address carries the document.
