@@ -89,8 +89,8 @@ const DRAWINGS = {   // class of a Bokeh figure -> what it shows (its text summa
     "colour for every point of the plane. The status above gives the step and the accuracy.",
   "train-network": () => "The network: one square per neuron showing what it computes, lines for the weights " +
     "(blue positive, orange negative, width their size).",
-  "train-loss": () => "Loss curve: training and test loss at each step.",
-  "train-accuracy": () => "Accuracy curve: training and test accuracy at each step.",
+  "train-loss-curve": () => "Loss curve: training and test loss at each step.",
+  "train-accuracy-curve": () => "Accuracy curve: training and test accuracy at each step.",
 };
 
 function fieldName(el) {   // the visible label of the widget `el` belongs to

@@ -65,7 +65,7 @@ def code_html(lines, now=(), notes=None, below=False):
             continue
         note = f'<span class="note">  # {html.escape(notes[i])}</span>' if i in notes else ""
         out.append(f'<span class="{cls}">{html.escape(line) or " "}{note}</span>')
-    return f'<div class="lesson-code">{"".join(out)}</div>'
+    return f'<div class="lesson-code" tabindex="0" role="region" aria-label="micrograd code">{"".join(out)}</div>'
 
 
 def table_html(header, rows, caption="", classes=None):

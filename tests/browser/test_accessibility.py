@@ -190,7 +190,10 @@ def test_keyboard_only(app_page):
     page.locator(".training-view").first.wait_for(state="visible", timeout=TIMEOUT)
     page.keyboard.press("Home")
     expect(page.locator(".graph-view").first).to_be_visible()
-    page.keyboard.press("End")
+    page.keyboard.press("End")        # the last tab is the Lesson; the arrow back to the left is Training
+    assert focused(page)["text"] == "Lesson" and focused(page)["selected"] == "true"
+    page.keyboard.press("ArrowLeft")
+    assert focused(page)["text"] == "Training" and focused(page)["selected"] == "true"
     page.locator(".training-view").first.wait_for(state="visible", timeout=TIMEOUT)
     expect(page.locator(".train-step-count")).to_have_text("0", timeout=TIMEOUT)
 
