@@ -5,7 +5,7 @@ import panel as pn
 
 CSS = """
 .lesson-code { font: 13px/1.5 ui-monospace, monospace; background: #f7f7f9; border: 1px solid #e3e5e8;
-  border-radius: 4px; padding: 6px 0; margin: 4px 0; white-space: pre; overflow-x: auto; }
+  border-radius: 4px; padding: 6px 0; margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }  /* wraps: never a scroll box */
 .lesson-code .line { display: block; padding: 0 10px; }
 .lesson-code .line.now { background: #fde9c6; box-shadow: inset 4px 0 0 #d95f02; }
 .lesson-code .note { color: #5b6170; }
@@ -65,7 +65,7 @@ def code_html(lines, now=(), notes=None, below=False):
             continue
         note = f'<span class="note">  # {html.escape(notes[i])}</span>' if i in notes else ""
         out.append(f'<span class="{cls}">{html.escape(line) or " "}{note}</span>')
-    return f'<div class="lesson-code" tabindex="0" role="region" aria-label="micrograd code">{"".join(out)}</div>'
+    return f'<div class="lesson-code">{"".join(out)}</div>'
 
 
 def table_html(header, rows, caption="", classes=None):
