@@ -10,7 +10,7 @@ playground/share.py; the address bar and the device: playground/address.py.
 
 import panel as pn
 
-from playground import a11y
+from playground import a11y, page
 from playground.address import AddressKeeper
 from playground import document as D
 from playground.graph.view import GraphView
@@ -24,6 +24,7 @@ from playground.share import PAGE_CSS, ShareTools, watch_location
 
 pn.extension(design="bootstrap")
 pn.config.raw_css.append(PAGE_CSS)
+pn.config.raw_css.append(page.LAYOUT_CSS)
 
 VIEWS = ["graph", "training"]      # tab order; a document's "view" names one of them
 ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for one view shows no tabs
@@ -31,11 +32,17 @@ ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for on
 document = PlaygroundDocument()
 graph_state = document.graph   # the build's warm-up finds the app's one GraphState here (snapshot_maker.js)
 graph_view = GraphView(graph_state)
+# What to press first, above the graph view (the training view has its own line).
+GRAPH_START_HERE = (
+    "<b>Start here:</b> press <b>Step</b>: each press runs one node's <code>_backward</code> and explains its "
+    "chain rule above the plot (<b>Run all steps</b> runs them at once). Light-blue boxes are the leaves you can "
+    "change, grey ones constants, the orange one the output; the legend under the plot gives the colours.")
+graph_panel = pn.Column(page.start_here(GRAPH_START_HERE), graph_view, sizing_mode="stretch_width")
 training_slot = pn.Column(pn.pane.HTML("Building the training view…"), sizing_mode="stretch_width")
 lesson_view = LessonView(state=graph_state)  # the lesson's tools on the graph view's graph (playground/lesson/)
 step_code = StepCode(state=graph_state)      # micrograd's code in step with the graph view's animation
 TABS = VIEWS + ["lesson"]          # the lesson tab is not a document view: the document keeps the view before it
-tabs = pn.Tabs(("Graph", pn.Column(graph_view, step_code, sizing_mode="stretch_width")),
+tabs = pn.Tabs(("Graph", pn.Column(graph_panel, step_code, sizing_mode="stretch_width")),
                ("Training", training_slot), ("Lesson", lesson_view), sizing_mode="stretch_width")
 
 
@@ -54,9 +61,10 @@ def training_view():
 document.open_training = training_view
 
 
-def open_graph(root):
-    """A data point's scalar graph, from the training view, opened in the graph view."""
-    document.graph.load_value(root)
+def open_graph(root, title=""):
+    """A data point's scalar graph, from the training view, opened in the graph view (the title becomes the
+    program's first line, a comment)."""
+    document.graph.load_value(root, title)
     document.view = "graph"
 
 
@@ -118,7 +126,11 @@ def open_address(fragment):
         address.mark_opened()
 
 
-template = pn.template.BootstrapTemplate(title="micrograd playground")
+# The share, embed and file tools are for teachers: a drawer (the template's sidebar), closed when the page
+# opens, that the header's button (or its menu icon) opens.
+template = pn.template.BootstrapTemplate(title="micrograd playground", collapsed_sidebar=True)
+template.header.append(page.drawer_button())
+template.main.append(share_tools.message)   # what a link or file could not do: on the page, not in the drawer
 tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 template.main.append(share_tools.title_display)
 template.main.append(tour_bar)

@@ -190,8 +190,7 @@ class ShareTools(pn.viewable.Viewer):
     # -- what the component shows -------------------------------------------------------------------
 
     def __panel__(self):
-        return pn.Column(
-            self.message,
+        return pn.Column(   # (self.message is placed by the app where a visitor sees it: not in a closed drawer)
             self.title,
             pn.Row(self.share_button, self.include_weights),
             self.link, self.copy_link,

@@ -14,9 +14,9 @@ const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: nu
 const S = steps.data;
 const N = S.node.length;  // steps 1..N; step 0 is "before backward"
 const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-// Colour-blind-safe blue/orange; IDLE is 3.7:1 on white (graphics need 3:1). The sign has a second cue: a
-// negative contribution's edge is dashed (NEGATIVE_DASH), so a greyscale printout still tells them apart.
-const POSITIVE = "#2166ac", NEGATIVE = "#e66101", IDLE = "#80868f", NEGATIVE_DASH = "dashed";
+// Colour-blind-safe blue/orange (drawing.py's COLORS); IDLE is 3.7:1 on white (graphics need 3:1). The sign has a
+// second cue: a negative contribution's edge is dashed (NEGATIVE_DASH), so a greyscale printout tells them apart.
+const POSITIVE = colors.positive, NEGATIVE = colors.negative, IDLE = colors.idle, NEGATIVE_DASH = "dashed";
 
 function esc(text) {
   const entity = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
@@ -51,10 +51,10 @@ function render(k) {
   }
   const now = k > 0 ? k - 1 : -1;
   const receiver = now >= 0 ? S.node[now] : -1, giver = now >= 0 ? S.from[now] : -1;
-  const line_color = V.id.map((id) => id === receiver ? "#d95f02" : id === giver ? "#1b9e77" : "#5b6170");
+  const line_color = V.id.map((id) => id === receiver ? colors.receiving : id === giver ? colors.running : colors.line);
   const line_width = V.id.map((id) => id === receiver || id === giver ? 3.5 : 1.2);
-  const op_line = O.id.map((id) => id === giver ? "#1b9e77" : "#5b6170");
-  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g) => "grad " + (g == null ? "\u2014" : shortNumber(g))),
+  const op_line = O.id.map((id) => id === giver ? colors.running : colors.line);
+  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g, r) => V.constant[r] ? "" : "grad " + (g == null ? "\u2014" : shortNumber(g))),
                       line_color, line_width}}, {sync: false});
   edges.setv({data: {...E, color, width, alpha, dash}}, {sync: false});
   ops.setv({data: {...O, line_color: op_line}}, {sync: false});
@@ -69,7 +69,9 @@ function explanation(k, V, row, grad) {
   const name = (id) => esc(V.name[row.get(id)]);
   const out = name(S.node[0]);
   if (k === 0)
-    return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step or Play.</p>`;
+    return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step.` +
+      (A.too_big ? ` <i class="graph-too-big">Too big to show whole and readable: this is its output end ` +
+       `(drag to pan; Fit graph shows it all, small).</i>` : "") + `</p>`;
   const s = k - 1;
   if (S.from[s] < 0)
     return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output: d${out}/d${out} = 1.</p>`;
@@ -77,7 +79,8 @@ function explanation(k, V, row, grad) {
   const before = S.grad_after[s] - S.contribution[s];
   const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
     : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
-  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}.<br>` +
+  const constant = V.constant[row.get(S.node[s])] ? ` (${to} is a constant: its grad is worked out, never used)` : "";
+  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}${constant}.<br>` +
     `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; ` +
     `upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
     ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
@@ -94,8 +97,9 @@ function node_table(V, E, grad, receiver) {
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
     html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
-      `<td>${esc(V.op[r] || "leaf")}</td><td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td>` +
-      `<td>${fmt(V.data[r])}</td><td>${fmt(grad[r])}</td></tr>`;
+      `<td>${esc(V.op[r] || (V.constant[r] ? "constant" : "leaf"))}</td>` +
+      `<td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td>` +
+      `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td></tr>`;
   }
   return html + "</tbody></table>";
 }
@@ -164,6 +168,7 @@ function fit(whole) {  // initial_ranges() in view.py, with the real frame
   const x0 = Math.min(...V.x) - box[0], x1 = Math.max(...V.x) + box[0];
   const y0 = Math.min(...V.y) - box[1], y1 = Math.max(...V.y) + box[1];
   let scale = Math.min(1, w / (x1 - x0), h / (y1 - y0));
+  if (!whole) A.too_big = scale < zooms[0];
   if (scale >= zooms[0] || whole) show((x0 + x1) / 2, (y0 + y1) / 2, scale, !whole);
   else show(x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true);
   A.framed = plot.inner_width > 0;

@@ -13,6 +13,7 @@ to NAME_CHARS and numbers kept short in the boxes; hover and the node table give
 
 import html
 import math
+import re
 from collections import Counter, defaultdict
 
 import panel as pn
@@ -28,8 +29,11 @@ from .state import GraphState
 FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; the page measures the real one
 PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
 TOOLBAR_HEIGHT = 40  # the title and toolbar above the frame
-SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.65, 0.8  # below 0.65 the numbers in the boxes are too small to read
-TEXT_SIZES = (13, 12, 12, 12)  # label, data, grad, op symbol; pixels at zoom 1
+PAGE_ABOVE_PLOT = 410  # pixels of a page above and below the plot: header, tabs, start line, step buttons, explanation, slider
+# A graph opens whole only at a zoom where every text is at least 11 px (TEXT_SIZES x zoom), else its output end
+# at READABLE_ZOOM; "Fit graph" (an overview) may go smaller.
+SMALLEST_FIT_ZOOM = READABLE_ZOOM = 0.85
+TEXT_SIZES = (14, 13, 13, 13)  # label, data, grad, op symbol; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
 MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
 NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
@@ -44,17 +48,75 @@ table.graph-nodes tr.current { background: #fde9c6; }
 p.chain-rule { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; min-height: 4.5em; }
 """
 NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
+# The backward pass's colours (animation.js draws with these): an edge takes the sign of its gradient
+# contribution; the node whose _backward runs and the node receiving are outlined in colours of their own.
+COLORS = {"positive": "#2166ac", "negative": "#e66101", "idle": "#80868f", "line": "#5b6170",
+          "running": "#1b9e77", "receiving": "#7b3294"}
+SELECTED = "#1d2330"   # a node tapped for editing
+SHORT_FRAME_HIDES = "@media (max-height: 500px) { :host { display: none !important; } }"  # e.g. a small iframe
+LEGEND_HTML = (
+    "<div class='graph-legend' style='font-size:13px;line-height:1.5'>"
+    f"<span style='color:{COLORS['positive']}'>━</span> / <span style='color:{COLORS['negative']}'>╍</span> (dashed) "
+    "an edge's gradient contribution is positive / negative, the wider the bigger · "
+    f"<span style='border:3px solid {COLORS['running']};padding:0 4px'>runs _backward</span> "
+    f"<span style='border:3px solid {COLORS['receiving']};padding:0 4px'>receives grad</span> · "
+    f"<span style='background:{NODE_FILL['leaf']};padding:0 4px'>leaf</span> "
+    f"<span style='background:{NODE_FILL['constant']};padding:0 4px'>constant (no grad)</span> "
+    f"<span style='background:{NODE_FILL['output']};padding:0 4px'>output</span></div>")
 # The columns of source_data() that hold numbers of the forward and backward pass: all that changes when
 # only a leaf's value does (the rest follows the graph's shape).
 NUMBER_COLUMNS = {"values": ["data", "data_text"], "edges": ["local"],
                   "steps": ["local", "upstream", "contribution", "grad_after"]}
 
 
+CONSTANT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?")  # the label of a number written in an expression
+NAME_IN_EXPRESSION = re.compile(r"[\w.]+")        # a name or a number: goes into an expression as it is
+ONE_CALL = re.compile(r"\w+\([^()]*\)")            # relu(b+a): needs no parentheses either
+EXPRESSION_CHARS = 12                              # a longer operand is written "…" inside a derived name
+
+
+def is_constant(node):
+    """A number written inside an expression (or an engine Value made from a plain number): it has no op and
+    no name but its number. Constants get no grad in the drawing; a leaf the user named (`a = 2.0`) does."""
+    return not node["op"] and (not node["label"] or bool(CONSTANT.fullmatch(node["label"])))
+
+
+def _operand(name):
+    if NAME_IN_EXPRESSION.fullmatch(name) or ONE_CALL.fullmatch(name):
+        return name
+    return f"({name})" if len(name) <= EXPRESSION_CHARS else "\u2026"
+
+
+def expression_name(node, names):
+    """An unnamed node's name, written from its inputs' names as the program writes it: `10.0/f`, `b**3`,
+    `relu(b+a)`; long operands become "…"."""
+    op = OPS[node["op"]]
+    args = [names[i] if op.function and len(names[i]) <= EXPRESSION_CHARS else _operand(names[i])
+            for i in node["inputs"]]
+    if op.takes_exponent:
+        return f"{args[0]}**{node['exponent']:g}"
+    return op.write(args).replace(" ", "")
+
+
 def display_names(nodes):
-    """A unique display name per node: its label, or #id when it has none or shares it (constants like 2.0)."""
-    counts = Counter(n["label"] for n in nodes)
-    return {n["id"]: n["label"] if n["label"] and counts[n["label"]] == 1 else f"{n['label']}#{n['id']}"
-            for n in nodes}
+    """A name per node (nodes in topological order): its label (the program's name, or a constant's number),
+    or for an unnamed node the expression that makes it. A name the program uses twice gets a ' mark."""
+    names, seen = {}, Counter()
+    for n in nodes:
+        name = n["label"] or (expression_name(n, names) if n["op"] else f"{n['data']:g}")
+        if not is_constant(n):
+            seen[name] += 1
+            name += "\u2032" * (seen[name] - 1)
+        names[n["id"]] = name
+    return names
+
+
+def op_symbol(node):
+    """The op in its circle as the program writes it: `+`, `*`, `**-0.5`, `relu`, `softplus`."""
+    op = OPS[node["op"]]
+    if op.takes_exponent:
+        return f"**{node['exponent']:g}"
+    return op.function or re.sub(r"\{\d\}", "", op.written).strip()
 
 
 def short_name(name):
@@ -82,7 +144,7 @@ def _role(node, output_id):
         return "output"
     if node["op"]:
         return "computed"
-    return "leaf" if node["label"] and not node["label"][0].isdigit() else "constant"
+    return "constant" if is_constant(node) else "leaf"
 
 
 def source_data(graph):
@@ -95,12 +157,13 @@ def source_data(graph):
         "short_name": [short_name(names[n["id"]]) for n in nodes],
         "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
         "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
-        "grad": [math.nan] * len(nodes), "grad_text": ["grad \u2014"] * len(nodes),
+        "grad": [math.nan] * len(nodes), "grad_text": ["" if is_constant(n) else "grad \u2014" for n in nodes],
+        "constant": [is_constant(n) for n in nodes],
         "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
     op_nodes = [n for n in nodes if n["op"]]
-    ops = {"id": [n["id"] for n in op_nodes], "op": [OPS[n["op"]].draw(n["exponent"]) for n in op_nodes],
+    ops = {"id": [n["id"] for n in op_nodes], "op": [op_symbol(n) for n in op_nodes],
            "engine_op": [op_text(n) for n in op_nodes],
            "name": [names[n["id"]] for n in op_nodes],
            "x": [positions["op"][n["id"]][0] for n in op_nodes], "y": [positions["op"][n["id"]][1] for n in op_nodes],
@@ -118,7 +181,7 @@ def source_data(graph):
         "local": [local.get((e["target"], e["slot"]), 1.0) for e in edge_rows],
         "x0": [e["xs"][-2] for e in edge_rows], "y0": [e["ys"][-2] for e in edge_rows],
         "x1": [e["xs"][-1] for e in edge_rows], "y1": [e["ys"][-1] for e in edge_rows],
-        "color": ["#80868f"] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [1.0] * len(edge_rows),
+        "color": [COLORS["idle"]] * len(edge_rows), "width": [1.2] * len(edge_rows), "alpha": [1.0] * len(edge_rows),
         "dash": ["solid"] * len(edge_rows),  # animation.js dashes the edges of negative contributions
     }
     edge_index = {(e["target"], e["slot"]): i for i, e in enumerate(edge_rows)}
@@ -142,9 +205,10 @@ def plot_height(graph):
 
 
 def plot_css_height(graph):
-    """CSS height of the plot: the graph's (plus the toolbar), but at most the page's height less a margin,
-    never under 240 px."""
-    return f"min({plot_height(graph) + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
+    """CSS height of the plot: the graph's (plus the toolbar), but at most what the window leaves under the step
+    buttons and the explanation (PAGE_ABOVE_PLOT), never under 150 px: the plot and its controls are on screen
+    together, also in a 360-pixel-high iframe."""
+    return f"min({plot_height(graph) + TOOLBAR_HEIGHT}px, max(150px, calc(100vh - {PAGE_ABOVE_PLOT}px)))"
 
 
 def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
@@ -173,19 +237,21 @@ class GraphDrawing(pn.viewable.Viewer):
     def __init__(self, state, **params):
         super().__init__(state=state, **params)
         values, ops, edges, steps = source_data(state.graph)
-        self.values_src, self.ops_src = ColumnDataSource(values), ColumnDataSource(ops)
+        self.values_src, self.ops_src = ColumnDataSource(values, name="graph_values"), ColumnDataSource(ops)
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
         self.frame = 0  # each new set of leaves gets a new number: the page frames that graph afresh
         self._drawn_shape = None  # the shape of the graph the sources hold
         self._drawn_leaves = None
         self._tap_callbacks = []
-        self.summary = pn.pane.HTML("", css_classes=["graph-summary"])
+        self.summary = pn.pane.HTML("", css_classes=["graph-summary"], stylesheets=[SHORT_FRAME_HIDES])
         self._make_plot()
         self.values_src.selected.on_change("indices", self._on_tap)
         state.param.watch(self._on_graph, "graph")
         self._on_graph()
-        self._layout = pn.Column(self.summary, pn.pane.Bokeh(self.plot, sizing_mode="stretch_width"),
+        self.legend = pn.pane.HTML(LEGEND_HTML, sizing_mode="stretch_width", margin=(0, 10),
+                                   stylesheets=[SHORT_FRAME_HIDES])
+        self._layout = pn.Column(self.summary, pn.pane.Bokeh(self.plot, sizing_mode="stretch_width"), self.legend,
                                  sizing_mode="stretch_width", margin=0)
 
     def __panel__(self):
@@ -204,9 +270,9 @@ class GraphDrawing(pn.viewable.Viewer):
         (x0, x1), (y0, y1), scale = initial_ranges(self.state.graph)
         self.x_range, self.y_range = Range1d(x0, x1), Range1d(y0, y1)
         p = figure(sizing_mode="stretch_width", min_width=280, min_height=200,
-                   x_range=self.x_range, y_range=self.y_range, css_classes=["graph-plot"],
+                   x_range=self.x_range, y_range=self.y_range, css_classes=["graph-plot"], name="graph_plot",
                    tools="pan,wheel_zoom,reset", active_scroll="wheel_zoom", toolbar_location="above",
-                   title="Inputs left, output right. Drag to pan, scroll to zoom, tap a node to edit it.")
+                   title="Drag: pan · scroll: zoom · tap a node: edit")
         p.axis.visible = False
         p.grid.visible = False
         p.outline_line_color = None
@@ -217,7 +283,7 @@ class GraphDrawing(pn.viewable.Viewer):
         boxes = p.rect("x", "y", width=BOX_WIDTH, height=BOX_HEIGHT, source=self.values_src, fill_color="fill",
                        line_color="line_color", line_width="line_width", border_radius=6,
                        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
-                       selection_line_color="#7b3294", selection_line_width=3)
+                       selection_line_color=SELECTED, selection_line_width=3)
         p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
         op_circles = p.circle("x", "y", radius=OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
                               line_color="line_color", line_width=1.5)  # radius in plot units: zooms with the boxes
@@ -280,7 +346,7 @@ class NodeTable(pn.viewable.Viewer):
         state.param.watch(self._on_graph, "graph")
         self._on_graph()
         self._layout = pn.Column(pn.pane.Bokeh(self.table, sizing_mode="stretch_width"), sizing_mode="stretch_width",
-                                 css_classes=["graph-table-box"], styles={"flex": "1 1 270px", "max-width": "440px"})
+                                 css_classes=["graph-table-box"], styles={"flex": "1 1 240px", "max-width": "440px", "min-width": "0"})
 
     def __panel__(self):
         return self._layout

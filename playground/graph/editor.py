@@ -40,7 +40,7 @@ class ProgramEditor(pn.viewable.Viewer):
         self._on_error()
         self._layout = pn.Column(
             self.preset, self.text, self.draw_button, self.error, pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs,
-            sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"})
+            sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"}, css_classes=["graph-editor"])
 
     def __panel__(self):
         return self._layout

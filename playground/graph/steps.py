@@ -11,11 +11,10 @@ from pathlib import Path
 
 import panel as pn
 import param
-from bokeh.layouts import row
 from bokeh.models import Button, CustomJS, Div, Slider
 
-from .drawing import (FRAME_HEIGHT, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS, TEXT_OFFSETS,
-                      TEXT_SIZES, GraphDrawing, NodeTable)
+from .drawing import (COLORS, FRAME_HEIGHT, SHORT_FRAME_HIDES, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS,
+                      TEXT_OFFSETS, TEXT_SIZES, GraphDrawing, NodeTable)
 from .layout import BOX_HEIGHT, BOX_WIDTH
 from .state import GraphState
 
@@ -30,9 +29,10 @@ class StepControls(pn.viewable.Viewer):
     def __init__(self, state, drawing: GraphDrawing, table: NodeTable, **params):
         super().__init__(state=state, **params)
         # Plain Bokeh models: the page's CustomJS callbacks hold them directly.
-        self.backward_button = Button(label="Backward", button_type="success", css_classes=["graph-backward"])
+        # The first thing a student presses steps (Step, green); running everything at once says so.
+        self.backward_button = Button(label="Run all steps", css_classes=["graph-backward"])
         self.play_button = Button(label="Play", css_classes=["graph-play"])
-        self.step_button = Button(label="Step", css_classes=["graph-step"])
+        self.step_button = Button(label="Step", button_type="success", css_classes=["graph-step"])
         self.back_button = Button(label="Step back", css_classes=["graph-back"])
         self.reset_button = Button(label="Reset", css_classes=["graph-reset"])
         self.speed = Slider(title="Speed", start=0.25, end=4, step=0.25, value=1, width=150)
@@ -44,10 +44,14 @@ class StepControls(pn.viewable.Viewer):
         state.param.watch(self._on_step, "step")
         state.param.watch(self._on_graph, "graph")
         self._link_animation(drawing, table)
-        buttons = row(self.backward_button, self.play_button, self.step_button, self.back_button, self.reset_button,
-                      self.speed)
-        self._layout = pn.Column(pn.FlexBox(pn.pane.Bokeh(buttons), pn.pane.Bokeh(self.fit_button), gap="4px"),
-                                 pn.pane.Bokeh(self.slider, sizing_mode="stretch_width"),
+        # Step first: the first press shows one step, explained. The buttons wrap on a narrow page.
+        buttons = [self.step_button, self.back_button, self.play_button, self.backward_button, self.reset_button,
+                   self.fit_button]
+        speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
+        # Two panels: the view puts the buttons and the explanation above the plot, the step slider under it.
+        self.timeline = pn.pane.Bokeh(self.slider, sizing_mode="stretch_width")
+        self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b) for b in buttons), speed, gap="4px",
+                                            flex_wrap="wrap", css_classes=["graph-step-buttons"]),
                                  pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"),
                                  sizing_mode="stretch_width", margin=0)
 
@@ -67,7 +71,7 @@ class StepControls(pn.viewable.Viewer):
                     plot=drawing.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
                     texts=[r.glyph for r in drawing.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
                     text_renderers=drawing.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
-                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM])
+                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS)
 
         # One callback for every trigger (animation.js tells them apart): the page gets its code once,
         # not once per button, which keeps the page's first render small.

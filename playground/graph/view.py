@@ -22,6 +22,10 @@ from .state import GraphState
 from .steps import StepControls
 
 
+# In a narrow frame (a phone, a course page's iframe) the drawing and its controls come first, the program after.
+NARROW_CSS = "@media (max-width: 900px) { .graph-editor { order: 2; } .graph-table-box { order: 3; } }"
+
+
 class GraphView(pn.viewable.Viewer):
     """The graph view of a GraphState (a new one by default): what app.py places on the page."""
 
@@ -41,9 +45,12 @@ class GraphView(pn.viewable.Viewer):
         self.drawing.on_tap(self.edit_card.pick)
         self._panels = {name: pn.panel(getattr(self, name))
                         for name in ("editor", "drawing", "node_table", "steps", "gradient_check", "edit_card")}
-        middle = pn.Column(self._panels["drawing"], self._panels["steps"], self._panels["gradient_check"],
+        # The step controls above the plot: pressing Step and seeing the step need no scrolling.
+        middle = pn.Column(self._panels["steps"], self._panels["drawing"], self.steps.timeline,
+                           self._panels["gradient_check"],
                            sizing_mode="stretch_width", styles={"flex": "4 1 440px", "min-width": "0"})
-        row = pn.FlexBox(self._panels["editor"], middle, self._panels["node_table"], gap="12px", flex_wrap="wrap")
+        row = pn.FlexBox(self._panels["editor"], middle, self._panels["node_table"], gap="12px", flex_wrap="wrap",
+                         stylesheets=[NARROW_CSS])
         self._layout = pn.Column(row, self._panels["edit_card"], sizing_mode="stretch_width", css_classes=["graph-view"])
 
     def __panel__(self):

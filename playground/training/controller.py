@@ -190,13 +190,33 @@ class TrainingRun:
         added = index - len(self.generated_index)
         return {"added_points": s.added_points[:added] + s.added_points[added + 1:]}
 
-    def point_graph(self, index):
-        """The whole scalar graph of one point through the current network and its loss term."""
+    def point_graph(self, index, whole=False):
+        """One point's scalar graph through the current network, down to its loss term, and a title saying
+        which point it is and, when its gradient is zero, why. whole=False: the compact graph (the output neuron
+        and the loss; see engine_bridge.Model.value_graph)."""
         x, y = self.points[index], self.labels[index]
-        root = self.model.value_graph(x, y)
+        root = self.model.value_graph(x, y, whole=whole)
         split = "train" if self.is_train[index] else "test"
-        return root, f"Point {index} ({split}, x = {x[0]:.2f}, {x[1]:.2f}, label {int(y):+d})"
+        title = f"Point {index} ({split}, label {int(y):+d}): loss {root.data:.4g}"
+        if root.data == 0.0 and self.model.loss == "svm":
+            title += ", classified with margin: max-margin loss 0, so every gradient is 0"
+        return root, title
 
+    def point_to_explain(self):
+        """The training point whose graph shows a gradient best: the misclassified point nearest the decision
+        boundary, else the point with the smallest margin that still has a loss; None if every loss is 0
+        (max-margin: every point classified with margin)."""
+        train = np.flatnonzero(self.is_train)
+        if not self.has_model or not len(train):
+            return None
+        scores, labels = self.scores(self.points[train]), self.labels[train]
+        margins, losses = labels * scores, self.model.point_losses(scores, labels)
+        candidates = np.flatnonzero((margins < 0) & (losses > 0))
+        if not len(candidates):
+            candidates = np.flatnonzero(losses > 0)
+        if not len(candidates):
+            return None
+        return int(train[candidates[np.argmin(np.abs(margins[candidates]))]])
 
 def grid_points(extent, size):
     """The (size*size, 2) array of cell centres covering extent = (x0, x1, y0, y1), row by row from the bottom."""

@@ -1,5 +1,6 @@
 """Loss and accuracy against the step, for the training and the test points, with hover values."""
 
+import panel as pn
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 from bokeh.plotting import figure
 
@@ -9,7 +10,8 @@ COLUMNS = ("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
 
 class TrainingCurves:
-    """Two small figures sharing one source; the view streams new rows in as training runs."""
+    """Two small figures sharing one source; the view streams new rows in as training runs. Their legend is one
+    line of text above both (`legend`): inside figures this small, a legend would hide the curves."""
 
     def __init__(self, width=420, height=170):
         self.source = ColumnDataSource({name: [] for name in COLUMNS})
@@ -18,22 +20,21 @@ class TrainingCurves:
                                             "{0.0%}")
         self.accuracy_figure.y_range = Range1d(0.0, 1.02)
         self.loss_figure.x_range = self.accuracy_figure.x_range  # zooming one zooms both
+        self.legend = pn.pane.HTML(
+            f"<span style='color:{BLUE}'>━━ train</span> &nbsp; <span style='color:{ORANGE}'>╍╍ test</span>",
+            css_classes=["train-curves-legend"], margin=(0, 10))
 
     def _figure(self, title, width, height, train_column, test_column, number_format):
         fig = figure(width=width, height=height, title=title, tools="xwheel_zoom,xpan,reset",
                      toolbar_location=None, name=f"{title}_curve",
                      css_classes=[f"train-{title}-curve"])  # playground/a11y.js names it
-        train = fig.line("step", train_column, source=self.source, color=BLUE, line_width=2,
-                         legend_label="train")
-        fig.line("step", test_column, source=self.source, color=ORANGE, line_width=2, line_dash="dashed",
-                 legend_label="test")
+        train = fig.line("step", train_column, source=self.source, color=BLUE, line_width=2)
+        fig.line("step", test_column, source=self.source, color=ORANGE, line_width=2, line_dash="dashed")
         fig.add_tools(HoverTool(renderers=[train], mode="vline", tooltips=[
             ("step", "@step"),
             ("train", f"@{train_column}{number_format}"),
             ("test", f"@{test_column}{number_format}"),
         ]))
-        fig.legend.location = "top_right" if title == "loss" else "bottom_right"
-        fig.legend.background_fill_alpha = 0.6
         fig.xaxis.axis_label = "step"
         return fig
 

@@ -86,23 +86,44 @@ class Model:
         """Every layer's output for every row of X: (rows, neurons) arrays, the hidden layers', then the score."""
         return self.fast.layer_outputs(X)
 
-    def mean_loss(self, scores, y):
-        """The data loss (no L2 term) averaged over the points."""
+    def point_losses(self, scores, y):
+        """Each point's data loss (no L2 term)."""
         margin = y * scores
         if self.loss == "svm":
-            per_point = np.maximum(0.0, 1.0 - margin)
-        elif self.loss == "bce":
-            per_point = np.logaddexp(0.0, -margin)
-        else:
-            per_point = (scores - y) ** 2
-        return float(per_point.mean())
+            return np.maximum(0.0, 1.0 - margin)
+        if self.loss == "bce":
+            return np.logaddexp(0.0, -margin)
+        return (scores - y) ** 2
 
-    def value_graph(self, x, y):
-        """One point's whole scalar graph: the forward pass through the current network and its loss term."""
+    def mean_loss(self, scores, y):
+        """The data loss (no L2 term) averaged over the points."""
+        return float(self.point_losses(scores, y).mean())
+
+    def value_graph(self, x, y, whole=True):
+        """One point's scalar graph down to its loss term, through the current network.
+
+        whole: the forward pass through every neuron (~1,000 nodes for two layers of 16). Else the compact graph:
+        the output neuron and the loss, the last hidden layer's outputs entering as leaves (their grads are what
+        backpropagation hands on to the layers below). Names follow the engine's: L2N3 is neuron 3 of layer 2's
+        output, L2N3w1 its first weight, L2N3b its bias."""
         inputs = [engine.Value(float(x[0]), label="x1"), engine.Value(float(x[1]), label="x2")]
-        score = self.mlp(inputs)
+        layers = list(enumerate(self.mlp.layers, start=1))
+        if not whole and len(layers) > 1:
+            hidden = _forward(inputs, layers[:-1])
+            inputs = [engine.Value(h.data, label=h.label) for h in hidden]
+            layers = layers[-1:]
+        score = _forward(inputs, layers)[0]
         score.label = "score"
         loss = losses.LOSSES[self.loss](score, engine.Value(float(y), label="y"))
         loss.label = "loss"
         return loss
 
+
+def _forward(inputs, layers):
+    """The outputs of the numbered layers [(number, Layer)], each named after its neuron (L2N3)."""
+    values = inputs
+    for number, layer in layers:
+        values = [neuron(values) for neuron in layer.neurons]
+        for j, value in enumerate(values, start=1):
+            value.label = f"L{number}N{j}"
+    return values

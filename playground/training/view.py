@@ -18,8 +18,10 @@ from panel.io.callbacks import PeriodicCallback
 
 from playground import bounds
 from playground.bounded import BoundedInput, RefusedNote
+from playground.page import start_here
 
 from . import state
+from .colors import BLUE, ORANGE
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
@@ -41,7 +43,17 @@ SLOW_PART_FRAMES = 5     # and the curves and the network at most every 5th fram
 CLOCKS = {"status": (STATUS_EVERY_S, 1), "curves": (CURVES_EVERY_S, SLOW_PART_FRAMES),
           "network": (NETWORK_EVERY_S, SLOW_PART_FRAMES)}
 MAX_SILENCE_S = 1.0      # redraw at least this often, even when the page has not confirmed the last frame
-CONTROL_WIDTH = 290      # pixels: the four click-mode buttons fit on one line
+# Layout, in pixels: three columns of these widths fit side by side on a 1024-pixel-wide page.
+COLUMN_WIDTH = 270       # the data and the model columns (the four click-mode buttons fit on one line)
+HALF_WIDTH = COLUMN_WIDTH // 2 - 20   # two fields side by side, with their margins
+PLOT_SIZE = 340          # the decision-boundary plot (square)
+# Below three columns' width the output column (the plot Play changes) comes first.
+NARROW_CSS = "@media (max-width: 1000px) { .train-output { order: -1; } }"
+START_HERE = (
+    "<b>Start here:</b> press <b>▶ Play</b> and watch the network learn to separate the "
+    f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
+    "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
+    "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
 
 # Settings that only change how the next steps go; clicked points change the data but keep the network;
 # any other change starts a fresh run.
@@ -51,11 +63,16 @@ POINT_EDITS = ["added_points", "removed_points"]
 CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "graph": "graph"}
 
 
+def heading(text):
+    """A column's title (HTML, not Markdown: its parser costs the page's start time)."""
+    return pn.pane.HTML(f"<b>{text}</b>", margin=(6, 10, 0, 10))
+
+
 class TrainingView(pn.viewable.Viewer):
-    """Build it with the settings to edit; open_graph(root), if given, shows an engine Value's graph in the graph
-    view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the run
-    (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run to
-    a shared point; weights() gives the run's weights."""
+    """Build it with the settings to edit; open_graph(root, title), if given, shows an engine Value's graph in the
+    graph view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the
+    run (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run
+    to a shared point; weights() gives the run's weights."""
 
     def __init__(self, settings=None, open_graph=None, run_changed=None):
         super().__init__()
@@ -64,9 +81,9 @@ class TrainingView(pn.viewable.Viewer):
         self.run_changed = run_changed
         self.run = TrainingRun(self.settings)
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
-        self.boundary = DecisionBoundaryPlot(width=380, height=380)
-        self.curves = TrainingCurves(width=300, height=150)
-        self.network = NetworkPlot(width=300, height=360)
+        self.boundary = DecisionBoundaryPlot(width=PLOT_SIZE, height=PLOT_SIZE + 30)
+        self.curves = TrainingCurves(width=PLOT_SIZE // 2, height=140)
+        self.network = NetworkPlot(width=COLUMN_WIDTH, height=260)
         self._last_redraw = 0.0
         self._last_shown = {"status": 0.0, "curves": 0.0, "network": 0.0}  # when each part was last sent
         self._frames = 0                                                       # heatmap frames sent
@@ -102,23 +119,30 @@ class TrainingView(pn.viewable.Viewer):
         self.reset_button.on_click(lambda event: self.reset())
 
         # A fixed size: new text then never makes the page lay itself out again.
-        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=370, height=66)
-        self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"])
+        self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=290, height=66)
+        self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"], styles={"white-space": "pre-wrap"},
+                                      sizing_mode="stretch_width")
+        # A point's graph: the compact one (output neuron and loss) unless the student asks for every neuron.
+        self.explain_button = pn.widgets.Button(label="Open a point's graph", width=HALF_WIDTH + 35,
+                                                css_classes=["train-open-point"])
+        self.explain_button.on_click(lambda event: self.open_point_to_explain())
+        self.whole_graph = pn.widgets.Checkbox(label="every neuron", value=False, align="center", width=100,
+                                               css_classes=["train-whole-graph"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
         self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
-                                                      value="+ orange", color="light", width=CONTROL_WIDTH,
+                                                      value="+ orange", color="light", width=COLUMN_WIDTH,
                                                       css_classes=["train-click-mode"])
         self.click_mode.param.watch(self._click_mode_changed, "value")
-        self.regenerate = pn.widgets.Button(label="Regenerate", width=100, css_classes=["train-regenerate"])
+        self.regenerate = pn.widgets.Button(label="Regenerate", width=95, margin=(5, 5), css_classes=["train-regenerate"])
         self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
-        self.clear = pn.widgets.Button(label="Clear", width=70, css_classes=["train-clear"])
+        self.clear = pn.widgets.Button(label="Clear", width=60, margin=(5, 5), css_classes=["train-clear"])
         self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
         self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
-                                                   width=CONTROL_WIDTH, css_classes=["train-weight-editor"])
+                                                   width=COLUMN_WIDTH, css_classes=["train-weight-editor"])
         self.weight_editor.param.watch(self._weight_edited, "value")
         # The hidden layers: a text and +/- buttons (layers.py); its parts keep their names here.
-        self.layers = LayerEditor(s, CONTROL_WIDTH)
+        self.layers = LayerEditor(s, COLUMN_WIDTH)
         self.hidden_text, self.hidden_note = self.layers.text, self.layers.note
         self.add_layer_button, self.remove_layer_button = self.layers.add_button, self.layers.remove_button
         self.layer_rows = self.layers.rows
@@ -126,55 +150,73 @@ class TrainingView(pn.viewable.Viewer):
         self._picked = None
 
         def field(parameter, widget=None, **kwargs):
-            kwargs.setdefault("width", CONTROL_WIDTH)
+            kwargs.setdefault("width", HALF_WIDTH)
             return (widget or pn.widgets.FloatInput).from_param(s.param[parameter], **kwargs)
 
         self.fields = {}   # the typed number fields, by setting
 
         def bounded(parameter, widget=pn.widgets.FloatInput, **kwargs):
             # Typed numbers: refused at the field when the settings' declaration refuses them.
-            self.fields[parameter] = BoundedInput(s, parameter, widget, width=CONTROL_WIDTH, **kwargs)
+            kwargs.setdefault("width", HALF_WIDTH)
+            self.fields[parameter] = BoundedInput(s, parameter, widget, **kwargs)
             return self.fields[parameter]
 
+        # Two fields a row: the whole view fits one 1280 x 800 screen.
         self.data_controls = pn.Column(
-            "**Data**",
-            field("dataset", pn.widgets.Select),
-            field("noise", pn.widgets.FloatSlider, step=0.01),
-            field("n_points", pn.widgets.IntSlider, label="Points", step=10),
-            field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05),
-            bounded("seed", pn.widgets.IntInput),
-            pn.Row(self.regenerate, self.clear),
-            "Click on the plot to add a point, remove one, or open its graph:",
+            heading("Data"),
+            pn.Row(field("dataset", pn.widgets.Select),
+                   field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05)),
+            pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
+                   field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
+            pn.Row(bounded("seed", pn.widgets.IntInput, width=80), self.regenerate, self.clear),
+            pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
             self.click_mode,
+            pn.Row(self.explain_button, self.whole_graph),
+            width=COLUMN_WIDTH, margin=0,
         )
         self.model_controls = pn.Column(
-            "**Model**",
+            heading("Model"),
             self.layers,
-            field("activation", pn.widgets.Select),
-            field("loss", pn.widgets.Select),
-            "**Training**",
-            field("optimizer", pn.widgets.Select),
-            bounded("learning_rate", label="Learning rate", step=0.01),
-            bounded("decay", label="Decay (lr / (1 + decay * step))", step=0.001),
-            bounded("l2", label="L2 strength", step=0.0001),
-            bounded("batch_size", pn.widgets.IntInput, label="Batch size (0: full batch)"),
-            self.weight_editor,
-            self.weight_note.pane,
+            pn.Row(field("activation", pn.widgets.Select), field("loss", pn.widgets.Select)),
+            width=COLUMN_WIDTH, margin=0,
+        )
+        self.training_controls = pn.Column(
+            heading("Training"),
+            pn.Row(field("optimizer", pn.widgets.Select),
+                   bounded("learning_rate", label="Learning rate", step=0.01)),
+            pn.Row(bounded("decay", label="Decay", step=0.001,
+                           description="The learning rate at step k is learning_rate / (1 + decay * k)."),
+                   bounded("l2", label="L2 strength", step=0.0001)),
+            pn.Row(bounded("batch_size", pn.widgets.IntInput, label="Batch (0: all)")),
+            width=COLUMN_WIDTH, margin=0,
         )
 
     def __panel__(self):
-        controls = pn.Column(self.data_controls, self.model_controls, width=CONTROL_WIDTH + 20)
-        middle = pn.Column(pn.Row(self.play_button, self.pause_button, self.step_button, self.reset_button),
-                           self.status, self.message,
-                           self.boundary.figure, self.graph_note)
-        right = pn.Column(self.network.figure, self.curves.loss_figure, self.curves.accuracy_figure)
-        return pn.Row(controls, middle, right, css_classes=["training-view"])
+        # Three columns, as TensorFlow Playground: the data, the network, what it outputs. They wrap (a flex
+        # box) on narrower pages, the output column first below, so nothing needs scrolling sideways.
+        bar = pn.FlexBox(self.play_button, self.pause_button, self.step_button, self.reset_button, self.status,
+                         flex_wrap="wrap", css_classes=["train-bar"], sizing_mode="stretch_width", margin=0)
+        network = pn.Column(self.model_controls, self.network.figure, self.weight_editor, self.weight_note.pane,
+                            width=COLUMN_WIDTH + 20,
+                            margin=0)
+        # The plot keeps its size down to phone widths, where it shrinks (staying square) and the curves stack.
+        plot = self.boundary.figure
+        plot.sizing_mode, plot.max_width, plot.min_width = "scale_width", PLOT_SIZE, 200
+        curves = pn.FlexBox(self.curves.loss_figure, self.curves.accuracy_figure, flex_wrap="wrap", margin=0)
+        output = pn.Column(self.message, plot, self.graph_note, self.curves.legend, curves,
+                           sizing_mode="stretch_width", max_width=PLOT_SIZE + 20, margin=0,
+                           styles={"flex": f"1 1 {PLOT_SIZE // 2}px"}, css_classes=["train-output"])
+        controls = pn.Column(self.data_controls, self.training_controls, width=COLUMN_WIDTH + 20, margin=0)
+        columns = pn.FlexBox(controls, network, output, flex_wrap="wrap", gap="0 16px",
+                             sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS])
+        return pn.Column(start_here(START_HERE), bar, columns, css_classes=["training-view"], sizing_mode="stretch_width")
 
     def hide(self, parts):
-        """Hide the named parts ("controls": data and model settings; "curves": loss and accuracy), show the
-        others; other names are not this view's."""
-        for part, components in (("controls", [self.data_controls, self.model_controls]),
-                                 ("curves", [self.curves.loss_figure, self.curves.accuracy_figure])):
+        """Hide the named parts ("controls": data, model and training settings; "curves": loss and accuracy),
+        show the others; other names are not this view's."""
+        for part, components in (("controls", [self.data_controls, self.model_controls, self.training_controls]),
+                                 ("curves", [self.curves.legend, self.curves.loss_figure,
+                                             self.curves.accuracy_figure])):
             for component in components:
                 component.visible = part not in parts
 
@@ -335,16 +377,29 @@ class TrainingView(pn.viewable.Viewer):
     def _click_mode_changed(self, event):
         # Says what a click will do; it also shows when the worker has taken the new mode (a tap sent right
         # after switching can reach Python before the switch does).
-        hints = {"graph": "Click a data point to open its whole graph in the graph view.",
+        hints = {"graph": "Click a data point to open its graph (its loss through the network) in the graph view.",
                  "remove": "Click a data point to remove it."}
         self.graph_note.object = hints.get(CLICK_MODES[event.new], "")
 
     def _open_point_graph(self, index):
         if self.open_graph is None or not self.run.has_model:
             return
-        root, title = self.run.point_graph(index)
-        self.open_graph(root)
-        self.graph_note.object = f"{title}: its whole graph, down to the loss, is in the graph view."
+        whole = self.whole_graph.value
+        root, title = self.run.point_graph(index, whole=whole)
+        self.open_graph(root, title)
+        x = self.run.points[index]
+        shown = ("every neuron's scalars" if whole else
+                 "its output neuron and loss (tick 'every neuron' for the whole network)")
+        self.graph_note.object = f"{title}.\nAt x = ({x[0]:.2f}, {x[1]:.2f}); the graph view shows {shown}."
+
+    def open_point_to_explain(self):
+        """Open the graph of a point whose gradient is not zero (controller.point_to_explain), or say why none is."""
+        index = self.run.point_to_explain() if self.run.has_model else None
+        if index is None:
+            self.graph_note.object = ("Every training point is classified with margin: each one's max-margin loss "
+                                      "is 0, so no gradient flows back. Click a point (graph mode) to see one.")
+            return
+        self._open_point_graph(index)
 
     def _weight_picked(self, layer, target, source):
         self._picked = (layer, target, source)

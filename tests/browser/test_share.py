@@ -120,6 +120,7 @@ def test_hostile_links_open_the_defaults_with_a_message(watched_context, site_ur
     expect(page.locator(".document-title pre")).to_be_hidden()
 
     # The others, cheaply: a typed title marks the state; only the fallback to defaults clears it.
+    page.locator(".share-open button").click()   # the title field is in the drawer
     for i, (name, (link, expected)) in enumerate(links.items()):
         title = page.locator(".share-title input")
         title.fill(f"marker {i}")
@@ -169,6 +170,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     for expected_step in ("1", "2"):
         page.locator(".train-step button").click()
         expect(page.locator(".train-step-count")).to_have_text(expected_step, timeout=60_000)
+    page.locator(".share-open button").click()   # the share tools wait in a closed drawer
     page.locator(".share-title input").fill("Lesson 3")
     page.locator(".share-title input").press("Enter")
 
@@ -195,6 +197,7 @@ def test_graph_and_training_round_trip_through_a_link_and_a_json_file(watched_co
     assert second.locator(".train-accuracy").inner_text() == accuracy
 
     # The Embed button there: a snippet for the same state with the chosen options.
+    second.locator(".share-open button").click()
     second.locator(".embed-view select").select_option("training")
     for part in ("controls", "curves"):
         second.locator(".embed-hide").get_by_text(part, exact=True).click()

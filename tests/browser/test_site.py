@@ -68,6 +68,7 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     # While Python is busy the page holds events back; they must still reach it in the order they
     # happened. Panel's own page script held the typed title but sent the click at once, so the
     # link was made with the old title.
+    page.locator(".share-open button").click()   # the share tools wait in a closed drawer
     page.evaluate("pyodideWorker.busy = true")   # as if Python were still answering an earlier event
     page.locator(".share-title input").fill("Typed before the click")
     page.locator(".share-button button").click()

@@ -131,10 +131,10 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
     page.locator(".train-click-mode button", has_text="graph").click()
     expect(page.locator(".train-graph-note")).to_contain_text("Click a data point", timeout=TIMEOUT)
     click_on_plot(page, *page.evaluate(POINT_XY, 0))
-    # The page switches to the graph view, which shows the point's program; back in the training view a
-    # note says which point it was.
-    expect(page.locator(".graph-program textarea")).to_have_value(re.compile(r"\bx1 = [\s\S]*\nloss = "),
-                                                                 timeout=TIMEOUT)
+    # The page switches to the graph view, which shows the point's compact program (the hidden layer's outputs
+    # L1N1.. are its leaves); back in the training view a note says which point it was.
+    expect(page.locator(".graph-program textarea")).to_have_value(
+        re.compile(r"^# Point 0 \([\s\S]*\bL1N1 = [\s\S]*\nloss = "), timeout=TIMEOUT)
     expect(page.locator(".graph-view").first).to_be_visible()
     app_page.show_view("training")
     expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)

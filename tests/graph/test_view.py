@@ -1,5 +1,6 @@
 """The graph view's Python half: what its components send to the page, and how they follow GraphState."""
 
+import re
 import pytest
 
 from playground.graph.presets import README_EXAMPLE, USED_TWICE
@@ -21,11 +22,21 @@ def test_source_data_links_every_step_to_its_edge():
     assert edges["local"][:2] == [1.0, 1.0]
 
 
-def test_duplicate_labels_get_unique_names():
-    state = GraphState(program="x = 2.0\ny = x * 2.0 + 2.0\n")
-    names = source_data(state.graph)[0]["name"]
-    assert len(set(names)) == len(names)
-    assert "x" in names and "y" in names
+def test_names_are_the_programs_or_the_expressions_and_constants_get_no_grad():
+    state = GraphState(program="x = 2.0\ny = x * 2.0 + 2.0\nz = softplus(y) ** -0.5 + 10.0 / y\n")
+    values, ops, _, _ = source_data(state.graph)
+    names = values["name"]
+    assert names == ["x", "2.0", "x*2.0", "2.0", "y", "softplus(y)", "softplus(y)**-0.5", "10.0", "10.0/y", "z"]
+    assert not any(re.search(r"#\d+", name) for name in names)
+    assert ops["op"] == ["*", "+", "softplus", "**-0.5", "/", "+"]
+    constant = [name in ("2.0", "10.0") for name in names]
+    assert values["constant"] == constant
+    assert [text for text, c in zip(values["grad_text"], constant) if c] == ["", "", ""]
+    assert all(text == "grad \u2014" for text, c in zip(values["grad_text"], constant) if not c)
+    # a leaf the user named is a leaf, whatever its value; a negative number in an expression is a constant
+    state = GraphState(program="a = -4.0\nb = a * -1.5\n")
+    values = source_data(state.graph)[0]
+    assert values["name"] == ["a", "-1.5", "b"] and values["constant"] == [False, True, False]
 
 
 def test_view_follows_the_state():
@@ -136,11 +147,12 @@ def test_box_texts_are_short_and_hover_keeps_the_full_values():
 
 
 def test_the_plot_takes_the_width_it_gets_and_a_height_that_suits_the_graph():
-    from playground.graph.drawing import PLOT_HEIGHTS, TOOLBAR_HEIGHT
+    from playground.graph.drawing import PAGE_ABOVE_PLOT, PLOT_HEIGHTS, TOOLBAR_HEIGHT
     view = GraphView(GraphState(program=USED_TWICE))
     assert view.drawing.plot.sizing_mode == "stretch_width" and view.drawing.plot.frame_width is None
-    # CSS height: the graph's height (one row of boxes: the smallest), at most the page's height less 40 px.
-    assert view.drawing.plot.styles["height"] == f"min({PLOT_HEIGHTS[0] + TOOLBAR_HEIGHT}px, max(240px, calc(100vh - 40px)))"
+    # CSS height: the graph's height (one row of boxes: the smallest), at most what the window leaves around it.
+    assert view.drawing.plot.styles["height"] == \
+        f"min({PLOT_HEIGHTS[0] + TOOLBAR_HEIGHT}px, max(150px, calc(100vh - {PAGE_ABOVE_PLOT}px)))"
     view.editor.preset.value = "2-4-4-1 MLP: one sample and its loss"
     assert view.drawing.plot.styles["height"].startswith(f"min({PLOT_HEIGHTS[1] + TOOLBAR_HEIGHT}px,")  # tall: the tallest
     assert view.node_table.table.styles["max-height"] == f"{PLOT_HEIGHTS[1] + 80}px"  # the table scrolls beside the plot
@@ -159,7 +171,9 @@ def test_the_view_wraps_editor_drawing_and_table():
     assert type(flex).__name__ == "FlexBox" and flex.flex_wrap == "wrap"
     editor, middle, table = flex
     assert editor is view.editor.__panel__() and editor[0] is view.editor.preset  # the first select: the presets
-    assert list(middle) == [view.drawing.__panel__(), view.steps.__panel__(), view.gradient_check.__panel__()]
+    assert list(middle) == [view.steps.__panel__(), view.drawing.__panel__(), view.steps.timeline,
+                            view.gradient_check.__panel__()]
+    assert "graph-editor" in editor.css_classes   # a narrow frame puts it after the drawing (NARROW_CSS)
     assert middle.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
     assert "graph-table-box" in table.css_classes and table[0].object is view.node_table.table
     assert page[1] is view.edit_card.card
@@ -176,7 +190,7 @@ def test_each_part_is_a_viewer_over_the_same_state():
 def test_hide_hides_the_parts_named_and_shows_the_others():
     view = GraphView(GraphState())
     page = view.__panel__()
-    editor, card, check = page[0][0], page[1], page[0][1][2]
+    editor, card, check = page[0][0], page[1], page[0][1][3]
 
     view.hide({"editor", "curves"})  # "curves" is the training view's: nothing here
     assert (editor.visible, card.visible, check.visible) == (False, True, True)

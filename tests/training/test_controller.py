@@ -86,13 +86,48 @@ def test_learning_rate_decays_as_documented():
 
 
 def test_a_points_graph_is_the_engines_loss_for_that_point():
-    run = small_run(loss="bce")
-    root, title = run.point_graph(3)
-    assert isinstance(root, engine.Value) and "Point 3" in title
+    run = small_run(loss="bce", hidden_layers=[5, 3])
     score = run.scores(run.points[3:4])
-    assert root.data == pytest.approx(run.model.mean_loss(score, run.labels[3:4]))
-    labels = {node["label"] for node in engine.trace(root)["nodes"]}
-    assert {"x1", "x2", "y", "score", "loss"} <= labels
+    whole, title = run.point_graph(3, whole=True)
+    compact, _ = run.point_graph(3)
+    assert isinstance(whole, engine.Value) and title.startswith("Point 3 (")
+    for root in (whole, compact):
+        assert root.data == pytest.approx(run.model.mean_loss(score, run.labels[3:4]))
+    labels = {node["label"] for node in engine.trace(whole)["nodes"]}
+    assert {"x1", "x2", "y", "score", "loss", "L1N5", "L2N3", "L1N2w1", "L3N1b"} <= labels
+    # The compact graph: the output neuron and the loss; the last hidden layer's outputs are its leaves.
+    compact_nodes = engine.trace(compact)["nodes"]
+    leaves = {n["label"] for n in compact_nodes if not n["op"]}
+    assert {"L2N1", "L2N2", "L2N3", "L3N1w1", "L3N1b", "y"} <= leaves and "x1" not in leaves
+    assert len(compact_nodes) < 40 < len(engine.trace(whole)["nodes"])
+
+
+def test_the_point_to_explain_has_a_gradient_and_a_zero_loss_point_says_why():
+    run = small_run(hidden_layers=[8], learning_rate=0.1)
+    run.train(max_steps=60)
+    index = run.point_to_explain()
+    assert run.is_train[index]
+    root, title = run.point_graph(index, whole=True)
+    engine.fresh_backward(root)
+    grads = [v.grad for v in engine.build_topo(root) if v.label.startswith("L") and "w" in v.label]
+    assert root.data > 0 and any(g != 0 for g in grads)
+    # Misclassified points come first, the one nearest the boundary.
+    scores = run.scores(run.points)
+    wrong = [k for k in np.flatnonzero(run.is_train) if run.labels[k] * scores[k] < 0]
+    if wrong:
+        assert index == min(wrong, key=lambda k: abs(scores[k]))
+    # A point classified with margin has max-margin loss 0: the title says why every gradient is 0.
+    margin_points = [k for k in range(len(scores)) if run.labels[k] * scores[k] > 1]
+    assert margin_points, "the trained network classifies some point with margin"
+    root, title = run.point_graph(margin_points[0])
+    assert root.data == 0 and "max-margin loss 0, so every gradient is 0" in title
+    assert len(title) <= 100     # the graph view keeps 100 characters of a title
+
+
+def test_no_point_to_explain_when_every_loss_is_zero():
+    run = small_run(dataset="custom", added_points=[[1.0, 1.0, 1], [-1.0, -1.0, -1]], hidden_layers=[])
+    run.model.set_weights(np.array([5.0, 5.0, 0.0]))    # both points far on their own side
+    assert run.point_to_explain() is None
 
 
 def test_editing_a_weight_changes_the_output():

@@ -20,7 +20,8 @@ def run_tick(view):
 
 def small_view(**settings):
     opened = []
-    view = TrainingView(TrainingSettings(n_points=30, hidden_layers=[4], **settings), open_graph=opened.append)
+    view = TrainingView(TrainingSettings(n_points=30, hidden_layers=[4], **settings),
+                        open_graph=lambda root, title: opened.append(root))
     return view, opened
 
 
@@ -59,6 +60,17 @@ def test_clicking_a_point_in_graph_mode_opens_its_loss_graph():
     assert len(opened) == 1 and isinstance(opened[0], engine.Value)
     assert opened[0].label == "loss"
     assert "Point 5" in view.graph_note.object
+
+
+def test_show_a_points_backward_pass_opens_a_point_with_a_gradient():
+    view, opened = small_view()
+    view.explain_button.clicks += 1
+    assert len(opened) == 1 and opened[0].data > 0
+    assert "output neuron and loss" in view.graph_note.object
+    view.whole_graph.value = True
+    view.explain_button.clicks += 1
+    assert len(engine.build_topo(opened[1])) > len(engine.build_topo(opened[0]))
+    assert "every neuron" in view.graph_note.object
 
 
 def test_a_bad_hidden_layer_text_shows_a_message_and_keeps_the_network(monkeypatch):

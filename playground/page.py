@@ -1,0 +1,50 @@
+"""The page's layout: its CSS, and the header button that opens the share, embed and file tools.
+
+The sidebar of the page template is a drawer holding those tools (they are for teachers): closed when the page
+opens, opened by the header's button or its menu icon, and laid over the page, not beside it, below 1200 px.
+"""
+
+import panel as pn
+
+LAYOUT_CSS = """
+#header-items { margin-left: auto; }
+.share-open button { white-space: nowrap; }
+#content { position: relative; }
+@media (max-width: 1199.98px) {
+  #sidebar.show, #sidebar.collapsing {
+    position: absolute; top: 0; left: 0; bottom: 0; z-index: 1040;
+    background: var(--bs-body-bg, #fff); box-shadow: 0 0 12px rgba(0, 0, 0, 0.25); overflow-y: auto;
+  }
+}
+@media (max-width: 420px) {
+  #sidebar { --sidebar-width: 100vw; }
+}
+@media (max-width: 600px) {
+  #header .title { font-size: 1.1rem !important; }
+  #header .share-open button { font-size: 13px; padding: 2px 6px; }
+}
+@media (max-width: 480px) {   /* a phone: the menu icon opens the drawer; the header stays one line */
+  #header .share-open { display: none !important; }
+}
+/* "Start here": one line above each view saying what to press first. */
+.start-here { font-size: 14px; line-height: 1.45; }
+"""
+
+# In a short frame (a course page's 360-pixel-high iframe) the start-here line gives its room to the view.
+SHORT_FRAME_HIDES = "@media (max-height: 500px) { :host { display: none !important; } }"
+
+# Runs in the page: the template's own menu button opens and closes the drawer.
+TOGGLE_DRAWER_JS = "document.getElementById('sidebar-toggle').click();"
+
+
+def drawer_button(label="Share · Embed · Save"):
+    """A header button that opens (and closes) the sidebar drawer."""
+    button = pn.widgets.Button(label=label, button_type="light", css_classes=["share-open"], margin=(0, 10))
+    button.js_on_click(code=TOGGLE_DRAWER_JS)
+    return button
+
+
+def start_here(text):
+    """The one line above a view that says what to press first (HTML written here, never user text)."""
+    return pn.pane.HTML(text, css_classes=["start-here"], sizing_mode="stretch_width", margin=(0, 10),
+                        stylesheets=[SHORT_FRAME_HIDES])
