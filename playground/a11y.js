@@ -208,7 +208,8 @@ function focusIn() {
 }
 // A disabled button loses the focus before Bokeh draws it again: look again once it has.
 function focusOut(event) {
-  if (event.relatedTarget === null) for (const ms of [0, 50, 250, 1000]) setTimeout(keepFocus, ms);
+  // Until 4 s: on a busy machine the worker may take seconds to enable the neighbour.
+  if (event.relatedTarget === null) for (const ms of [0, 50, 250, 1000, 2000, 4000]) setTimeout(keepFocus, ms);
 }
 function keepFocus() {
   if (!focused || !focused.host || !focused.host.isConnected) return;

@@ -110,16 +110,21 @@ def embed(options):
 
 
 share_tools = ShareTools(document)
+tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
+tour_bar.param.watch(lambda event: setattr(document, "place", event.new), "place")
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
 
 
 def open_address(fragment):
-    """A link (or the document kept on the device) in the address: open it, then write the address back
-    (a kept document that failed is replaced by the defaults there too), and let the page take input."""
+    """The one reader of the address (a link, or the document kept on the device): open its document,
+    then the tour it names, then write the address back (a kept document that failed is replaced by the
+    defaults there too), and let the page take input. A tour beside a document is resumed (the page's own
+    address after a reload: the student's work wins); a tour alone opens its lesson's saved document."""
     try:
         share_tools.open_fragment(fragment)
+        tour_bar.open_fragment(fragment, resume="d=" in fragment)
         if "d=" in fragment:
             address.write()
     finally:   # whatever happened, the page must take input again
@@ -130,17 +135,13 @@ def open_address(fragment):
 # opens, that the header's button (or its menu icon) opens.
 template = pn.template.BootstrapTemplate(title="micrograd playground", collapsed_sidebar=True)
 template.header.append(page.drawer_button())
+template.header.append(tour_bar.start_button)
 template.main.append(share_tools.message)   # what a link or file could not do: on the page, not in the drawer
-tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 template.main.append(share_tools.title_display)
 template.main.append(tour_bar)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
 template.sidebar.append(address)
 watch_location(open_address)
-if pn.state.location is not None:  # a tour link (#tour=...&lesson=N): after the share link's own reading
-    pn.state.location.param.watch(lambda event: tour_bar.open_fragment(event.new), "hash")
-    if pn.state.location.hash:
-        tour_bar.open_fragment(pn.state.location.hash)
 a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y.js)
 template.servable()

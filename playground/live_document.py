@@ -32,6 +32,8 @@ class PlaygroundDocument(D.DocumentFields):
     training = param.ClassSelector(class_=TrainingSettings, constant=True, doc="The training settings.")
     embed = param.Dict(default=NO_OPTIONS, doc="What the link asked of an embedding: view, parts to hide, chrome.")
     revision = param.Integer(default=0, doc="Counts the changes of the document (the address follows it).")
+    place = param.String(default="", doc="Where a guided tour stands ('tour=micrograd&lesson=3', from the tour "
+                                         "bar): the address keeps it after the document, so a reload resumes there.")
 
     def __init__(self, graph=None, training=None, **params):
         super().__init__(graph=graph or GraphState(), training=training or TrainingSettings(), **params)
@@ -39,7 +41,7 @@ class PlaygroundDocument(D.DocumentFields):
         self.open_training = None      # a function that builds the training view and returns it
         self.graph.param.watch(self._changed, list(D.GRAPH_KEYS))
         self.training.param.watch(self._changed, list(D.SETTINGS_KEYS))
-        self.param.watch(self._changed, ["view", "title", "training_step"])
+        self.param.watch(self._changed, ["view", "title", "training_step", "place"])
 
     def _changed(self, *events):
         self.revision += 1
@@ -81,6 +83,12 @@ class PlaygroundDocument(D.DocumentFields):
         """(fragment, note): the fragment of the current state with the embedding options it was
         opened with. Weights that would make the link longer than a link may be are left out, and
         the note says so (empty when nothing was left out)."""
+        fragment, note = self._document_link(include_weights)
+        if self.place and len(fragment) + 1 + len(self.place) <= D.MAX_LINK_CHARS:
+            fragment += "&" + self.place     # a long custom tour is left out rather than the document
+        return fragment, note
+
+    def _document_link(self, include_weights):
         options = self.embed
         doc = self.snapshot(include_weights)
         fragment = D.make_fragment(doc, options["view"], options["hide"], options["minimal"])

@@ -1,4 +1,5 @@
-"""The page's layout: its CSS, and the header button that opens the share, embed and file tools.
+"""The page's layout: its CSS, and the header button that opens the share, embed and file tools (the
+header also holds the guided tour's start button, playground/lesson/tour_view.py).
 
 The sidebar of the page template is a drawer holding those tools (they are for teachers): closed when the page
 opens, opened by the header's button or its menu icon, and laid over the page, not beside it, below 1200 px.
@@ -8,7 +9,7 @@ import panel as pn
 
 LAYOUT_CSS = """
 #header-items { margin-left: auto; }
-.share-open button { white-space: nowrap; }
+.share-open button, #header .tour-start button { white-space: nowrap; }
 #content { position: relative; }
 @media (max-width: 1199.98px) {
   #sidebar.show, #sidebar.collapsing {
@@ -21,7 +22,7 @@ LAYOUT_CSS = """
 }
 @media (max-width: 600px) {
   #header .title { font-size: 1.1rem !important; }
-  #header .share-open button { font-size: 13px; padding: 2px 6px; }
+  #header .share-open button, #header .tour-start button { font-size: 13px; padding: 2px 6px; }
 }
 @media (max-width: 480px) {   /* a phone: the menu icon opens the drawer; the header stays one line */
   #header .share-open { display: none !important; }

@@ -19,6 +19,9 @@ from .layout import BOX_HEIGHT, BOX_WIDTH
 from .state import GraphState
 
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
+# In a small frame (a course page's 480 x 360 iframe, a phone) the six buttons fit one line: smaller padding.
+COMPACT_BUTTONS = ("@media (max-width: 560px), (max-height: 500px) "
+                   "{ :host { margin: 4px 2px; } .bk-btn { padding: 3px 7px; font-size: 14px; } }")
 
 
 class StepControls(pn.viewable.Viewer):
@@ -50,7 +53,8 @@ class StepControls(pn.viewable.Viewer):
         speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
         # Two panels: the view puts the buttons and the explanation above the plot, the step slider under it.
         self.timeline = pn.pane.Bokeh(self.slider, sizing_mode="stretch_width")
-        self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b) for b in buttons), speed, gap="4px",
+        self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b, stylesheets=[COMPACT_BUTTONS]) for b in buttons),
+                                            speed, gap="2px",
                                             flex_wrap="wrap", css_classes=["graph-step-buttons"]),
                                  pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"),
                                  sizing_mode="stretch_width", margin=0)

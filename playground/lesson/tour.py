@@ -125,16 +125,27 @@ def unpack(value):
         raise TourError("the tour link is damaged (not UTF-8)") from None
 
 
-def tour_link(tour=None, lesson=1, single=False):
-    """The fragment that opens a tour (None: the built-in one) at a lesson (1-based)."""
-    parts = [f"tour={BUILTIN if tour is None else pack(tour)}", f"lesson={int(lesson)}"]
+def tour_link(tour=None, lesson=1, single=False, name=None):
+    """The fragment that opens a tour (None: the built-in one, or the one whose `tour=` value is `name`)
+    at a lesson (1-based)."""
+    name = name or (BUILTIN if tour is None else pack(tour))
+    parts = [f"tour={name}", f"lesson={int(lesson)}"]
     return "#" + "&".join(parts + (["single=1"] if single else []))
+
+
+def _keys(fragment):
+    return dict(part.partition("=")[::2] for part in fragment.lstrip("#").split("&") if part)
+
+
+def tour_name(fragment):
+    """The `tour=` value of a fragment ('micrograd' or a packed tour), '' when it names none."""
+    return _keys(fragment).get("tour", "")
 
 
 def read_tour_fragment(fragment, builtin):
     """(tour, lesson index 0-based, single) from a location.hash, or None when it names no tour.
     `builtin()` gives the built-in tour. Raises TourError for a tour link that cannot be opened."""
-    keys = dict(part.partition("=")[::2] for part in fragment.lstrip("#").split("&") if part)
+    keys = _keys(fragment)
     if "tour" not in keys:
         return None
     tour = builtin() if keys["tour"] == BUILTIN else unpack(keys["tour"])

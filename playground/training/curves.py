@@ -4,7 +4,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, HoverTool, Range1d
 from bokeh.plotting import figure
 
-from .colors import BLUE, ORANGE
+from .colors import BLUE, ORANGE, ORANGE_TEXT
 
 COLUMNS = ("step", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
@@ -21,7 +21,7 @@ class TrainingCurves:
         self.accuracy_figure.y_range = Range1d(0.0, 1.02)
         self.loss_figure.x_range = self.accuracy_figure.x_range  # zooming one zooms both
         self.legend = pn.pane.HTML(
-            f"<span style='color:{BLUE}'>━━ train</span> &nbsp; <span style='color:{ORANGE}'>╍╍ test</span>",
+            f"<span style='color:{BLUE}'>━━ train</span> &nbsp; <span style='color:{ORANGE_TEXT}'>╍╍ test</span>",
             css_classes=["train-curves-legend"], margin=(0, 10))
 
     def _figure(self, title, width, height, train_column, test_column, number_format):

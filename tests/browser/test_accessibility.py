@@ -132,6 +132,7 @@ def test_axe_graph_view_share_and_embed_tools(app_page):
     expect(page.locator(".graph-play button")).to_have_text("Pause")   # still playing when axe finished
     page.locator(".graph-play button").click()
 
+    page.locator(".share-open button").click()    # the share and embed tools wait in a closed drawer
     page.locator(".share-button button").click()
     page.locator(".embed-button button").click()
     expect(page.locator(".share-link textarea")).to_be_visible(timeout=TIMEOUT)
