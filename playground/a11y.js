@@ -48,6 +48,9 @@ function deepActive() {
 function buttonOf(host) {   // the <button> inside a Bokeh/Panel button's host element
   return host && host.shadowRoot ? deepQueryAll("button", host.shadowRoot)[0] || null : null;
 }
+function buttonIn(node) {   // the button of a button's host, or of a flex box's wrapper around one
+  return buttonOf(node) || (node.children.length === 1 ? buttonOf(node.firstElementChild) : null);
+}
 const cache = {};   // selector -> the element last found (looked up again once it leaves the page)
 function find(selector) {
   if (!cache[selector] || !cache[selector].isConnected) cache[selector] = deepQueryAll(selector)[0] || null;
@@ -219,11 +222,13 @@ function keepFocus() {
   if (active && active !== document.body && active !== el) return;   // the focus went somewhere on purpose
   // Redrawn (the graph's Play/Pause is relabelled): the new button of the same host.
   let next = buttonOf(host);
-  // Disabled (the training view's Play while it plays, Pause while paused): its enabled neighbour.
-  for (let sibling = host.previousElementSibling; next && next.disabled && sibling;
-       sibling = sibling.previousElementSibling) next = buttonOf(sibling) || next;
-  for (let sibling = host.nextElementSibling; next && next.disabled && sibling;
-       sibling = sibling.nextElementSibling) next = buttonOf(sibling) || next;
+  // Disabled (the training view's Play while it plays, Pause while paused): its enabled neighbour. A flex
+  // box wraps each child in a div of its own: then the neighbours are the wrapper's.
+  const item = host.previousElementSibling || host.nextElementSibling || !host.parentElement ? host : host.parentElement;
+  for (let sibling = item.previousElementSibling; next && next.disabled && sibling;
+       sibling = sibling.previousElementSibling) next = buttonIn(sibling) || next;
+  for (let sibling = item.nextElementSibling; next && next.disabled && sibling;
+       sibling = sibling.nextElementSibling) next = buttonIn(sibling) || next;
   if (next && !next.disabled) next.focus();
 }
 

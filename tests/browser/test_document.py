@@ -269,7 +269,8 @@ def test_reload_and_the_address_keep_program_settings_and_step(watched_context, 
     wait_until_interactive(page)
     same_state(page)
     assert "from=device" not in page.url
-    # Start over: the defaults, here and on the device.
+    # Start over (in the share drawer): the defaults, here and on the device.
+    page.locator(".share-open button").click()
     page.locator(".start-over button").click()
     expect(program(page)).to_have_value(default_document()["graph"]["program"], timeout=SETTLED_MS)
     defaults = default_document()
@@ -369,7 +370,8 @@ def test_out_of_range_values_are_refused_at_the_widget_and_share_and_download_wo
     hidden = typed(".train-hidden input", "4, 99")
     expect(page.locator(".train-hidden-refused")).to_contain_text("1 to 16 neurons", timeout=SETTLED_MS)
     expect(hidden).to_have_value("16, 16")
-    # Share and Download work on what the page shows.
+    # Share and Download (in the share drawer) work on what the page shows.
+    page.locator(".share-open button").click()
     page.locator(".share-button button").click()
     link = page.locator(".share-link textarea")
     expect(link).to_be_visible(timeout=SETTLED_MS)

@@ -114,3 +114,32 @@ def test_one_embedded_lesson_and_a_bad_tour_link(app_page):
     expect(page.locator(".tour-message")).to_contain_text("This tour link could not be opened", timeout=TIMEOUT)
     expect(page.locator(".tour-heading")).to_have_text("A value used twice")     # nothing else changed
     app_page.assert_clean()
+
+
+def test_a_reload_resumes_the_tour_where_it_stood_with_the_students_work(app_page):
+    """The tour's place is part of the address: a reload opens the same lesson, and what the student changed
+    since (a leaf's value) is kept, not replaced by the lesson's saved graph."""
+    from tests.conftest import wait_until_interactive
+
+    page = app_page.page
+    page.locator(".tour-start button").click()                       # the header's button
+    heading = page.locator(".tour-heading")
+    expect(heading).to_contain_text("lesson 1 of 6: A Value", timeout=TIMEOUT)
+    click(page, ".tour-next")
+    expect(heading).to_contain_text("lesson 2 of 6", timeout=TIMEOUT)
+    app_page.show_view("graph")
+    leaf = page.locator(".leaf-a input")
+    leaf.fill("5")
+    leaf.press("Enter")
+    expect(page.locator(".graph-summary")).to_contain_text("Output d = -5.0000", timeout=TIMEOUT)
+    page.wait_for_function("() => location.hash.includes('d=') && location.hash.endsWith('&tour=micrograd&lesson=2')",
+                           timeout=TIMEOUT)
+    page.wait_for_timeout(500)                                       # the address follows 300 ms after a change
+    page.reload()
+    wait_until_interactive(page)
+    expect(heading).to_contain_text("lesson 2 of 6", timeout=TIMEOUT)
+    expect(page.locator(".graph-summary")).to_contain_text("Output d = -5.0000", timeout=TIMEOUT)
+    click(page, ".tour-close")
+    expect(page.locator(".tour-start button")).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_function("() => location.hash.includes('d=') && !location.hash.includes('tour=')", timeout=TIMEOUT)
+    app_page.assert_clean()
