@@ -9,6 +9,7 @@ This is micrograd's Value with four changes a student can see:
     `x ** 2` is the op '**n' with the exponent kept as data (`_exponent`), not in the op's name;
   - inputs outside an op's domain raise DomainError instead of giving NaN or a complex number.
 """
+from .drawing import draw_svg
 from .graph import backward
 from .ops import OPS
 
@@ -33,6 +34,10 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def _repr_svg_(self):
+        """In Jupyter a Value shows its graph, like micrograd's draw_dot (engine/drawing.py, no Graphviz)."""
+        return draw_svg(self)
 
     # --- building the graph: every op goes through apply(), which uses the op's row in OPS ---------
 
