@@ -40,6 +40,7 @@ LINK_DICTIONARY = (
 SCHEMA_VERSION = 1
 MAX_NODES = 2000            # nodes of a graph the graph view draws
 MAX_PROGRAM_CHARS = 100_000
+MAX_LEAF = 1e15             # a leaf's value
 MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_POINTS, BIG = 6, 16, 1_000, 1e6
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 # A fresh page's training settings: a link that carries them leaves the training view as it is (not even built).
@@ -61,9 +62,15 @@ def pack_payload(json_text):
 
 def graph_program(root):
     """root's graph as the program the page draws; ValueError if the page would refuse it."""
-    nodes = len(build_topo(root))
-    if nodes > MAX_NODES:
-        raise ValueError(f"the graph has {nodes:,} nodes; the playground draws at most {MAX_NODES:,}")
+    nodes = build_topo(root)
+    if len(nodes) > MAX_NODES:
+        raise ValueError(f"the graph has {len(nodes):,} nodes; the playground draws at most {MAX_NODES:,}")
+    for node in nodes:
+        if not math.isfinite(node.data):
+            raise ValueError(f"{node.label or 'a node'} is {node.data}: the playground draws finite numbers only")
+        if not node._prev and abs(node.data) > MAX_LEAF:
+            raise ValueError(f"{node.label or 'a leaf'} = {node.data:g}: the playground's leaves stay within "
+                             f"+-{MAX_LEAF:g}")
     program = program_from_value(root)
     if len(program) > MAX_PROGRAM_CHARS:
         raise ValueError(f"the graph's program is {len(program):,} characters; the playground reads at most "

@@ -9,6 +9,7 @@ Python travels into the playground: engine.playground_link() puts this text into
 engine because the engine imports nothing from playground/; the language's reader accepts what this writes
 (tests/graph/test_every_op.py: every op round-trips).
 """
+import keyword
 import re
 from collections import Counter
 
@@ -56,14 +57,20 @@ def program_from_value(root):
     """
     graph = trace(root)
     uses = Counter(i for node in graph["nodes"] for i in node["inputs"])
-    names, taken = {}, set()
-    for node in graph["nodes"]:
+    names = {}
+    for node in graph["nodes"]:   # a usable label names its first node; Python's keywords cannot be assigned
         label = node["label"]
-        if bool(NAME.match(label or "")) and label not in FUNCTIONS and label not in taken:
+        if (NAME.match(label or "") and label not in FUNCTIONS and not keyword.iskeyword(label)
+                and label not in names.values()):
             names[node["id"]] = label
-        elif uses[node["id"]] != 1 or node is graph["nodes"][-1]:
-            names[node["id"]] = f"n{node['id']}"
-        taken.add(names.get(node["id"]))
+    taken = set(names.values())
+    for node in graph["nodes"]:   # other nodes that need a line get n<id>, never a name a label already has
+        if node["id"] not in names and (uses[node["id"]] != 1 or node is graph["nodes"][-1]):
+            name = f"n{node['id']}"
+            while name in taken:
+                name = "_" + name
+            names[node["id"]] = name
+            taken.add(name)
     lines, inline = [], {}   # inline: id -> the text of an unnamed node, written where it is used
     for node in graph["nodes"]:
         op = node["op"]

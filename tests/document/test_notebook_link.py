@@ -54,6 +54,20 @@ def test_a_notebook_values_link_decodes_to_the_same_graph():
         assert t["grad"] == pytest.approx(m["grad"], rel=1e-9, abs=1e-12)
 
 
+def test_labels_the_language_cannot_assign_or_that_clash_with_made_up_names_still_open():
+    a = Value(1.5, label="lambda")          # a Python keyword: not a name the page can assign
+    b = Value(2.0, label="None")
+    shared = a * b                          # unnamed, used twice: it gets a made-up name n<id>...
+    c = shared + shared
+    c.label = "n2"                          # ...which this label already holds
+    d = c * shared
+    d.label = "out"
+    doc, _ = decoded(playground_link(d))
+    graph = make_graph(doc["graph"]["program"])
+    assert [n["op"] for n in graph.trace["nodes"]] == [n["op"] for n in engine.trace(d)["nodes"]]
+    assert graph.root.data == d.data and graph.trace["nodes"][-1]["label"] == "out"
+
+
 def test_the_link_is_the_pages_own_encoding_of_that_document():
     root = notebook_value()
     url = playground_link(root, base_url="https://example.org/course/playground/#old")
@@ -63,7 +77,8 @@ def test_the_link_is_the_pages_own_encoding_of_that_document():
 
 def test_the_engine_and_the_page_agree_on_the_limits_and_defaults():
     assert program.FUNCTIONS == language.FUNCTIONS and program.NAME.pattern == language.NAME.pattern
-    assert (link.MAX_NODES, link.MAX_PROGRAM_CHARS) == (language.MAX_NODES, language.MAX_CHARS)
+    assert (link.MAX_NODES, link.MAX_PROGRAM_CHARS, link.MAX_LEAF) == (
+        language.MAX_NODES, language.MAX_CHARS, language.MAX_LEAF)
     assert link.SCHEMA_VERSION == D.SCHEMA_VERSION and link.MAX_LINK_CHARS == D.MAX_LINK_CHARS
     assert link.TRAINING_DEFAULTS == default_document()["training"]
     assert set(link.ACTIVATIONS) == set(D.ACTIVATIONS)
@@ -102,6 +117,8 @@ def test_an_mlp_with_its_points_opens_with_the_same_predictions():
     (lambda: playground_link(model=MLP(2, [2, 1]), points=[(0, float("nan"))], labels=[1]), "finite"),
     (lambda: playground_link(model=MLP(2, [2, 1]), points=[(0, 0)] * 1001, labels=[1] * 1001), "at most 1,000"),
     (lambda: playground_link(Value(1.0), title="x" * 101), "100 characters"),
+    (lambda: playground_link(Value(2e15, label="big") * 2), "within"),
+    (lambda: playground_link(Value(float("inf")) * 2), "finite"),
 ])
 def test_what_the_page_would_refuse_is_refused_in_the_notebook_with_a_reason(call, message):
     with pytest.raises(ValueError, match=message):
