@@ -24,6 +24,9 @@ OP_R = 13             # the op circle's radius
 OP_GAP = 14           # between the op circle and its box
 COLUMN_GAP = 46       # between one column's boxes and the next column's op circles
 MARGIN = 10
+# A notebook draws a Value inline up to this many nodes (one MLP sample's graph is ~1,000); a whole batch's loss
+# (~100,000 nodes, a picture of tens of megabytes) would stall the notebook, so it shows as text.
+MAX_INLINE_NODES = 5000
 INK, EDGE, OP_FILL, LEAF_FILL, NODE_FILL = "#1f2328", "#57606a", "#f6f8fa", "#eaf2ff", "#ffffff"
 
 

@@ -1,7 +1,12 @@
-"""A link made in a notebook (engine.playground_link) opens the same graph in the built page."""
+"""A link made in a notebook (engine.playground_link) opens the same graph in the built page, and a link of an
+MLP with its points opens the training view with that network on those points (same accuracy)."""
+import math
+import random
+
 from playwright.sync_api import expect
 
 from engine import OPS, Value, fresh_backward, playground_link, trace
+from engine.nn import MLP
 from engine.program import program_from_value
 from tests.conftest import AppPage
 from tests.browser.test_graph_view import TIMEOUT, table_rows
@@ -41,4 +46,17 @@ def test_a_notebook_link_opens_the_same_graph(watched_context, site_url):
     assert rows == {n["label"]: (OPS[n["op"]].label(n["exponent"]) if n["op"] else "leaf", f"{n['data']:.4f}",
                                  f"{n['grad']:.4f}") for n in nodes}
     assert rows["o"] == ("tanh", "0.7071", "1.0000") and rows["x1"][2] == "-1.5000"   # micrograd's lecture numbers
+
+    # An MLP made in the notebook, with its points: pasted into the open page's address bar (a hash change).
+    model = MLP(2, [4, 3, 1], activation="tanh", rng=random.Random(5))
+    points = [(math.cos(k), math.sin(2 * k)) for k in range(30)]
+    labels = [1 if x1 * x2 > 0 else -1 for x1, x2 in points]
+    scores = [model(list(map(Value, p))).data for p in points]
+    accuracy = sum((s > 0) == (y > 0) for s, y in zip(scores, labels)) / len(points)
+    assert 0 < accuracy < 1   # the check below can tell a wrong network from the right one
+    mlp_link = playground_link(model=model, points=points, labels=labels, base_url=site_url)
+    page.evaluate("(fragment) => { location.hash = fragment; }", mlp_link[len(site_url):])
+    expect(page.locator(".train-hidden input")).to_have_value("4, 3", timeout=TIMEOUT)
+    expect(page.locator(".train-accuracy")).to_have_text(f"{100 * accuracy:.1f} %", timeout=TIMEOUT)
+    expect(page.locator(".train-step-count")).to_have_text("0")
     app.assert_clean()

@@ -79,3 +79,10 @@ def test_every_node_sits_in_its_own_box_right_of_its_inputs():
 def test_a_single_leaf_draws():
     values = groups(draw_svg(Value(3.5)), "value")
     assert values == {0: ["data 3.5000", "grad 0.0000"]}
+
+
+def test_a_graph_too_big_for_a_notebook_shows_as_text_but_still_draws():
+    from engine.drawing import MAX_INLINE_NODES
+    big = sum((Value(float(k)) for k in range(MAX_INLINE_NODES // 2 + 1)), Value(0.0))
+    assert big._repr_svg_() is None
+    assert len(groups(draw_svg(big), "value")) > MAX_INLINE_NODES
