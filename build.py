@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitebuild import assets, bytecode, convert, pins, snapshot, wheels
+from sitebuild import assets, backend, bytecode, convert, pins, snapshot, wheels
 from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
 from sitebuild.lock import served_lock, wheel_entry
 from sitebuild.serve import make_server, url_of
@@ -28,14 +28,15 @@ ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 CACHE = ROOT / ".cache" / "downloads"
 APP = ROOT / "playground" / "app.py"
-PROJECT_PACKAGES = ["engine", "playground"]
-PROJECT_VERSION = "0.1.0"
+# The project's one wheel (engine + playground), the same one `pip install .` builds (sitebuild/backend.py).
+PROJECT = backend.project_table(ROOT)["project"]["name"]
+PROJECT_DEPENDS = ["numpy", "panel"]
 # Stand-ins for packages that have no Pyodide 0.27 build we can reach (see each one's docstring).
 BROWSER_SHIMS = ROOT / "sitebuild" / "browser_shims"
 SHIM_VERSION = "0.0.0"
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # What the build reads: when none of it changed, `serve` reuses dist/.
-INPUTS = ["build.py", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
+INPUTS = ["build.py", "pyproject.toml", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
 RECORD = "build-record.json"
 # What the build does to make the page start faster (docs/site.md has each one's measured effect).
 # `python build.py --without NAME` leaves one out, to measure it.
@@ -103,11 +104,9 @@ def pypi_entries(downloads: dict[str, Path], pyodide_dir: Path, left_out: list[s
 
 
 def project_entries(pyodide_dir: Path) -> list[dict]:
-    entries = []
-    for name in PROJECT_PACKAGES:
-        wheel = wheels.project_wheel(ROOT / name, PROJECT_VERSION, pyodide_dir)
-        depends = ["numpy"] if name == "engine" else ["engine", "panel"]
-        entries.append(wheel_entry(name, PROJECT_VERSION, wheel, [name], depends))
+    wheel = backend.build_project_wheel(ROOT, pyodide_dir)
+    version = backend.project_table(ROOT)["project"]["version"]
+    entries = [wheel_entry(PROJECT, version, wheel, backend.packages_of(ROOT), PROJECT_DEPENDS)]
     for shim in sorted(p for p in BROWSER_SHIMS.iterdir() if (p / "__init__.py").exists()):
         wheel = wheels.project_wheel(shim, SHIM_VERSION, pyodide_dir)
         entries.append(wheel_entry(shim.name, SHIM_VERSION, wheel, [shim.name], []))
@@ -119,7 +118,7 @@ def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) 
     bytecode.check_python(browser_python)
     for entry in entries:
         wheel = pyodide_dir / entry["file_name"]
-        bytecode.compile_wheel(wheel, keep_sources=entry["name"] in PROJECT_PACKAGES)
+        bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT)
         entry["sha256"] = sha256_of(wheel)
 
 

@@ -184,11 +184,20 @@ def copy_runtime(dist: Path, site: Path) -> None:
         plain_wheel(dist / "pyodide" / entry["file_name"], target, name, official)
         entry["sha256"] = sha256_of(target)
     complete_lock(lock, core, pyodide)
+    import_names_of_the_project(lock)
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
     for folder in ["bokeh", "panel"]:
         shutil.copytree(dist / folder, site / folder)
     if (dist / "favicon.ico").exists():
         shutil.copyfile(dist / "favicon.ico", site / "favicon.ico")
+
+
+def import_names_of_the_project(lock: dict) -> None:
+    """Panel's converter asks micropip for the app's imports by name (engine, playground); dist/ ships them in
+    one wheel, micrograd-playground (sitebuild/backend.py): each import name gets an entry for that wheel."""
+    project = lock["packages"][build.PROJECT]
+    for name in project["imports"]:
+        lock["packages"].setdefault(name, dict(project, name=name, imports=[name]))
 
 
 def complete_lock(lock: dict, core: dict, pyodide: Path) -> None:

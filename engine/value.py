@@ -9,7 +9,8 @@ This is micrograd's Value with four changes a student can see:
     `x ** 2` is the op '**n' with the exponent kept as data (`_exponent`), not in the op's name;
   - inputs outside an op's domain raise DomainError instead of giving NaN or a complex number.
 """
-from .graph import backward
+from .drawing import MAX_INLINE_NODES, draw_svg
+from .graph import backward, build_topo
 from .ops import OPS
 
 
@@ -33,6 +34,11 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def _repr_svg_(self):
+        """In Jupyter a Value shows its graph, like micrograd's draw_dot (engine/drawing.py, no Graphviz). A graph
+        bigger than drawing.MAX_INLINE_NODES shows as text (None: Jupyter uses __repr__); draw_svg still draws it."""
+        return draw_svg(self) if len(build_topo(self)) <= MAX_INLINE_NODES else None
 
     # --- building the graph: every op goes through apply(), which uses the op's row in OPS ---------
 

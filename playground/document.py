@@ -21,6 +21,7 @@ import zlib
 
 import param
 
+from engine.link import LINK_DICTIONARY, LINK_FORMAT, LINK_KEY, MAX_LINK_CHARS, pack_payload
 from . import bounds
 from .bounds import Refused as DocumentError   # a link or file that cannot be read; the message is for the user
 from .graph import language
@@ -28,11 +29,10 @@ from .graph.state import GraphState
 from .training.state import BIG, TrainingSettings
 
 SCHEMA_VERSION = 1          # the schema a document is written with today
-LINK_FORMAT = "1"           # how the fragment payload is packed: JSON -> zlib -> base64url
-LINK_KEY = "d"              # the fragment looks like  #d=1.<base64url>&hide=...&view=...
+# The fragment's fixed parts (#d=1.<base64url(zlib(json))>) are shared with the engine's notebook links:
+# LINK_FORMAT, LINK_KEY, LINK_DICTIONARY, MAX_LINK_CHARS and pack_payload come from engine/link.py.
 
 # Hard limits: a link or a file bigger than these is refused before any real work.
-MAX_LINK_CHARS = 100_000     # the payload text in the fragment
 MAX_JSON_BYTES = 256 * 1024  # the JSON after decompression (zip bombs stop here)
 MAX_DEPTH = 6                # JSON nesting: the deepest a document goes is 4 (training.added_points[i][j])
 MAX_PROGRAM_CHARS = language.MAX_CHARS   # the graph language's own limits: a training point's graph is long
@@ -218,23 +218,11 @@ def from_json(text):
 
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*\Z")
 
-# Format 1 compresses against this fixed dictionary: text most documents share, so a link only
-# pays for what differs (a preset graph link shrinks from ~450 to ~150 characters). It must
-# never change: old links need it byte for byte. A new dictionary means a new LINK_FORMAT.
-LINK_DICTIONARY = (
-    '{"version":1,"view":"graph","title":"","graph":{"program":"x = 2.0\\ny = -3.0\\nw = 1.0\\n'
-    'b = 0.5\\nz = x * w + y ** 2 - b / x\\no = tanh(relu(exp(log(sigmoid(z)))))\\n","values":{},'
-    '"step":0},"training":{"dataset":"moons","noise":0.1,"n_points":100,"seed":1337,'
-    '"train_fraction":0.8,"added_points":[],"removed_points":[],"hidden_layers":[16,16],'
-    '"activation":"relu","loss":"max_margin","optimizer":"sgd","learning_rate":0.1,"decay":0.0,'
-    '"l2":0.0001,"batch_size":0,"step":0,"weights":null}}'
-).encode("ascii")
+# The fixed dictionary format 1 compresses against lives with the format in engine/link.py (LINK_DICTIONARY).
 
 
 def encode_payload(doc):
-    packer = zlib.compressobj(9, zdict=LINK_DICTIONARY)
-    packed = packer.compress(to_json(doc).encode("utf-8")) + packer.flush()
-    return LINK_FORMAT + "." + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+    return pack_payload(to_json(doc))
 
 
 def decode_payload(payload):

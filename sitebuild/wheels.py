@@ -63,13 +63,21 @@ def repack(source: Path, target: Path, drop_native: bool = False) -> Path:
     return write_wheel(target, files)
 
 
-def project_wheel(package_dir: Path, version: str, target_dir: Path) -> Path:
-    """Build a wheel of one of the project's own packages (engine, playground) from its sources."""
-    name = package_dir.name
+def package_files(package_dir: Path) -> dict[str, bytes]:
+    """Every file of a package directory (archive name -> bytes), not only its .py files: the app reads
+    its JS and CSS beside its modules at import (playground/graph/animation.js). Bytecode is left out."""
     files = {}
     for path in sorted(package_dir.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             files[path.relative_to(package_dir.parent).as_posix()] = path.read_bytes()
+    return files
+
+
+def project_wheel(package_dir: Path, version: str, target_dir: Path) -> Path:
+    """A wheel of one stand-in package (sitebuild/browser_shims/). The project's own wheel is built by
+    sitebuild/backend.py, the same one `pip install .` builds."""
+    name = package_dir.name
+    files = package_files(package_dir)
     dist_info = f"{name}-{version}.dist-info"
     files[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
     files[f"{dist_info}/WHEEL"] = _wheel_file("sitebuild")

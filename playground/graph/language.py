@@ -19,7 +19,6 @@ ends in such an error, never in a hang or a crash.
 """
 
 import ast
-from collections import Counter
 import math
 import re
 import warnings
@@ -27,6 +26,8 @@ from dataclasses import dataclass, field
 
 import engine
 from engine import OPS, Value
+from engine.program import NAME, UnwritableGraph
+from engine.program import program_from_value as _program_from_value
 
 
 def _syntax(op):
@@ -51,7 +52,6 @@ MAX_CHARS = 100_000  # checked before ast.parse so a pasted novel is refused at 
 MAX_DEPTH = 200
 MAX_LEAF = 1e15  # a leaf's value; students try big numbers on purpose, but a document holds no 1e300
 _DEPTH_TOKENS = re.compile(r"#[^\n]*|\*\*|[-+*/(\n]|\)")
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")  # the names a shared document accepts
 
 _BINARY = tuple(operator for kind, operator in _SYNTAX if kind is ast.BinOp)
 _UNARY = tuple(operator for kind, operator in _SYNTAX if kind is ast.UnaryOp) + (ast.UAdd,)  # +x: x itself
@@ -276,60 +276,10 @@ def build_graph(program, leaves=None):
     return env[program.output], env
 
 
-def people_number(x):
-    """A number as a program shows it to people: 12 significant digits at most, so 0.1 + 0.2 reads 0.3, not
-    0.30000000000000004 (a change of at most one part in 10**12)."""
-    return repr(float(f"{x:.12g}"))
-
-
-def _parenthesized(text, needed):
-    """An inlined expression as an operand: in parentheses unless it is a number, a name or a call."""
-    return f"({text})" if needed and not (re.fullmatch(r"\w[\w.]*", text) or _one_call(text)) else text
-
-
-def _one_call(text):
-    """Is the whole text one call, f(...)? (Not f(a) + g(b), where the first call closes early.)"""
-    if not re.match(r"\w+\(", text):
-        return False
-    depth = 0
-    for k, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and char == ")":
-            return k == len(text) - 1
-    return False
-
-
 def program_from_value(root):
-    """Write an engine Value's graph as a program, in topological order.
-
-    Nodes with a usable, unique label get a line of their own under that name. Unnamed nodes used once are
-    written inside the expression that uses them (the drawing names them after that expression: `w1*x1`),
-    an unnamed leaf used once as a number (a constant); other unnamed nodes get a line as n<id>. Each op is
-    written as its row of the engine's op table says; an op not in the table is refused with ProgramError.
-    """
-    trace = engine.trace(root)
-    uses = Counter(i for node in trace["nodes"] for i in node["inputs"])
-    names, taken = {}, set()
-    for node in trace["nodes"]:
-        label = node["label"]
-        if bool(NAME.match(label or "")) and label not in FUNCTIONS and label not in taken:
-            names[node["id"]] = label
-        elif uses[node["id"]] != 1 or node is trace["nodes"][-1]:
-            names[node["id"]] = f"n{node['id']}"
-        taken.add(names.get(node["id"]))
-    lines, inline = [], {}   # inline: id -> the text of an unnamed node, written where it is used
-    for node in trace["nodes"]:
-        op = node["op"]
-        if op and op not in OPS:
-            raise ProgramError(f"the graph view cannot write the operation {op!r} as a program")
-        if not op:
-            text = people_number(node["data"])
-        else:
-            function = OPS[op].function    # its argument needs no parentheses of its own
-            args = [names.get(i) or _parenthesized(inline.pop(i), not function) for i in node["inputs"]]
-            text = OPS[op].write(args, node["exponent"])
-        if node["id"] in names:
-            lines.append(f"{names[node['id']]} = {text}")
-        else:
-            inline[node["id"]] = text
-    return "\n".join(lines) + "\n"
+    """Write an engine Value's graph as a program (engine/program.py, so the engine's notebook links write the
+    same text); an op the language cannot write raises ProgramError."""
+    try:
+        return _program_from_value(root)
+    except UnwritableGraph as error:
+        raise ProgramError(str(error)) from None

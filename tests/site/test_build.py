@@ -15,7 +15,7 @@ from sitebuild.convert import foreign_urls
 from sitebuild.fetch import sha256_of
 
 # What the build takes from downloads (not from this repository's sources, which others edit).
-DOWNLOADED = re.compile(r"(pyodide/(?!engine-|playground-|pyodide-lock\.json)|bokeh/|panel/|favicon\.ico)")
+DOWNLOADED = re.compile(r"(pyodide/(?!micrograd_playground-|pyodide-lock\.json)|bokeh/|panel/|favicon\.ico)")
 
 
 def link_or_copy(source, target):
@@ -37,7 +37,7 @@ def test_the_served_lock_lists_every_shipped_wheel_with_sha256_and_depends(site_
     for name, entry in packages.items():
         assert entry["sha256"] == sha256_of(site_dir / "pyodide" / entry["file_name"]), name
         assert set(entry["depends"]) <= set(packages), name
-    assert {"numpy", "bokeh", "panel", "param", "engine", "playground"} <= set(packages)
+    assert {"numpy", "bokeh", "panel", "param", "micrograd-playground"} <= set(packages)
     # The app never uses pandas: the site leaves it out, with what only pandas needs (build.py "no-pandas").
     assert not set(pins.ONLY_FOR_PANDAS) & set(packages)
 
@@ -47,7 +47,7 @@ def test_every_shipped_wheel_is_compiled_to_bytecode(site_dir):
         with zipfile.ZipFile(wheel) as archive:
             names = archive.namelist()
         modules = [n for n in names if n.endswith((".py", ".pyc")) and ".dist-info/" not in n]
-        if wheel.name.startswith(("engine-", "playground-")):   # sources kept, bytecode beside them
+        if wheel.name.startswith("micrograd_playground-"):   # sources kept, bytecode beside them
             assert all(f"__pycache__/" in n for n in modules if n.endswith(".pyc")), wheel.name
             assert len([n for n in modules if n.endswith(".pyc")]) == len([n for n in modules if n.endswith(".py")])
         else:
