@@ -92,14 +92,15 @@ function node_table(V, E, grad, receiver) {
   const inputs = V.id.map(() => []);
   for (let e = 0; e < E.source.length; e++) inputs[row.get(E.target[e])][E.slot[e]] = V.name[row.get(E.source[e])];
   let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
-    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">inputs</th>' +
-    '<th scope="col">data</th><th scope="col">grad</th></tr></thead><tbody>';
+    // data and grad before the inputs: a narrow table column shows the numbers and scrolls to the inputs
+    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
+    '<th scope="col">grad</th><th scope="col">inputs</th></tr></thead><tbody>';
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
     html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
       `<td>${esc(V.op[r] || (V.constant[r] ? "constant" : "leaf"))}</td>` +
-      `<td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td>` +
-      `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td></tr>`;
+      `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td>` +
+      `<td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td></tr>`;
   }
   return html + "</tbody></table>";
 }

@@ -38,12 +38,23 @@ class ProgramEditor(pn.viewable.Viewer):
         state.param.watch(self._on_graph, "graph")
         self._on_graph()
         self._on_error()
+        # The editor folds away (a small frame, a phone: the drawing and its steps keep the room).
+        self.fold = pn.widgets.Toggle(name="Hide the program", value=False, button_type="light",
+                                      css_classes=["graph-editor-fold"])
+        self.body = pn.Column(self.preset, self.text, self.draw_button, self.error,
+                              pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs, sizing_mode="stretch_width",
+                              margin=0)
+        self.fold.param.watch(self._on_fold, "value")
         self._layout = pn.Column(
-            self.preset, self.text, self.draw_button, self.error, pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs,
+            self.fold, self.body,
             sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"}, css_classes=["graph-editor"])
 
     def __panel__(self):
         return self._layout
+
+    def _on_fold(self, event):
+        self.body.visible = not event.new
+        self.fold.name = "Show the program" if event.new else "Hide the program"
 
     def _load(self, text):
         with pn.io.hold():  # the whole answer (text, drawing, controls) reaches the page as one message

@@ -23,7 +23,7 @@ def table_rows(page):
     """{label: (op, data, grad)} read from the node table's DOM."""
     rows = {}
     for text in page.locator(".graph-table tbody tr").all_inner_texts():
-        label, op, _inputs, data, grad = text.split("\t")
+        label, op, data, grad, _inputs = text.split("\t")
         rows[label.strip()] = (op.strip(), data.strip(), grad.strip())
     return rows
 

@@ -170,13 +170,23 @@ def test_the_view_wraps_editor_drawing_and_table():
     flex = page[0]
     assert type(flex).__name__ == "FlexBox" and flex.flex_wrap == "wrap"
     editor, middle, table = flex
-    assert editor is view.editor.__panel__() and editor[0] is view.editor.preset  # the first select: the presets
+    assert editor is view.editor.__panel__() and editor[0] is view.editor.fold
+    assert editor[1][0] is view.editor.preset   # the first select: the presets
     assert list(middle) == [view.steps.__panel__(), view.drawing.__panel__(), view.steps.timeline,
                             view.gradient_check.__panel__()]
     assert "graph-editor" in editor.css_classes   # a narrow frame puts it after the drawing (NARROW_CSS)
     assert middle.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
     assert "graph-table-box" in table.css_classes and table[0].object is view.node_table.table
     assert page[1] is view.edit_card.card
+
+
+def test_the_editor_folds_away_and_back():
+    editor = GraphView(GraphState()).editor
+    assert editor.body.visible and editor.fold.name == "Hide the program"
+    editor.fold.value = True
+    assert not editor.body.visible and editor.fold.name == "Show the program"
+    editor.fold.value = False
+    assert editor.body.visible and editor.fold.name == "Hide the program"
 
 
 def test_each_part_is_a_viewer_over_the_same_state():
