@@ -4,10 +4,11 @@ This module only wires things together: widgets edit a TrainingSettings, a Train
 Panel in it) trains, and three Bokeh drawings show the run. Training happens a few steps at a time in a
 periodic callback, so the page keeps answering while it trains, in the browser's Pyodide worker too.
 
-Where a frame's time goes (bench/training_bench.py measures it in the page): the worker trains for
-TRAIN_BUDGET_S, then computes the heatmap and sends it; the page paints it. The curves (their axes' text
-costs the page ~35 ms a paint), the network and the status are sent on their own, slower clocks, so a
-frame is mostly the heatmap.
+Where the worker's time goes while playing (bench/training_bench.py measures it in the page): it trains until
+the next frame is due (REDRAW_EVERY_S after the last), then computes the heatmap and sends it; the page paints it
+on its own thread. Ticks follow each other at once, the worker taking the page's messages (a Pause) between
+them, so most of its time is training. The curves (their axes' text costs the page ~35 ms a paint), the network
+and the status are sent on their own, slower clocks, so a frame is mostly the heatmap.
 """
 
 import time
@@ -29,10 +30,12 @@ from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
-TICK_MS = 40             # one tick: train, then redraw; 25 ticks a second when the worker keeps up
-# Time spent training in one tick. Short, so that the worker idles between ticks (on a busy machine the page
-# needs that time to paint) and a click waits little for the tick in progress.
-TRAIN_BUDGET_S = 0.012
+TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once (after
+                         # the worker has taken the page's messages: a Pause waits for one tick at most)
+REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker trains in between
+# Time spent training in one tick: until the next frame is due, within these bounds (the longest is what a
+# click may wait for the tick in progress; the shortest keeps a late frame from starving the training).
+MIN_TRAIN_S, MAX_TRAIN_S = 0.02, 0.1
 # The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
@@ -247,10 +250,15 @@ class TrainingView(pn.viewable.Viewer):
         # Pause stops at once: a tick that was already queued does nothing.
         if not self.playing:
             return
-        self.run.train(budget_seconds=TRAIN_BUDGET_S)
-        # Redraw only when the page keeps up (or has been silent for a while: never freeze the drawing).
+        due = self._last_redraw + REDRAW_EVERY_S - time.perf_counter()
+        self.run.train(budget_seconds=min(max(due, MIN_TRAIN_S), MAX_TRAIN_S))
+        # Redraw when a frame is due and the page keeps up (or has been silent for a while: never freeze the
+        # drawing); else the next tick trains on.
         now = time.perf_counter()
-        if self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S:
+        if now - self._last_redraw < REDRAW_EVERY_S or (
+                self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S):
+            if not self.run.ready:
+                self.pause()
             return
         due = {part: now - self._last_shown[part] >= seconds and self._frames - self._last_frame[part] >= frames
                for part, (seconds, frames) in CLOCKS.items()}

@@ -164,8 +164,9 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     view.network.thumbnail_source.on_change("data", counter("network"))
     add_rows = view.curves.add
     monkeypatch.setattr(view.curves, "add", lambda rows: (counter("curves")(0, 0, 0), add_rows(rows)))
-    for _ in range(30):                                       # 30 frames, 0.05 s apart: 1.5 s
-        clock["now"] += 0.05
+    every = view_module.REDRAW_EVERY_S
+    for _ in range(30):                                       # 30 ticks, each as long as a frame's interval
+        clock["now"] += every * 1.001
         view.boundary.frames_shown = view.boundary.frames_sent   # the page keeps up
         run_tick(view)
     while_playing = dict(sent)
@@ -178,8 +179,26 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     assert view.run.step_count > 30                           # several steps a frame
     assert while_playing["heatmap"] == 30                     # one frame a tick: the page kept up
     # the curves and the network on their own clocks (at most every CURVES_EVERY_S, NETWORK_EVERY_S seconds)
-    assert 1 <= while_playing["curves"] <= 1 + 1.5 / view_module.CURVES_EVERY_S
-    assert 1 <= while_playing["network"] <= 1 + 1.5 / view_module.NETWORK_EVERY_S
+    assert 1 <= while_playing["curves"] <= 1 + 30 * every / view_module.CURVES_EVERY_S
+    assert 1 <= while_playing["network"] <= 1 + 30 * every / view_module.NETWORK_EVERY_S
+
+
+def test_ticks_between_frames_train_without_sending(monkeypatch):
+    view, _ = small_view()
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+    view.play()
+    run_tick(view)                                            # a frame is due at once
+    frames, steps = view.boundary.frames_sent, view.run.step_count
+    view.boundary.frames_shown = frames                       # the page keeps up
+    for _ in range(3):                                        # within one frame's interval
+        clock["now"] += view_module.REDRAW_EVERY_S / 4
+        run_tick(view)
+    assert view.boundary.frames_sent == frames and view.run.step_count > steps
+    clock["now"] += view_module.REDRAW_EVERY_S / 3            # now the next frame is due
+    run_tick(view)
+    assert view.boundary.frames_sent == frames + 1
+    view.pause()
 
 
 def test_a_frame_waits_for_the_page_to_take_the_last_one():
