@@ -326,7 +326,7 @@ class TrainingView(pn.viewable.Viewer):
             if not run.diverged:
                 self.boundary.show_scores(run.scores(grid_points(self.boundary.extent, GRID_SIZE)))
                 if curves:
-                    self.curves.add(run.take_new_history())
+                    self.curves.add(*run.take_history())
             if network:
                 self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
                 self.network.draw_thumbnails(run.neuron_maps(THUMBNAIL_GRID))

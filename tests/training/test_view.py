@@ -163,7 +163,7 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     view.boundary.image_source.on_change("data", counter("heatmap"))
     view.network.thumbnail_source.on_change("data", counter("network"))
     add_rows = view.curves.add
-    monkeypatch.setattr(view.curves, "add", lambda rows: (counter("curves")(0, 0, 0), add_rows(rows)))
+    monkeypatch.setattr(view.curves, "add", lambda *rows: (counter("curves")(0, 0, 0), add_rows(*rows)))
     every = view_module.REDRAW_EVERY_S
     for _ in range(30):                                       # 30 ticks, each as long as a frame's interval
         clock["now"] += every * 1.001
