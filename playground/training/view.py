@@ -33,9 +33,10 @@ from .state import TrainingSettings
 TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once (after
                          # the worker has taken the page's messages: a Pause waits for one tick at most)
 REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker trains in between
-# Time spent training in one tick: until the next frame is due, within these bounds (the longest is what a
-# click may wait for the tick in progress; the shortest keeps a late frame from starving the training).
-MIN_TRAIN_S, MAX_TRAIN_S = 0.02, 0.1
+# Time spent training in one tick: until the next frame is due, within these bounds. Short, because a click
+# waits for the tick in progress several times over: the page holds it until the worker has taken the page's
+# last message (a frame's receipt), and Python takes each message in a few asyncio hops, a tick between each.
+MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.03
 # The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)

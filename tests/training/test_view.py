@@ -201,17 +201,24 @@ def test_ticks_between_frames_train_without_sending(monkeypatch):
     view.pause()
 
 
-def test_a_frame_waits_for_the_page_to_take_the_last_one():
+def test_a_frame_waits_for_the_page_to_take_the_last_one(monkeypatch):
     view, _ = small_view()
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+
+    def tick():                                     # a frame is due at each
+        clock["now"] += view_module.REDRAW_EVERY_S * 1.001
+        run_tick(view)
+
     view.play()
     frames = view.boundary.frames_shown = view.boundary.frames_sent   # the page has the first frame
-    run_tick(view)
-    run_tick(view)
+    tick()
+    tick()
     assert view.boundary.frames_sent == frames + 2 and view.boundary.page_is_behind()
     steps = view.run.step_count
-    run_tick(view)                                  # trains on, but sends nothing new
+    tick()                                          # trains on, but sends nothing new
     assert view.boundary.frames_sent == frames + 2 and view.run.step_count > steps
     view.boundary.frame_ack.data = {"frame": [frames + 2]}     # the page's answer
-    run_tick(view)
+    tick()
     assert view.boundary.frames_sent == frames + 3
     view.pause()
