@@ -275,8 +275,8 @@ del edit_programs
 
 def edit_program(k):
     """The k-th graph edit's program: two shapes of graph, new numbers each time."""
-    tail = "c = a*b + b**2\nL = c.tanh()" if k % 2 else "c = (a + b).relu()\nL = c * a"
-    return f"a = Value({k % 97 / 10})\nb = Value({-(k % 13) / 4})\n{tail}"
+    tail = "c = a*b + b**2\nL = tanh(c)" if k % 2 else "c = relu(a + b)\nL = c * a"
+    return f"a = {k % 97 / 10}\nb = {-(k % 13) / 4}\n{tail}"
 
 
 CURVE_ROWS = "() => Bokeh.documents.at(-1).get_model_by_name('loss_curve').renderers[0].data_source.data.step.length"

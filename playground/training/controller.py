@@ -86,8 +86,9 @@ class TrainingRun:
         s = self.settings
         return s.learning_rate / (1.0 + s.decay * self.step_count)
 
-    def train(self, max_steps=10_000, budget_seconds=None):
-        """Run up to max_steps steps, stopping early when budget_seconds have passed. Returns steps done."""
+    def train(self, max_steps=10_000, budget_seconds=None, record=True):
+        """Run up to max_steps steps, stopping early when budget_seconds have passed. Returns steps done.
+        record: measure the metrics and add them to the history (else record_if_behind() does, later)."""
         if not self.ready:
             if self.has_model and not self.is_train.any():
                 self.message = "Add some points first: there is nothing to train on."
@@ -99,9 +100,14 @@ class TrainingRun:
             done += 1
             if budget_seconds is not None and time.perf_counter() - start > budget_seconds:
                 break
-        if done:
+        if done and record:
             self._record()
         return done
+
+    def record_if_behind(self):
+        """Measure and record the metrics if steps were trained since they last were (train(record=False))."""
+        if self.has_model and (self.last_metrics or {}).get("step") != self.step_count:
+            self._record()
 
     def _one_step(self):
         s = self.settings

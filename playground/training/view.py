@@ -252,7 +252,8 @@ class TrainingView(pn.viewable.Viewer):
         if not self.playing:
             return
         due = self._last_redraw + REDRAW_EVERY_S - time.perf_counter()
-        self.run.train(budget_seconds=min(max(due, MIN_TRAIN_S), MAX_TRAIN_S))
+        # The metrics are measured for the frames only (_show_run), not at every tick.
+        self.run.train(budget_seconds=min(max(due, MIN_TRAIN_S), MAX_TRAIN_S), record=False)
         # Redraw when a frame is due and the page keeps up (or has been silent for a while: never freeze the
         # drawing); else the next tick trains on.
         now = time.perf_counter()
@@ -315,6 +316,7 @@ class TrainingView(pn.viewable.Viewer):
         for part, shown in (("network", network), ("curves", curves), ("status", status)):
             if shown:
                 self._last_shown[part], self._last_frame[part] = now, self._frames
+        self.run.record_if_behind()
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)
