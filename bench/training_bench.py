@@ -23,8 +23,9 @@ Then, once (--no-memory skips it), whether a long visit grows: Play to 1,000 ste
 measure; Play on to 10,000 steps and make 900 more edits, measure again:
 
   worker_heap_mb      Pyodide's wasm memory (it only grows: the worker's high-water mark)
-  python_blocks       the worker's Python memory blocks in use (sys.getallocatedblocks, after a gc)
-  python_objects      objects the worker's garbage collector tracks
+  python_tracked_mb   the size of the objects the worker's garbage collector tracks (sys.getsizeof, after a gc;
+                      Pyodide's sys.getallocatedblocks says 0)
+  python_objects      how many they are
   page_js_heap_mb     the page's JavaScript heap in use (Chromium's, after a garbage collection)
   curve_rows_page     rows in the page's loss/accuracy curves
   growth              each figure after 10,000 steps and 1,000 edits over after the first 1,000 and 100 edits
@@ -256,9 +257,10 @@ WORKER_MEMORY = """() => {
   const counts = py.runPython(`
 import gc, sys
 gc.collect()
-[sys.getallocatedblocks(), len(gc.get_objects())]
+[sum(map(sys.getsizeof, gc.get_objects())) / 2 ** 20, len(gc.get_objects())]
 `).toJs();
-  return {worker_heap_mb: py._module.HEAP8.length / 2 ** 20, python_blocks: counts[0], python_objects: counts[1]};
+  return {worker_heap_mb: py._module.HEAP8.length / 2 ** 20, python_tracked_mb: counts[0],
+          python_objects: counts[1]};
 }"""
 # In the worker: `count` graph edits from number `start` on, each a new program for the graph view's state (the
 # app's `graph_state`), so its views rebuild and redraw in the page as after a typed program.
