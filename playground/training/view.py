@@ -36,7 +36,7 @@ REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker tr
 # Time spent training in one tick: until the next frame is due, within these bounds. Short, because a click
 # waits for the tick in progress several times over: the page holds it until the worker has taken the page's
 # last message (a frame's receipt), and Python takes each message in a few asyncio hops, a tick between each.
-MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.03
+MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.02
 # The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
