@@ -14,6 +14,8 @@ Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a 
   full_accuracy_ms from the Play click until the training accuracy first reads 100.0 %
   patches_per_s, patch_kb_per_s   messages from the worker to the page and their size (JSON + buffers)
   main_busy        share of the window the page's main thread spent in long tasks (> 50 ms)
+  worker_cpu_share, steps_per_worker_cpu_s   CPU seconds the Python worker got per second, and steps per CPU
+                   second of it: on a loaded machine, what the worker makes of the CPU it gets
   main_cpu_ms_per_redraw, worker_cpu_ms_per_redraw, renderer_cpu_ms_per_redraw   CPU time of the page's
                    main thread, of its Python worker thread, and of all the renderer's threads over the window,
                    per heatmap redraw (from /proc: unlike the rates, it hardly depends on how busy the machine is)
@@ -228,6 +230,9 @@ def one_run(page, play_seconds):
 
     frames = [t for t in record["frames"] if window[0] <= t <= window[1]]
 
+    def cpu_seconds(thread):
+        return sum(cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end if name.startswith(thread))
+
     def cpu_ms_per_redraw(thread):
         used = sum(cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end if name.startswith(thread))
         return round(1000 * used / len(frames), 1) if frames else None
@@ -248,6 +253,10 @@ def one_run(page, play_seconds):
         "worker_cpu_ms_per_redraw": cpu_ms_per_redraw("DedicatedWorker"),
         "renderer_cpu_ms_per_redraw": cpu_ms_per_redraw(""),
         "steps_at_pause": steps_at(pause_at),
+        # what the worker made of the CPU it got (a loaded machine gives it less): steps per CPU second
+        "worker_cpu_share": round(cpu_seconds("DedicatedWorker") / seconds, 2),
+        "steps_per_worker_cpu_s": (round((steps_at(window[1]) - steps_at(window[0])) / cpu_seconds("DedicatedWorker"))
+                                   if cpu_seconds("DedicatedWorker") else None),
     }
 
 

@@ -327,7 +327,7 @@ class TrainingView(pn.viewable.Viewer):
         run = self.run
         if run.has_model:
             if not run.diverged:
-                self.boundary.show_scores(run.scores(grid_points(self.boundary.extent, GRID_SIZE)))
+                self.boundary.show_scores(run.scores(self._heatmap_grid()))
                 if curves:
                     self.curves.add(*run.take_history())
             if network:
@@ -335,6 +335,13 @@ class TrainingView(pn.viewable.Viewer):
                 self.network.draw_thumbnails(run.neuron_maps(THUMBNAIL_GRID))
         if status:
             self._show_status()
+
+    def _heatmap_grid(self):
+        """The heatmap's cell centres, made again only when the plot's box moves (not at every frame)."""
+        extent = self.boundary.extent
+        if getattr(self, "_grid", (None,))[0] != extent:
+            self._grid = (extent, grid_points(extent, GRID_SIZE))
+        return self._grid[1]
 
     def _show_status(self):
         run = self.run
