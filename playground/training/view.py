@@ -30,14 +30,14 @@ from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
-TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once (after
-                         # the worker has taken the page's messages: a Pause waits for one tick at most)
+TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once, after
+                         # the worker has taken the page's messages
 REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker trains in between
 # Time spent training in one tick: until the next frame is due, within these bounds. Short, because a click
 # waits for the tick in progress several times over: the page holds it until the worker has taken the page's
 # last message (a frame's receipt), and Python takes each message in a few asyncio hops, a tick between each.
 MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.02
-# The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
+# The heatmap is every frame; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
 NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
@@ -94,6 +94,7 @@ class TrainingView(pn.viewable.Viewer):
         self._last_frame = {"status": 0, "curves": 0, "network": 0}           # at which frame each part was
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
+        self._grid = (None, None)   # (the plot's box, the heatmap's cell centres in it)
 
         self._build_widgets()
         self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
@@ -339,7 +340,7 @@ class TrainingView(pn.viewable.Viewer):
     def _heatmap_grid(self):
         """The heatmap's cell centres, made again only when the plot's box moves (not at every frame)."""
         extent = self.boundary.extent
-        if getattr(self, "_grid", (None,))[0] != extent:
+        if self._grid[0] != extent:
             self._grid = (extent, grid_points(extent, GRID_SIZE))
         return self._grid[1]
 
