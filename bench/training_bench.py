@@ -14,11 +14,26 @@ Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a 
   full_accuracy_ms from the Play click until the training accuracy first reads 100.0 %
   patches_per_s, patch_kb_per_s   messages from the worker to the page and their size (JSON + buffers)
   main_busy        share of the window the page's main thread spent in long tasks (> 50 ms)
+  worker_cpu_share, steps_per_worker_cpu_s   CPU seconds the Python worker got per second, and steps per CPU
+                   second of it: on a loaded machine, what the worker makes of the CPU it gets
   main_cpu_ms_per_redraw, worker_cpu_ms_per_redraw, renderer_cpu_ms_per_redraw   CPU time of the page's
                    main thread, of its Python worker thread, and of all the renderer's threads over the window,
                    per heatmap redraw (from /proc: unlike the rates, it hardly depends on how busy the machine is)
 
-Prints JSON: the medians over the runs, and every run's numbers.
+Then, once (--no-memory skips it), whether a long visit grows: Play to 1,000 steps and make 100 graph edits
+(each a new program for the graph view's state, set in the worker's Python, whose views redraw in the page),
+measure; Play on to 10,000 steps and make 900 more edits, measure again:
+
+  worker_heap_mb      Pyodide's wasm memory (it only grows: the worker's high-water mark)
+  python_tracked_mb   the size of the objects the worker's garbage collector tracks (sys.getsizeof, after a gc;
+                      Pyodide's sys.getallocatedblocks says 0)
+  python_objects      how many they are
+  page_js_heap_mb     the page's JavaScript heap in use (Chromium's, after a garbage collection)
+  curve_rows_page     rows in the page's loss/accuracy curves
+  growth              each figure after 10,000 steps and 1,000 edits over after the first 1,000 and 100 edits
+
+Prints JSON: the medians over the runs, every run's numbers, the memory figures and the machine's load (from
+`uptime`) before and after: this machine is shared, so compare ratios measured in one run.
 """
 import argparse
 import json
@@ -215,6 +230,9 @@ def one_run(page, play_seconds):
 
     frames = [t for t in record["frames"] if window[0] <= t <= window[1]]
 
+    def cpu_seconds(thread):
+        return sum(cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end if name.startswith(thread))
+
     def cpu_ms_per_redraw(thread):
         used = sum(cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end if name.startswith(thread))
         return round(1000 * used / len(frames), 1) if frames else None
@@ -235,7 +253,91 @@ def one_run(page, play_seconds):
         "worker_cpu_ms_per_redraw": cpu_ms_per_redraw("DedicatedWorker"),
         "renderer_cpu_ms_per_redraw": cpu_ms_per_redraw(""),
         "steps_at_pause": steps_at(pause_at),
+        # what the worker made of the CPU it got (a loaded machine gives it less): steps per CPU second
+        "worker_cpu_share": round(cpu_seconds("DedicatedWorker") / seconds, 2),
+        "steps_per_worker_cpu_s": (round((steps_at(window[1]) - steps_at(window[0])) / cpu_seconds("DedicatedWorker"))
+                                   if cpu_seconds("DedicatedWorker") else None),
     }
+
+
+# In the worker: its memory, from Pyodide and from Python (self.pyodide is the worker's Pyodide).
+WORKER_MEMORY = """() => {
+  const py = self.pyodide;
+  const counts = py.runPython(`
+import gc, sys
+gc.collect()
+[sum(map(sys.getsizeof, gc.get_objects())) / 2 ** 20, len(gc.get_objects())]
+`).toJs();
+  return {worker_heap_mb: py._module.HEAP8.length / 2 ** 20, python_tracked_mb: counts[0],
+          python_objects: counts[1]};
+}"""
+# In the worker: `count` graph edits from number `start` on, each a new program for the graph view's state (the
+# app's `graph_state`), so its views rebuild and redraw in the page as after a typed program.
+GRAPH_EDITS = """(programs) => {
+  self.pyodide.globals.set('edit_programs', programs);
+  self.pyodide.runPython(`
+for text in edit_programs:
+    graph_state.program = str(text)
+del edit_programs
+`);
+  return self.pyodide.runPython('graph_state.error');
+}"""
+
+
+def edit_program(k):
+    """The k-th graph edit's program: two shapes of graph, new numbers each time."""
+    tail = "c = a*b + b**2\nL = tanh(c)" if k % 2 else "c = relu(a + b)\nL = c * a"
+    return f"a = {k % 97 / 10}\nb = {-(k % 13) / 4}\n{tail}"
+
+
+CURVE_ROWS = "() => Bokeh.documents.at(-1).get_model_by_name('loss_curve').renderers[0].data_source.data.step.length"
+
+
+def play_until(page, steps):
+    """Play until the step counter reaches `steps`, then Pause and wait for the counter to stop."""
+    page.locator(".train-play button").click()
+    page.wait_for_function(f"() => parseInt(window.__bench.steps.at(-1)[1]) >= {steps}", timeout=600_000, polling=200)
+    page.locator(".train-pause button").click()
+    page.wait_for_function("() => window.__bench.play_label.at(-1)[1] === 'paused'", timeout=60_000)
+    time.sleep(SETTLE_S)
+
+
+def graph_edits(page, start, count, per_call=10):
+    worker = page.workers[0]
+    for first in range(start, start + count, per_call):
+        error = worker.evaluate(GRAPH_EDITS, [edit_program(k) for k in range(first, min(first + per_call,
+                                                                                       start + count))])
+        if error:
+            raise RuntimeError(f"graph edit refused: {error}")
+        time.sleep(0.05)   # the page takes the patches in
+    time.sleep(SETTLE_S)
+
+
+def memory(page, cdp):
+    cdp.send("HeapProfiler.collectGarbage")
+    figures = page.workers[0].evaluate(WORKER_MEMORY)
+    figures["page_js_heap_mb"] = cdp.send("Runtime.getHeapUsage")["usedSize"] / 2 ** 20
+    figures["curve_rows_page"] = page.evaluate(CURVE_ROWS)
+    figures["steps"] = int(page.evaluate("window.__bench.steps.at(-1)[1]"))
+    return {key: round(value, 2) if isinstance(value, float) else value for key, value in figures.items()}
+
+
+def long_visit(page):
+    """Memory after 1,000 steps and 100 edits, then after 10,000 steps and 1,000 edits (a fresh run)."""
+    cdp = page.context.new_cdp_session(page)
+    page.locator(".train-reset button").click()
+    page.wait_for_function("() => { const s = window.__bench.steps; return s.length && s.at(-1)[1] === '0'; }",
+                           timeout=60_000)
+    play_until(page, 1_000)
+    graph_edits(page, 0, 100)
+    first = memory(page, cdp)
+    print(f"after the first 1,000 steps and 100 edits: {first}", file=sys.stderr, flush=True)
+    play_until(page, 10_000)
+    graph_edits(page, 100, 900)
+    last = memory(page, cdp)
+    print(f"after 10,000 steps and 1,000 edits: {last}", file=sys.stderr, flush=True)
+    growth = {key: round(last[key] / first[key] - 1, 3) for key in first if key not in ("steps",) and first[key]}
+    return {"after_1000_steps_100_edits": first, "after_10000_steps_1000_edits": last, "growth": growth}
 
 
 def median(runs, key):
@@ -248,7 +350,9 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--play-seconds", type=float, default=6.0)
     parser.add_argument("--site", type=Path, help="a built site to serve as is (default: dist/, built if needed)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the long visit's memory figures")
     args = parser.parse_args()
+    load_before = os.getloadavg()
 
     site = args.site or build.ensure_built()
     server = serve_in_thread(site)
@@ -265,10 +369,12 @@ def main():
             runs.append(one_run(page, args.play_seconds))
             print(f"run {run + 1}: {runs[-1]}", file=sys.stderr, flush=True)
         kinds = page.evaluate("window.__bench.kinds")
+        visit = None if args.no_memory else long_visit(page)
         browser.close()
     server.shutdown()
     keys = list(runs[0])
-    print(json.dumps({"runs": args.runs, "play_seconds": args.play_seconds,
+    print(json.dumps({"load_before": load_before, "load_after": os.getloadavg(), "long_visit": visit,
+                      "runs": args.runs, "play_seconds": args.play_seconds,
                       "median": {key: median(runs, key) for key in keys}, "each_run": runs,
                       # what the worker's patches carried over the whole session (event kind: count)
                       "patch_events": kinds}, indent=1))

@@ -151,6 +151,17 @@ class DenseLayer:
         a = z if self.act is None else self.act.np_forward(z)
         return z, a
 
+    def forward_rounded(self, x, W, b):
+        """forward's numbers by matrix products: ~1e-16 apart from the in-order sums, several times faster."""
+        z = x @ W.T + b
+        return z, (z if self.act is None else self.act.np_forward(z))
+
+    def backward_summed(self, x, W, z, a, grad_a, need_grad_x):
+        """The grads of W (nout, nin) and b (nout,) summed over the batch by matrix products (in no fixed order),
+        and of x (batch, nin) or None."""
+        grad_z = grad_a if self.act is None else self.act.np_local(z, a)[0] * grad_a
+        return grad_z.T @ x, grad_z.sum(axis=0), (grad_z @ W if need_grad_x else None)
+
     def backward(self, x, W, z, a, grad_a, need_grad_x):
         """Per-sample grads: (of W (batch, nout, nin), of b (batch, nout), of x (batch, nin) or None)."""
         grad_z = grad_a if self.act is None else self.act.np_local(z, a)[0] * grad_a
@@ -200,11 +211,11 @@ class FastModel:
             start += block.size
         return P, out
 
-    def _forward(self, X, weights):
+    def _forward(self, X, weights, exact=True):
         x = np.asarray(X, dtype=float).reshape(-1, self.nin)
         saved = []
         for layer, (W, b) in zip(self.layers, weights):
-            z, a = layer.forward(x, W, b)
+            z, a = layer.forward(x, W, b) if exact else layer.forward_rounded(x, W, b)
             saved.append((x, z, a))
             x = a
         return x[:, 0], saved
@@ -226,17 +237,23 @@ class FastModel:
             outputs.append(x)
         return outputs
 
-    def loss_and_grads(self, X, y, loss="svm", l2=1e-4):
+    def loss_and_grads(self, X, y, loss="svm", l2=1e-4, exact=True):
         """micrograd's batch loss on (X, y) and its accuracy; sets p.grad for every parameter.
 
-        The same numbers as engine.losses.loss_and_accuracy followed by a fresh backward."""
+        exact: the same numbers as engine.losses.loss_and_accuracy followed by a fresh backward, bit for bit.
+        exact=False: the same formulas, with matrix products and numpy's sums (their own order of additions):
+        ~3x faster in Pyodide, the numbers ~1e-16 apart (relative) from the exact ones at each step.
+        `last_weights` keeps the parameters' values the step read (before the optimiser changes them)."""
         tape = self._loss_tape(loss)
         labels = np.asarray(y, dtype=float).reshape(-1)
         n = len(labels)
         P, weights = self._weights()
-        scores, saved = self._forward(X, weights)
+        self.last_weights = P
+        scores, saved = self._forward(X, weights, exact)
         vals = tape.forward([scores, labels], P)
         losses = np.broadcast_to(vals[tape.root], (n,))
+        if not exact:
+            return self._rounded_grads(tape, vals, losses, labels, scores, saved, P, weights, l2)
         # forward, in micrograd's order: sum(losses) * (1/n) + alpha * sum(p*p)
         total = _in_order_sum(losses.tolist()) * (1.0 / n)
         if l2:
@@ -259,3 +276,23 @@ class FastModel:
         for p, g in zip(self.params, _in_order_sum(ordered).tolist()):
             p.grad = g
         return float(total), accuracy
+
+    def _rounded_grads(self, tape, vals, losses, labels, scores, saved, P, weights, l2):
+        """loss_and_grads with exact=False, from the loss tape's forward on: sums by numpy, grads summed over
+        the batch by matrix products."""
+        n = len(labels)
+        total = float(losses.sum()) * (1.0 / n) + (l2 * float(P @ P) if l2 else 0.0)
+        accuracy = float(np.mean((labels > 0) == (scores > 0)))
+        grads = tape.backward(vals, np.full(n, 1.0 / n))
+        grad_a = np.broadcast_to(tape.input_grad(grads, 0), (n,))[:, None]
+        blocks = []
+        for i in reversed(range(len(self.layers))):
+            x, z, a = saved[i]
+            grad_W, grad_b, grad_a = self.layers[i].backward_summed(x, weights[i][0], z, a, grad_a, i > 0)
+            blocks.append(np.concatenate([grad_W, grad_b[:, None]], axis=1).ravel())
+        G = np.concatenate(blocks[::-1])
+        if l2:
+            G += P * (2.0 * l2)   # the L2 term's p*p: d/dp = 2p
+        for p, g in zip(self.params, G.tolist()):
+            p.grad = g
+        return total, accuracy

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from . import engine_bridge as bridge
+from .history import ThinnedHistory
 from .state import validate
 
 # Training has diverged when the loss stops being a number, or explodes past this many times its start:
@@ -31,8 +32,7 @@ class TrainingRun:
         self.diverged = False
         self.message = ""
         self.model = None
-        self.history = []
-        self._unseen = 0  # history rows the view has not taken yet
+        self.history = ThinnedHistory()   # loss and accuracy rows, oldest first, bounded (history.py)
         self.last_metrics = None
         problems = validate(self.settings)
         if problems:
@@ -58,6 +58,7 @@ class TrainingRun:
         self.points = np.concatenate([points[keep].reshape(-1, 2), added[:, :2]])
         self.labels = np.concatenate([labels[keep], added[:, 2]]).astype(float)
         self.is_train = np.concatenate([is_train[keep], np.ones(len(added), dtype=bool)])
+        self._train_x, self._train_y = self.points[self.is_train], self.labels[self.is_train]  # once, not per step
         self.has_data = True
         # The box follows the generated points only, so it stays put while the student clicks points in.
         self.extent = _view_box(points)
@@ -85,8 +86,9 @@ class TrainingRun:
         s = self.settings
         return s.learning_rate / (1.0 + s.decay * self.step_count)
 
-    def train(self, max_steps=10_000, budget_seconds=None):
-        """Run up to max_steps steps, stopping early when budget_seconds have passed. Returns steps done."""
+    def train(self, max_steps=10_000, budget_seconds=None, record=True):
+        """Run up to max_steps steps, stopping early when budget_seconds have passed. Returns steps done.
+        record: measure the metrics and add them to the history (else record_if_behind() does, later)."""
         if not self.ready:
             if self.has_model and not self.is_train.any():
                 self.message = "Add some points first: there is nothing to train on."
@@ -98,21 +100,26 @@ class TrainingRun:
             done += 1
             if budget_seconds is not None and time.perf_counter() - start > budget_seconds:
                 break
-        if done:
+        if done and record:
             self._record()
         return done
 
+    def record_if_behind(self):
+        """Measure and record the metrics if steps were trained since they last were (train(record=False))."""
+        if self.has_model and (self.last_metrics or {}).get("step") != self.step_count:
+            self._record()
+
     def _one_step(self):
         s = self.settings
-        train_x, train_y = self.points[self.is_train], self.labels[self.is_train]
+        train_x, train_y = self._train_x, self._train_y
         if 0 < s.batch_size < len(train_y):
             pick = self._batch_rng.choice(len(train_y), size=s.batch_size, replace=False)
             train_x, train_y = train_x[pick], train_y[pick]
-        saved = self.model.get_weights()
         try:
             loss = self.model.step(train_x, train_y, self.learning_rate(), s.l2)
         except (ArithmeticError, ValueError):  # the engine refuses overflowing ops (DomainError)
             loss = math.inf
+        saved = self.model.last_weights   # what the step started from (an op refused: nothing changed)
         if self._first_loss is None:
             self._first_loss = loss
         limit = EXPLOSION * max(self._first_loss, 1.0)
@@ -148,13 +155,11 @@ class TrainingRun:
     def _record(self):
         self.last_metrics = self.evaluate()
         self.history.append(self.last_metrics)
-        self._unseen += 1
 
-    def take_new_history(self):
-        """The history rows recorded since the last call (for streaming into the curves)."""
-        rows = self.history[len(self.history) - self._unseen:] if self._unseen else []
-        self._unseen = 0
-        return rows
+    def take_history(self):
+        """(rows, whole): the history rows recorded since the last call, to stream into the curves, or (whole)
+        every row kept, to replace the curves' rows with, when the history has been thinned meanwhile."""
+        return self.history.take()
 
     def neuron_maps(self, size):
         """What every neuron computes over the view box, on a size x size grid (grid_points' order): one

@@ -41,10 +41,14 @@ class TrainingCurves:
     def clear(self):
         self.source.data = {name: [] for name in COLUMNS}
 
-    def add(self, rows):
-        """rows: dicts with the COLUMNS keys (None for a missing test value), oldest first."""
-        if rows:
-            self.source.stream({name: [_plottable(row[name]) for row in rows] for name in COLUMNS})
+    def add(self, rows, whole=False):
+        """rows: dicts with the COLUMNS keys (None for a missing test value), oldest first: streamed in after the
+        rows shown, or (whole) shown instead of them (the run's history was thinned: history.py)."""
+        columns = {name: [_plottable(row[name]) for row in rows] for name in COLUMNS}
+        if whole:
+            self.source.data = columns
+        elif rows:
+            self.source.stream(columns)
 
 
 def _plottable(value):

@@ -4,10 +4,11 @@ This module only wires things together: widgets edit a TrainingSettings, a Train
 Panel in it) trains, and three Bokeh drawings show the run. Training happens a few steps at a time in a
 periodic callback, so the page keeps answering while it trains, in the browser's Pyodide worker too.
 
-Where a frame's time goes (bench/training_bench.py measures it in the page): the worker trains for
-TRAIN_BUDGET_S, then computes the heatmap and sends it; the page paints it. The curves (their axes' text
-costs the page ~35 ms a paint), the network and the status are sent on their own, slower clocks, so a
-frame is mostly the heatmap.
+Where the worker's time goes while playing (bench/training_bench.py measures it in the page): it trains until
+the next frame is due (REDRAW_EVERY_S after the last), then computes the heatmap and sends it; the page paints it
+on its own thread. Ticks follow each other at once, the worker taking the page's messages (a Pause) between
+them, so most of its time is training. The curves (their axes' text costs the page ~35 ms a paint), the network
+and the status are sent on their own, slower clocks, so a frame is mostly the heatmap.
 """
 
 import time
@@ -29,11 +30,14 @@ from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .state import TrainingSettings
 
-TICK_MS = 40             # one tick: train, then redraw; 25 ticks a second when the worker keeps up
-# Time spent training in one tick. Short, so that the worker idles between ticks (on a busy machine the page
-# needs that time to paint) and a click waits little for the tick in progress.
-TRAIN_BUDGET_S = 0.012
-# The heatmap follows every tick; the rest, costlier for the page to paint or lay out, on slower clocks.
+TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once, after
+                         # the worker has taken the page's messages
+REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker trains in between
+# Time spent training in one tick: until the next frame is due, within these bounds. Short, because a click
+# waits for the tick in progress several times over: the page holds it until the worker has taken the page's
+# last message (a frame's receipt), and Python takes each message in a few asyncio hops, a tick between each.
+MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.02
+# The heatmap is every frame; the rest, costlier for the page to paint or lay out, on slower clocks.
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
 NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
@@ -90,6 +94,7 @@ class TrainingView(pn.viewable.Viewer):
         self._last_frame = {"status": 0, "curves": 0, "network": 0}           # at which frame each part was
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
+        self._grid = (None, None)   # (the plot's box, the heatmap's cell centres in it)
 
         self._build_widgets()
         self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
@@ -247,10 +252,16 @@ class TrainingView(pn.viewable.Viewer):
         # Pause stops at once: a tick that was already queued does nothing.
         if not self.playing:
             return
-        self.run.train(budget_seconds=TRAIN_BUDGET_S)
-        # Redraw only when the page keeps up (or has been silent for a while: never freeze the drawing).
+        due = self._last_redraw + REDRAW_EVERY_S - time.perf_counter()
+        # The metrics are measured for the frames only (_show_run), not at every tick.
+        self.run.train(budget_seconds=min(max(due, MIN_TRAIN_S), MAX_TRAIN_S), record=False)
+        # Redraw when a frame is due and the page keeps up (or has been silent for a while: never freeze the
+        # drawing); else the next tick trains on.
         now = time.perf_counter()
-        if self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S:
+        if now - self._last_redraw < REDRAW_EVERY_S or (
+                self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S):
+            if not self.run.ready:
+                self.pause()
             return
         due = {part: now - self._last_shown[part] >= seconds and self._frames - self._last_frame[part] >= frames
                for part, (seconds, frames) in CLOCKS.items()}
@@ -306,6 +317,7 @@ class TrainingView(pn.viewable.Viewer):
         for part, shown in (("network", network), ("curves", curves), ("status", status)):
             if shown:
                 self._last_shown[part], self._last_frame[part] = now, self._frames
+        self.run.record_if_behind()
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)
@@ -316,14 +328,21 @@ class TrainingView(pn.viewable.Viewer):
         run = self.run
         if run.has_model:
             if not run.diverged:
-                self.boundary.show_scores(run.scores(grid_points(self.boundary.extent, GRID_SIZE)))
+                self.boundary.show_scores(run.scores(self._heatmap_grid()))
                 if curves:
-                    self.curves.add(run.take_new_history())
+                    self.curves.add(*run.take_history())
             if network:
                 self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
                 self.network.draw_thumbnails(run.neuron_maps(THUMBNAIL_GRID))
         if status:
             self._show_status()
+
+    def _heatmap_grid(self):
+        """The heatmap's cell centres, made again only when the plot's box moves (not at every frame)."""
+        extent = self.boundary.extent
+        if self._grid[0] != extent:
+            self._grid = (extent, grid_points(extent, GRID_SIZE))
+        return self._grid[1]
 
     def _show_status(self):
         run = self.run

@@ -105,6 +105,17 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
     assert int(paused_at) > 0
     assert number(page, "train-accuracy") > accuracy_before
     page.evaluate("cancelAnimationFrame(window.__redraw_loop)")
+    # Paused means stopped, with no tick left over: Step moves the counter by exactly one; Play goes on from
+    # there and a second Pause stops it again.
+    page.locator(".train-step button").click()
+    expect(steps).to_have_text(str(int(paused_at) + 1), timeout=TIMEOUT)
+    page.locator(".train-play button").click()
+    expect(steps).not_to_have_text(str(int(paused_at) + 1), timeout=TIMEOUT)
+    page.locator(".train-pause button").click()
+    expect(page.locator(".train-play button")).to_be_enabled(timeout=TIMEOUT)
+    again = steps.inner_text()
+    page.wait_for_timeout(1500)
+    assert steps.inner_text() == again and int(again) > int(paused_at) + 1
 
     # The neuron buttons resize a layer: the text, the network and its pictures follow (a fresh run).
     page.locator(".train-remove-neuron-2 button").click()

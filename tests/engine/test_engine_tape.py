@@ -114,3 +114,35 @@ def test_tape_refuses_what_the_value_path_refuses():
     tape = Tape(a.exp(), [a])
     with pytest.raises(DomainError, match="exp"):
         tape.forward([np.array([1.0, 800.0])], [])
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_the_rounded_fast_path_gives_the_exact_paths_numbers_up_to_rounding(loss, activation):
+    # exact=False (what the page trains with): matrix products and numpy's sums instead of the in-order sums
+    X, y = datasets.make("moons", n=40, noise=0.1, seed=3)
+    exact_model, rounded_model = twin_models([6, 5, 1], activation, seed=2)
+    exact, rounded = FastModel(exact_model), FastModel(rounded_model)
+    for _ in range(3):
+        loss_e, acc_e = exact.loss_and_grads(X, y, loss=loss, l2=1e-3)
+        loss_r, acc_r = rounded.loss_and_grads(X, y, loss=loss, l2=1e-3, exact=False)
+        assert loss_r == pytest.approx(loss_e, rel=1e-12) and acc_r == acc_e
+        grads_e = np.array([p.grad for p in exact_model.parameters()])
+        grads_r = np.array([p.grad for p in rounded_model.parameters()])
+        assert np.abs(grads_r - grads_e).max() <= 1e-12 * max(np.abs(grads_e).max(), 1.0)
+        assert exact.last_weights.tolist() == [p.data for p in exact_model.parameters()]
+        for p, q in zip(exact_model.parameters(), rounded_model.parameters()):
+            p.data -= 0.1 * p.grad
+            q.data = p.data          # the same weights again: compare step by step, not trajectories
+
+
+def test_w_on_the_rounded_fast_path_ends_where_micrograd_does(moons_w):
+    X, y = moons_w
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    fast = FastModel(model)
+    opt = SGD(model.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
+    for _ in range(100):
+        loss, accuracy = fast.loss_and_grads(X, y, loss="svm", l2=1e-4, exact=False)
+        opt.step()
+    assert loss == pytest.approx(0.010978370135492717, abs=1e-6) and accuracy == 1.0

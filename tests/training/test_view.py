@@ -163,9 +163,10 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     view.boundary.image_source.on_change("data", counter("heatmap"))
     view.network.thumbnail_source.on_change("data", counter("network"))
     add_rows = view.curves.add
-    monkeypatch.setattr(view.curves, "add", lambda rows: (counter("curves")(0, 0, 0), add_rows(rows)))
-    for _ in range(30):                                       # 30 frames, 0.05 s apart: 1.5 s
-        clock["now"] += 0.05
+    monkeypatch.setattr(view.curves, "add", lambda *rows: (counter("curves")(0, 0, 0), add_rows(*rows)))
+    every = view_module.REDRAW_EVERY_S
+    for _ in range(30):                                       # 30 ticks, each as long as a frame's interval
+        clock["now"] += every * 1.001
         view.boundary.frames_shown = view.boundary.frames_sent   # the page keeps up
         run_tick(view)
     while_playing = dict(sent)
@@ -178,21 +179,46 @@ def test_while_playing_the_heatmap_follows_every_frame_and_the_rest_slower_clock
     assert view.run.step_count > 30                           # several steps a frame
     assert while_playing["heatmap"] == 30                     # one frame a tick: the page kept up
     # the curves and the network on their own clocks (at most every CURVES_EVERY_S, NETWORK_EVERY_S seconds)
-    assert 1 <= while_playing["curves"] <= 1 + 1.5 / view_module.CURVES_EVERY_S
-    assert 1 <= while_playing["network"] <= 1 + 1.5 / view_module.NETWORK_EVERY_S
+    assert 1 <= while_playing["curves"] <= 1 + 30 * every / view_module.CURVES_EVERY_S
+    assert 1 <= while_playing["network"] <= 1 + 30 * every / view_module.NETWORK_EVERY_S
 
 
-def test_a_frame_waits_for_the_page_to_take_the_last_one():
+def test_ticks_between_frames_train_without_sending(monkeypatch):
     view, _ = small_view()
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+    view.play()
+    run_tick(view)                                            # a frame is due at once
+    frames, steps = view.boundary.frames_sent, view.run.step_count
+    view.boundary.frames_shown = frames                       # the page keeps up
+    for _ in range(3):                                        # within one frame's interval
+        clock["now"] += view_module.REDRAW_EVERY_S / 4
+        run_tick(view)
+    assert view.boundary.frames_sent == frames and view.run.step_count > steps
+    clock["now"] += view_module.REDRAW_EVERY_S / 3            # now the next frame is due
+    run_tick(view)
+    assert view.boundary.frames_sent == frames + 1
+    view.pause()
+
+
+def test_a_frame_waits_for_the_page_to_take_the_last_one(monkeypatch):
+    view, _ = small_view()
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+
+    def tick():                                     # a frame is due at each
+        clock["now"] += view_module.REDRAW_EVERY_S * 1.001
+        run_tick(view)
+
     view.play()
     frames = view.boundary.frames_shown = view.boundary.frames_sent   # the page has the first frame
-    run_tick(view)
-    run_tick(view)
+    tick()
+    tick()
     assert view.boundary.frames_sent == frames + 2 and view.boundary.page_is_behind()
     steps = view.run.step_count
-    run_tick(view)                                  # trains on, but sends nothing new
+    tick()                                          # trains on, but sends nothing new
     assert view.boundary.frames_sent == frames + 2 and view.run.step_count > steps
     view.boundary.frame_ack.data = {"frame": [frames + 2]}     # the page's answer
-    run_tick(view)
+    tick()
     assert view.boundary.frames_sent == frames + 3
     view.pause()
