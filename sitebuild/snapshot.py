@@ -34,6 +34,8 @@ EMPTY = "const SNAPSHOT = null   // filled in by sitebuild/snapshot.py"
 MAKER = Path(__file__).parent / "snapshot_maker.js"
 MAKER_MODULE = "make-snapshot.js"   # where app.js?make-snapshot imports it from
 TIMEOUT_MS = 600_000
+# Pyodide's files a restoring worker downloads besides the snapshot (pyodide.mjs comes with app.js).
+RUNTIME_FILES = ("pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip")
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
 # [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files].
@@ -121,7 +123,10 @@ def write(site: Path, raw: bytes) -> dict:
                           "download": len(packed)}
     render = json.dumps(meta["render"]).encode()
     (folder / "render.json").write_bytes(render)
-    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest()}
+    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest(),
+                          "length": len(render)}
+    # The rest of what a start downloads, for the loader's count (the page's own scripts aside).
+    manifest["runtime"] = {name: (site / "pyodide" / name).stat().st_size for name in RUNTIME_FILES}
     prerender_worker_render(site / "index.html", meta["render"])
     module = site / SAVED_START
     script = module.read_text()
