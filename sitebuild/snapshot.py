@@ -50,6 +50,7 @@ window.made = new Promise((resolve, reject) => {
     if (msg.type !== 'snapshot') { return }
     const meta = new TextEncoder().encode(JSON.stringify(
       {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, loadedPackages: msg.loadedPackages,
+       heap: msg.heap,
        memoryLength: msg.memory.length, filesLength: msg.files.length}))
     const length = new Uint8Array(new Uint32Array([meta.length]).buffer)
     const link = document.createElement('a')
@@ -134,7 +135,9 @@ def write(site: Path, raw: bytes) -> dict:
         raise SystemExit(f"{SAVED_START} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
     module.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
     return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
-            "dynlibs": len(meta["dynlibs"])}
+            "dynlibs": len(meta["dynlibs"]),
+            "download_mb": {name: round(manifest[name]["download"] / 1e6, 1) for name in parts},
+            "c_heap_mb": {key: round(value / 1e6, 1) for key, value in (meta.get("heap") or {}).items()}}
 
 
 def manifest(site: Path) -> dict:
