@@ -193,7 +193,8 @@ if "random" in sys.modules:
 // from the device or the browser's caches the same way, in a moment.
 const PROGRESS_MS = 200
 const MB = 1e6
-const STREAMED = new Set(['pyodide.asm.wasm', 'python_stdlib.zip'])
+// Not the wasm: Chromium may keep its compiled code only for the browser's own untouched response.
+const STREAMED = new Set(['python_stdlib.zip'])
 
 function downloadProgress(snapshot, report) {
   const sizes = {...snapshot.runtime, [snapshot.render.url.split('/').pop()]: snapshot.render.length}
@@ -222,9 +223,9 @@ function downloadProgress(snapshot, report) {
   }
   const observer = new PerformanceObserver((list) => seen(list.getEntries()))
   observer.observe({type: 'resource', buffered: true})
-  // The runtime's wasm and the standard library are the biggest of those: Pyodide fetches them with
-  // self.fetch, and while it starts their bytes are counted as they arrive too, on a copy of the
-  // stream (the response Pyodide gets is the browser's own, so a return visit's compiled wasm is kept).
+  // The standard library is counted as it arrives too: Pyodide fetches it with self.fetch, and its
+  // bytes are counted on a copy of the stream. The wasm (10 MB) counts when it has arrived: a copy of
+  // its stream might cost a return visit its compiled code (the warm start measured slower with it).
   const outerFetch = self.fetch
   self.fetch = async (resource, options) => {
     const response = await outerFetch(resource, options)
