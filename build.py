@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -145,11 +146,29 @@ def site_files(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): sha256_of(p) for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+# What a start needs besides the page's own references (sw.js precaches it): the worker, Pyodide's core,
+# the saved start. The wheels only when there is no saved start; sw.js, the build record: never.
+START_FILES = re.compile(r"[^/]+\.(js|ico)|pyodide/[^/]+\.(mjs|js|wasm|zip|json)|snapshot/[^/]+")
+NOT_PRECACHED = {"sw.js", RECORD}
+
+
+def precache_list(site: Path, files: dict[str, str]) -> list[str]:
+    """The files sw.js copies into its cache on install: what the page references and what a start
+    needs. Everything else is kept when it is first asked for (docs/site.md, "Offline")."""
+    page = (site / "index.html").read_text()
+    referenced = set(re.findall(r"""(?:src|href)=["']\./([^"'?#]+)""", page))
+    needs_wheels = not (site / snapshot.FOLDER).is_dir()
+    start = [name for name in files if name not in NOT_PRECACHED and (
+        name in referenced or START_FILES.fullmatch(name) or (needs_wheels and name.endswith(".whl")))]
+    return ["./"] + [f"./{name}" for name in start]
+
+
 def write_service_worker(site: Path) -> None:
-    """sw.js with the list of every file to precache and a version that changes with any of them."""
+    """sw.js with every file's sha256, the list to precache, and a version that changes with any file."""
     files = site_files(site)
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-    precache = {"version": version, "files": ["./"] + [f"./{name}" for name in files]}
+    precache = {"version": version, "start": precache_list(site, files),
+                "files": {"./": files["index.html"], **{f"./{name}": sha for name, sha in files.items()}}}
     script = (ROOT / "static" / "sw.js").read_text().replace("__PRECACHE__", json.dumps(precache, indent=1))
     (site / "sw.js").write_text(script)
 

@@ -17,7 +17,9 @@ student's browser is already running when the link is clicked. Measured from nav
 contentful paint, the start of each loading stage the page shows, and interactive = the first Python
 callback answered in the real playground: in the graph view, a new value typed into leaf a's box and
 Enter pressed, until the node table shows a's new data and the output's data changed. Bytes and files are counted by the
-server up to interactive, with what gzip -6 would make of those files (a compressing host). Requests
+server up to interactive, with what gzip -6 would make of those files (a compressing host), and again
+after the page stayed open LINGER_MS and its service worker finished installing ("_with_precache": a
+first visit's whole download). Requests
 that tried to leave the origin and console errors are counted per load.
 
 Prints per site the medians, the site's size, the ratio of every site to the baseline for interactive
@@ -82,9 +84,12 @@ TABLE_ROWS = """() => {
   };
   const table = find(document);
   if (!table) return null;
-  const rows = [...(table.shadowRoot || table).querySelectorAll('tbody tr')];
+  const root = table.shadowRoot || table;
+  const data = [...root.querySelectorAll('thead th')].findIndex((th) => th.textContent.trim() === 'data');
+  if (data < 0) return null;
+  const rows = [...root.querySelectorAll('tbody tr')];
   return rows.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent.trim()))
-             .map((cells) => [cells[0], cells[2]]);
+             .map((cells) => [cells[0], cells[data]]);
 }"""
 # True once the table shows leaf a's new data and an output data different from before.
 ANSWERED = """([data, outputBefore]) => {
@@ -247,6 +252,7 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
             "bytes": sum(size for _, size in sent), "files": len(sent), "requests": requests,
             "gzip_bytes": sum(gzip_size(path, size) for path, size in sent),
             "bytes_with_precache": sum(size for _, size in after), "files_with_precache": len(after),
+            "gzip_bytes_with_precache": sum(gzip_size(path, size) for path, size in after),
             "stage_starts_ms": stages, "foreign_requests": sorted(set(foreign)), "console_errors": errors,
             # Requests the browser made (served from its caches or not): the check above sees the worker's too.
             "wheel_requests_seen": sum(url.endswith(".whl") for url in seen)}
@@ -260,7 +266,7 @@ def median(values):
 def summarize(loads: list[dict]) -> dict:
     good = [load for load in loads if "error" not in load]
     keys = ["first_paint_ms", "rendered_ms", "interactive_ms", "bytes", "files", "requests", "gzip_bytes",
-            "bytes_with_precache", "files_with_precache"]
+            "bytes_with_precache", "files_with_precache", "gzip_bytes_with_precache"]
     summary = {key: median([load[key] for load in good]) for key in keys}
     stages = sorted({name for load in good for name in load["stage_starts_ms"]},
                     key=lambda name: median([load["stage_starts_ms"].get(name) for load in good]))
@@ -403,7 +409,7 @@ def print_summary(result: dict) -> None:
            f"load: {result['uptime_before'].split('load average:')[-1].strip()} .. "
            f"{result['uptime_after'].split('load average:')[-1].strip()}",
            f"{'site':<12} {'load':<5} {'paint':>6} {'stages (s)':<32} {'rendered':>8} {'interactive':>11} "
-           f"{'MB':>6} {'gzip MB':>7} {'files':>5} {'x base':>6}"]
+           f"{'MB':>6} {'gzip MB':>7} {'files':>5} {'+after MB':>9} {'x base':>6}"]
     for name, site in result["sites"].items():
         for kind in ("cold", "warm"):
             s = site[kind]
@@ -411,7 +417,9 @@ def print_summary(result: dict) -> None:
             x = result.get("ratio_to_baseline", {}).get(name, {}).get(kind)
             out.append(f"{name:<12} {kind:<5} {sec(s['first_paint_ms']):>6} {stages:<32} {sec(s['rendered_ms']):>8} "
                        f"{sec(s['interactive_ms']):>11} {mb(s['bytes']):>6} {mb(s['gzip_bytes']):>7} "
-                       f"{s['files'] if s['files'] is not None else '-':>5} {x if x is not None else '':>6}")
+                       f"{s['files'] if s['files'] is not None else '-':>5} "
+                       f"{mb(s['bytes_with_precache'] - s['bytes']) if s['bytes'] is not None else '-':>9} "
+                       f"{x if x is not None else '':>6}")
             problems = []
             if s["failed_loads"]:
                 problems.append(f"{s['failed_loads']} failed loads")

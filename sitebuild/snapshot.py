@@ -34,6 +34,8 @@ EMPTY = "const SNAPSHOT = null   // filled in by sitebuild/snapshot.py"
 MAKER = Path(__file__).parent / "snapshot_maker.js"
 MAKER_MODULE = "make-snapshot.js"   # where app.js?make-snapshot imports it from
 TIMEOUT_MS = 600_000
+# Pyodide's files a restoring worker downloads besides the snapshot (pyodide.mjs comes with app.js).
+RUNTIME_FILES = ("pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip")
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
 # [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files].
@@ -48,6 +50,7 @@ window.made = new Promise((resolve, reject) => {
     if (msg.type !== 'snapshot') { return }
     const meta = new TextEncoder().encode(JSON.stringify(
       {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, loadedPackages: msg.loadedPackages,
+       heap: msg.heap,
        memoryLength: msg.memory.length, filesLength: msg.files.length}))
     const length = new Uint8Array(new Uint32Array([meta.length]).buffer)
     const link = document.createElement('a')
@@ -121,7 +124,10 @@ def write(site: Path, raw: bytes) -> dict:
                           "download": len(packed)}
     render = json.dumps(meta["render"]).encode()
     (folder / "render.json").write_bytes(render)
-    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest()}
+    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest(),
+                          "length": len(render)}
+    # The rest of what a start downloads, for the loader's count (the page's own scripts aside).
+    manifest["runtime"] = {name: (site / "pyodide" / name).stat().st_size for name in RUNTIME_FILES}
     prerender_worker_render(site / "index.html", meta["render"])
     module = site / SAVED_START
     script = module.read_text()
@@ -129,7 +135,9 @@ def write(site: Path, raw: bytes) -> dict:
         raise SystemExit(f"{SAVED_START} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
     module.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
     return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
-            "dynlibs": len(meta["dynlibs"])}
+            "dynlibs": len(meta["dynlibs"]),
+            "download_mb": {name: round(manifest[name]["download"] / 1e6, 1) for name in parts},
+            "c_heap_mb": {key: round(value / 1e6, 1) for key, value in (meta.get("heap") or {}).items()}}
 
 
 def manifest(site: Path) -> dict:

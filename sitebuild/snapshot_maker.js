@@ -110,8 +110,23 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   // emptied for the snapshot and refilled after each restore.
   const loadedPackages = {...pyodide.loadedPackages}
   for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
+  const heap = mallocHeap(pyodide._module)
   const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
   const files = siteFiles(pyodide)
   return {type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
-          tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages}
+          tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages, heap: heap}
+}
+
+// What the memory image holds, for the build's report (docs/site.md): C's heap (dlmalloc's mallinfo:
+// bytes it got from the system, in use, free, and free at its top), in bytes.
+function mallocHeap(Module) {
+  if (typeof Module._mallinfo !== 'function') { return null }
+  const info = Module._calloc(1, 40)
+  try {
+    Module._mallinfo(info)   // struct mallinfo returned through a pointer (wasm32's sret)
+    const word = (i) => Module.HEAPU32[(info >> 2) + i]
+    return {arena: word(0), used: word(7), free: word(8), top: word(9)}
+  } finally {
+    Module._free(info)
+  }
 }

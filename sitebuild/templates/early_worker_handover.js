@@ -13,7 +13,9 @@
       sendEarlyEvents()
     }
   }
-  pyodideWorker.onmessage = (event) => ready ? onMessage(event) : held.push(["message", event])
+  // Until then the loader still shows the start's stage and download count as they come.
+  pyodideWorker.onmessage = (event) => ready ? onMessage(event)
+    : event.data.type === 'status' ? pyodideWorker.showStatus?.(event.data.msg) : held.push(["message", event])
   pyodideWorker.onerror = (event) => ready ? handlers.error(event) : held.push(["error", event])
   const deliver = async () => {
     // After the prerendered app is drawn (its own DOMContentLoaded listener comes after this one): a worker

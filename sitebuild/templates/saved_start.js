@@ -132,6 +132,20 @@ async function readKept(folder, file, bytes) {
   }
 }
 
+// Is there a copy of this build's start on the device (without reading it)?
+async function hasKeptStart(snapshot) {
+  try {
+    const folder = await keptFolder()
+    for (const file of [snapshot.memory, snapshot.files]) {
+      const kept = await (await folder.getFileHandle(`${file.sha256}.bin`)).getFile()
+      if (kept.size !== file.length) { return false }
+    }
+    return true
+  } catch (e) {
+    return false
+  }
+}
+
 // The memory and files of the last visit into `memory` and a new buffer, or null.
 async function keptStart(snapshot, memory) {
   try {
@@ -172,16 +186,23 @@ if "random" in sys.modules:
     sys.modules["random"].seed()
 `
 
-// On a slow link the download is most of the start: the page is told how far it got (bytes of the
-// two .bin files as sent, which SNAPSHOT names), at most every PROGRESS_MS.
+// On a slow link the download is most of the start: the page is told how far it got, at most every
+// PROGRESS_MS, in bytes of everything the start downloads (its sizes are in SNAPSHOT): the two .bin
+// files as they arrive, Pyodide's runtime and the first render each when it has arrived (the browser
+// fetches those itself; their Resource Timing entries say when). A return visit counts what it reads
+// from the device or the browser's caches the same way, in a moment.
 const PROGRESS_MS = 200
 const MB = 1e6
+// Not the wasm: Chromium may keep its compiled code only for the browser's own untouched response.
+const STREAMED = new Set(['python_stdlib.zip'])
 
-function downloadProgress(files, report) {
-  const total = files.reduce((sum, file) => sum + file.download, 0)
+function downloadProgress(snapshot, report) {
+  const sizes = {...snapshot.runtime, [snapshot.render.url.split('/').pop()]: snapshot.render.length}
+  const total = snapshot.memory.download + snapshot.files.download + Object.values(sizes).reduce((a, b) => a + b, 0)
   let done = 0
   let shownAt = 0
-  return (bytes) => {
+  const count = (bytes) => {
+    if (stopped) { return }
     done += bytes
     const now = performance.now()
     if (now - shownAt >= PROGRESS_MS || done === total) {
@@ -189,6 +210,48 @@ function downloadProgress(files, report) {
       report(`Starting the app… downloading ${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`)
     }
   }
+  const arrived = new Set()
+  let stopped = false
+  const seen = (entries) => {
+    for (const entry of entries) {
+      const name = new URL(entry.name).pathname.split('/').pop()
+      if (name in sizes && !arrived.has(name)) {
+        arrived.add(name)
+        count(sizes[name])
+      }
+    }
+  }
+  const observer = new PerformanceObserver((list) => seen(list.getEntries()))
+  observer.observe({type: 'resource', buffered: true})
+  // The standard library is counted as it arrives too: Pyodide fetches it with self.fetch, and its
+  // bytes are counted on a copy of the stream. The wasm (10 MB) counts when it has arrived: a copy of
+  // its stream might cost a return visit its compiled code (the warm start measured slower with it).
+  const outerFetch = self.fetch
+  self.fetch = async (resource, options) => {
+    const response = await outerFetch(resource, options)
+    const name = new URL(resource.url || resource, self.location).pathname.split('/').pop()
+    if (STREAMED.has(name) && name in sizes && !arrived.has(name) && response.ok && response.body) {
+      arrived.add(name)
+      const reader = response.clone().body.getReader()
+      const read = async () => {
+        for (let chunk = await reader.read(); !chunk.done && !stopped; chunk = await reader.read()) {
+          count(chunk.value.length)
+        }
+        reader.cancel().catch(() => {})
+      }
+      read().catch(() => {})
+    }
+    return response
+  }
+  // Entries recorded but not yet handed to the observer are taken at the end.
+  return {count: count, stop: () => {
+    if (!stopped) {
+      seen(observer.takeRecords())
+      observer.disconnect()
+      stopped = true
+      if (self.fetch !== outerFetch) { self.fetch = outerFetch }
+    }
+  }}
 }
 
 // Pyodide needs the memory's size when it starts and its content only once the runtime is up: the
@@ -196,14 +259,20 @@ function downloadProgress(files, report) {
 // Pyodide was given, and the runtime waits for it (and for the files) in its file-system hook. A failed
 // download leaves the buffer without Pyodide's magic number, so it can never be taken for a snapshot.
 // Returns the started Pyodide, the first render, and what keeps the start for the next visit (or null).
-async function startFromSnapshot(snapshot, loadPyodide, env, report) {
+async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted) {
+  if (!await hasKeptStart(snapshot)) {
+    await pagePainted   // a download: the page's own first paint goes first
+  }
   const memory = new Uint8Array(snapshot.memory.length)
   let keep = null
+  const progress = downloadProgress(snapshot, report)
   const siteImage = keptStart(snapshot, memory).then(async (kept) => {   // the memory is filled meanwhile
-    if (kept) { return kept }
-    const downloaded = downloadProgress([snapshot.memory, snapshot.files], report)
-    const [, files] = await Promise.all([unpacked(snapshot.memory, downloaded, memory),
-                                         unpacked(snapshot.files, downloaded)])
+    if (kept) {
+      progress.count(snapshot.memory.download + snapshot.files.download)
+      return kept
+    }
+    const [, files] = await Promise.all([unpacked(snapshot.memory, progress.count, memory),
+                                         unpacked(snapshot.files, progress.count)])
     keep = () => keepStart(snapshot, memory, files)
     return files
   })
@@ -218,29 +287,35 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report) {
       memory.fill(0, 0, 64)
     }
   }
-  let pyodide
+  let pyodide, firstRender
   try {
-    pyodide = await loadPyodide({env: env, _loadSnapshot: memory, fsInit: fsInit,
-                                 _snapshotDeserializer: deserializeJsObject})
-  } catch (e) {
-    throw failure || e
+    try {
+      pyodide = await loadPyodide({env: env, _loadSnapshot: memory, fsInit: fsInit,
+                                   _snapshotDeserializer: deserializeJsObject})
+    } catch (e) {
+      throw failure || e
+    }
+    if (failure) { throw failure }
+    firstRender = await render
+  } finally {
+    progress.stop()   // a start from scratch after a failure says its own stages
   }
-  if (failure) { throw failure }
   report('Starting the app…')
   await replayDynlibs(pyodide, snapshot.dynlibs, snapshot.tableLength)
   Object.assign(pyodide.loadedPackages, snapshot.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
-  return [pyodide, await render, keep]
+  return [pyodide, firstRender, keep]
 }
 
 // The one entry: [Pyodide with the app built, its first render, what keeps the start on the device
 // for the next visit (or null)], or null when this build saved no start or it cannot be used (then
-// the worker starts from scratch). `report(text)` tells the page how far the start got.
-export async function savedStart(loadPyodide, env, report) {
+// the worker starts from scratch). `report(text)` tells the page how far the start got; a download
+// waits for `pagePainted`.
+export async function savedStart(loadPyodide, env, report, pagePainted = Promise.resolve()) {
   if (!SNAPSHOT) { return null }
   report('Starting the app…')
   try {
-    return await startFromSnapshot(SNAPSHOT, loadPyodide, env, report)
+    return await startFromSnapshot(SNAPSHOT, loadPyodide, env, report, pagePainted)
   } catch (e) {
     console.error('The saved start could not be used, starting from scratch:', e)
     forgetKeptStart().catch(() => {})   // a kept copy that failed is not read again

@@ -16,6 +16,13 @@ const PACKAGES = {{ packages }};
 const PANEL_CDN_ROOT = "./panel/";
 
 const KEEP_AFTER_MS = 4000   // when a downloaded start is kept on the device for the next visit
+// The page says when it first painted (templates/early_worker.html); a start that downloads waits for
+// it, PAINT_WAIT_MS at most (a page that never says so: e.g. a tab opened in the background).
+const PAINT_WAIT_MS = 3000
+const pagePainted = new Promise((resolve) => {
+  self.addEventListener('message', (event) => event.data?.type === 'painted' && resolve())
+  setTimeout(resolve, PAINT_WAIT_MS)
+})
 let stage = 'Loading the Python runtime'
 let failed = false
 
@@ -180,7 +187,7 @@ async function startApplication() {
   let started
   try {
     if (!MAKING_SNAPSHOT) {
-      started = await savedStart(loadPyodide, {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, status)
+      started = await savedStart(loadPyodide, {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, status, pagePainted)
     }
     started ||= await startFromScratch()
   } catch (e) {

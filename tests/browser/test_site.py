@@ -1,6 +1,7 @@
 """The built site in a real browser (Debian's Chromium): it loads with visible progress, its Python
 worker answers UI actions with the engine, nothing leaves the origin, and it works offline."""
 import re
+import threading
 
 from playwright.sync_api import expect
 
@@ -110,19 +111,58 @@ def test_a_load_failure_shows_a_readable_error(watched_context, site_url):
     assert watched_context.records["foreign_requests"] == []
 
 
-def test_works_offline_after_one_visit(browser, site_url):
-    context = browser.new_context()  # service workers allowed; no routing, so the cache is the real one
+def counting_server(site_dir):
+    """A server for the site that records every file it sends (path relative to the site, bytes)."""
+    from sitebuild.serve import SiteHandler, make_server
+
+    sent = []
+
+    class Counting(SiteHandler):
+        def copyfile(self, source, outputfile):
+            start = source.tell()
+            super().copyfile(source, outputfile)
+            sent.append((self.path, source.tell() - start))
+
+    server = make_server(site_dir, handler_class=Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, sent
+
+
+def test_works_offline_after_one_visit_with_nothing_downloaded_twice(browser_type, browser_type_launch_args,
+                                                                    site_dir, tmp_path):
+    """One visit fills the offline cache from what the page already fetched: the server sends no file
+    twice and no wheel (only a start from scratch needs those); then the page works offline. In a
+    browser profile on disk, as a student's is (a private window's HTTP cache in memory may not keep
+    the start's 18 MB files: the offline cache then downloads them again)."""
+    from sitebuild.serve import url_of
+
+    server, sent = counting_server(site_dir)
+    site_url = url_of(server)
+    # Service workers allowed; no routing, so the caches are the real ones.
+    context = browser_type.launch_persistent_context(tmp_path / "profile", **browser_type_launch_args)
     records = {"console_errors": [], "foreign_requests": []}
     try:
         page = context.new_page()
         page.on("console", lambda msg: msg.type == "error" and records["console_errors"].append(msg.text))
         page.goto(site_url)
         wait_until_interactive(page)
-        # ready: the service worker installed, so its precache of the whole site is complete.
+        # ready: the service worker installed, so its precache of the start is complete.
         installed = page.evaluate("Promise.race([navigator.serviceWorker.ready.then(() => true),"
                                   " new Promise(resolve => setTimeout(() => resolve(false), 120000))])")
         assert installed, "the service worker did not install: its precache failed"
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+        # What the page fetched before the worker ran is kept too (register-sw.js tells it): wait for
+        # the stylesheets Panel's models asked for to be in the cache.
+        page.wait_for_function("""async () => {
+            const names = await caches.keys()
+            const cache = names.length === 1 && await caches.open(names[0])
+            return !!cache && !!(await cache.match('./panel/1.10.0/dist/css/loading.css'))
+        }""", timeout=60_000, polling=500)
+        paths = [path for path, size in sent if size > 0]
+        twice = sorted({path for path in paths if paths.count(path) > 1})
+        assert twice == [], f"sent more than once: {twice}"
+        assert not [path for path in paths if path.endswith(".whl")], paths
+        assert "/snapshot/memory.bin" in paths and "/pyodide/pyodide.asm.wasm" in paths, paths
 
         context.set_offline(True)
         page.reload()
@@ -132,6 +172,7 @@ def test_works_offline_after_one_visit(browser, site_url):
         assert records["console_errors"] == []
     finally:
         context.close()
+        server.shutdown()
 
 
 # The start the worker keeps in the browser's private file system (OPFS) for the next visit, as
