@@ -42,7 +42,7 @@ table.graph-nodes { border-collapse: collapse; font: 12px/1.4 system-ui, sans-se
 table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
 table.graph-nodes th, table.graph-nodes td { padding: 2px 5px; border-bottom: 1px solid #e3e5e8; text-align: right; }
 /* a long derived name wraps: the data and grad columns stay in a narrow table column */
-table.graph-nodes th[scope=row] { max-width: 7em; overflow-wrap: anywhere; }
+table.graph-nodes th[scope=row] { min-width: 6em; max-width: 8em; overflow-wrap: anywhere; }
 table.graph-nodes thead th { position: sticky; top: 0; background: #fff; box-shadow: 0 1px 0 #c9cdd3; }
 table.graph-nodes th[scope=row], table.graph-nodes thead th:first-child { text-align: left; }
 table.graph-nodes td { font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
