@@ -108,7 +108,7 @@ class CodePanel(pn.viewable.Viewer):
                           caption="reversed(topo): the order backward calls _backward")
 
     def __panel__(self):
-        return pn.Column(pn.Row(self.controls, self.counter, self.expand), pn.FlexBox(
+        return pn.Column(pn.FlexBox(self.controls, self.counter, self.expand), pn.FlexBox(
             pn.Column(self.picture, styles={"flex": "3 1 420px", "min-width": "0"}),
             pn.Column(self.loop, self.closure, self.details, self.order, styles={"flex": "2 1 340px", "min-width": "0"}),
             gap="12px"), sizing_mode="stretch_width", css_classes=["lesson-code-panel"])

@@ -98,4 +98,4 @@ def stepper(owner, name, label):
     buttons[1].on_click(lambda _: move(delta=-1))
     buttons[2].on_click(lambda _: move(delta=1))
     buttons[3].on_click(lambda _: move(to=owner.param[name].bounds[1]))
-    return pn.Row(*buttons)
+    return pn.FlexBox(*buttons)   # wraps on a narrow page

@@ -66,5 +66,5 @@ class NudgePanel(pn.viewable.Viewer):
             + table_html(["change of " + out, "", "value"], rows))
 
     def __panel__(self):
-        return pn.Column(pn.Row(self.leaf, self.h, self.button), self.result, self.picture,
+        return pn.Column(pn.FlexBox(self.leaf, self.h, self.button), self.result, self.picture,
                          sizing_mode="stretch_width", css_classes=["lesson-nudge"])

@@ -102,7 +102,7 @@ class TopoPanel(pn.viewable.Viewer):
                              + table_html(["number", "node"], rows, caption="topo (numbers in order)"))
 
     def __panel__(self):
-        return pn.Column(pn.Row(self.controls, self.counter), self.caption,
+        return pn.Column(pn.FlexBox(self.controls, self.counter), self.caption,
                          pn.FlexBox(pn.Column(self.picture, styles={"flex": "3 1 420px", "min-width": "0"}),
                                     pn.Column(self.code, self.table, styles={"flex": "1 1 280px"}), gap="12px"),
                          sizing_mode="stretch_width", css_classes=["lesson-topo"])

@@ -148,7 +148,7 @@ class TrainingStepPanel(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            pn.Row(self.next_button, self.whole_button, self.reset_button, self.weight), self.caption,
+            pn.FlexBox(self.next_button, self.whole_button, self.reset_button, self.weight), self.caption,
             pn.FlexBox(pn.Column(self.code, self.watch_table, styles={"flex": "2 1 420px", "min-width": "0"}),
-                       pn.Row(self.before, self.after, styles={"flex": "1 1 360px"}), gap="12px"),
+                       pn.FlexBox(self.before, self.after, styles={"flex": "1 1 360px"}), gap="12px"),
             sizing_mode="stretch_width", css_classes=["lesson-train"])

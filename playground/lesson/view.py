@@ -40,8 +40,10 @@ class LessonView(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.panels = {}
+        # The five tools' buttons wrap on a narrow page (320 px: no sideways scrolling).
         self.switch = pn.widgets.RadioButtonGroup(options=MODES, value=self.mode, color="light",
-                                                  css_classes=["lesson-modes"])
+                                                  css_classes=["lesson-modes"], sizing_mode="stretch_width",
+                                                  stylesheets=[".bk-btn-group { flex-wrap: wrap; }"])
         self.switch.link(self, value="mode")
         self.param.watch(self._show, "mode")
         self.body = pn.Column(pn.pane.HTML("Opening the lesson…"), sizing_mode="stretch_width",

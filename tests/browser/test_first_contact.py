@@ -153,3 +153,20 @@ def test_an_embed_at_480x360_shows_the_graph_with_its_controls(browser, site_url
     expect(frame.locator(".graph-explain")).to_contain_text("Step 1 of 46")
     assert records["foreign_requests"] == [] and records["console_errors"] == []
     context.close()
+
+
+@pytest.mark.parametrize("view", ["training", "lesson"])
+def test_the_other_views_reflow_at_320_px_without_sideways_scrolling(browser, site_url, view):
+    """WCAG 1.4.10 (400 % zoom of a 1280-pixel screen): the training view and the lesson at 320 px wide."""
+    context, app = open_page(browser, site_url, 320, 640)
+    page = app.page
+    if view == "training":
+        app.show_view("training")
+        expect(page.locator(".train-step-count")).to_have_text("0", timeout=TIMEOUT)
+    else:
+        page.get_by_role("tab", name="Lesson").click()
+        page.locator(".lesson-view").first.wait_for(state="visible", timeout=TIMEOUT)
+    page.wait_for_timeout(1000)
+    assert_no_overflow_and_no_small_text(page, f"{view} 320x640")
+    app.assert_clean()
+    context.close()
