@@ -24,6 +24,7 @@ from . import state
 from .colors import BLUE, ORANGE
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
+from .data_tools import DataTools
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
 from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
@@ -161,6 +162,8 @@ class TrainingView(pn.viewable.Viewer):
             self.fields[parameter] = BoundedInput(s, parameter, widget, **kwargs)
             return self.fields[parameter]
 
+        # CSV import and export, the model file, pictures (data_tools.py): a drawer, closed at first.
+        self.data_tools = DataTools(self, COLUMN_WIDTH)
         # Two fields a row: the whole view fits one 1280 x 800 screen.
         self.data_controls = pn.Column(
             heading("Data"),
@@ -172,6 +175,7 @@ class TrainingView(pn.viewable.Viewer):
             pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
             self.click_mode,
             pn.Row(self.explain_button, self.whole_graph),
+            self.data_tools,
             width=COLUMN_WIDTH, margin=0,
         )
         self.model_controls = pn.Column(
