@@ -37,16 +37,16 @@ class DataTools(pn.viewable.Viewer):
         super().__init__()
         self.view = view
         s = view.settings
-        self.toggle = pn.widgets.Toggle(name="Your data: import · export ▾", value=False, width=width - 20,
+        self.toggle = pn.widgets.Toggle(label="Your data: import · export ▾", value=False, width=width - 20,
                                         css_classes=["train-data-tools"])
         self.file = pn.widgets.FileInput(accept=".csv,text/csv", multiple=False, width=width - 20,
                                          css_classes=["train-csv-file"])
         self.file.param.watch(self._file_chosen, "value")
         self.paste = pn.widgets.TextAreaInput(
-            name="…or paste CSV (x1,x2,label)", rows=3, width=width - 20, max_length=csv_points.MAX_BYTES,
+            label="…or paste CSV (x1,x2,label)", rows=3, width=width - 20, max_length=csv_points.MAX_BYTES,
             placeholder="x1,x2,label\n0.5,-1.2,cat\n-0.3,0.8,dog", css_classes=["train-csv-text"])
         self.paste.param.watch(self._paste_arrived, "value")
-        self.import_button = pn.widgets.Button(name="Import pasted points", width=170,
+        self.import_button = pn.widgets.Button(label="Import pasted points", width=170,
                                                css_classes=["train-csv-import"])
         self.import_button.on_click(lambda event: self._import_pressed())
         self._pressed_at = None
@@ -69,7 +69,7 @@ class DataTools(pn.viewable.Viewer):
         self.save_buttons = {}
         for key, (fig, filename, label) in pictures.items():
             tool = add_save_tool(fig, filename)
-            button = pn.widgets.Button(name=label, width=(width - 20) // 4 - 10, margin=(5, 5),
+            button = pn.widgets.Button(label=label, width=(width - 20) // 4 - 10, margin=(5, 5),
                                        description=f"Save a PNG picture of the {label.lower()} plot "
                                                    f"({filename}.png)", css_classes=[f"train-save-{key}"])
             button.js_on_click(args={"tool": tool}, code=PRESS_SAVE_JS)
