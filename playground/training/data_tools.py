@@ -59,7 +59,7 @@ class DataTools(pn.viewable.Viewer):
         self.model_download = pn.widgets.FileDownload(
             callback=self._model_file, filename=model_file.FILENAME, label="Model (JSON)", color="light",
             width=width // 2 - 15, css_classes=["train-model-download"])
-        s.param.watch(lambda event: setattr(self.points_download, "filename", self._points_filename()),
+        s.param.watch(lambda *events: setattr(self.points_download, "filename", self._points_filename()),
                       ["dataset", "seed"])
 
         pictures = {"boundary": (view.boundary.figure, "micrograd-decision-boundary", "Boundary"),
