@@ -37,8 +37,9 @@ class DataTools(pn.viewable.Viewer):
         super().__init__()
         self.view = view
         s = view.settings
-        self.toggle = pn.widgets.Toggle(label="Your data: import · export ▾", value=False, width=width - 20,
-                                        css_classes=["train-data-tools"])
+        # The toggle goes in the view's bar (beside the status), the drawer in the data column.
+        self.toggle = pn.widgets.Toggle(label="Your data: import · export ▾", value=False, width=220,
+                                        align="center", css_classes=["train-data-tools"])
         self.file = pn.widgets.FileInput(accept=".csv,text/csv", multiple=False, width=width - 20,
                                          css_classes=["train-csv-file"])
         self.file.param.watch(self._file_chosen, "value")
@@ -88,7 +89,7 @@ class DataTools(pn.viewable.Viewer):
             visible=False, width=width, margin=0, css_classes=["train-data-panel"])
         self.toggle.param.watch(lambda event: setattr(self.panel, "visible", event.new), "value")
 
-    def __panel__(self):
+    def __panel__(self):   # (the training view places the toggle and the drawer apart)
         return pn.Column(self.toggle, self.panel, margin=0)
 
     # -- import -------------------------------------------------------------------------------------
