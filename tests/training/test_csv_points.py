@@ -203,3 +203,12 @@ def test_the_largest_import_fits_in_a_link():
     doc = document.snapshot()
     doc["training"]["weights"] = list(rng.uniform(-1, 1, 2 * 16 + 16 + 5 * (16 * 16 + 16) + 17))
     assert len(D.make_fragment(doc)) < D.MAX_LINK_CHARS
+
+
+def test_an_imported_point_past_the_generated_limit_can_be_removed():
+    rows = "".join(f"{i % 7 - 3},{i % 5 - 2},{i % 2}\n" for i in range(1500))
+    view = TrainingView(TrainingSettings(hidden_layers=[4]))
+    assert view.data_tools.import_csv(rows)
+    view.settings.param.update(**view.run.removal(1400))
+    assert view.settings.removed_points == [1400] and not view.run.message
+    assert len(view.run.points) == 1499
