@@ -51,8 +51,10 @@ class DataTools(pn.viewable.Viewer):
                                                css_classes=["train-csv-import"])
         self.import_button.on_click(lambda event: self._import_pressed())
         self._pressed_at = None
-        self.message = pn.pane.Str("", visible=False, css_classes=["train-csv-message"],
-                                   styles={"white-space": "pre-wrap", "font-size": "0.9em"}, width=width - 20)
+        # The Str pane's <pre> wraps (a long message would otherwise make it a scroll box, unreachable by keyboard).
+        self.message = pn.pane.Str("", visible=False, css_classes=["train-csv-message"], width=width - 20,
+                                   styles={"font-size": "0.9em"},
+                                   stylesheets=["pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }"])
 
         self.points_download = pn.widgets.FileDownload(
             callback=self._points_file, filename=self._points_filename(), label="Points (CSV)", color="light",
