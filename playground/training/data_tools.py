@@ -80,7 +80,8 @@ class DataTools(pn.viewable.Viewer):
 
         intro = pn.pane.HTML(
             f"Import a CSV file of x1,x2,label (header optional; any two labels; at most "
-            f"{csv_points.MAX_POINTS:,} points). It replaces the data set; see the README.",
+            f"{csv_points.MAX_POINTS:,} points). It replaces the data set; coordinates beyond ±"
+            f"{csv_points.KEEP_WITHIN:g} are scaled onto −1…1, column by column.",
             margin=(0, 10), width=width - 20, styles={"font-size": "0.9em"})
         self.panel = pn.Column(
             intro, self.file, self.paste, self.import_button, self.message,
