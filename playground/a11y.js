@@ -83,7 +83,8 @@ const BUTTON_NAMES = [   // [class of the host, name]; a name keeps the visible 
   [/^train-add-layer$/, () => "+ layer: add a hidden layer"],
   [/^train-remove-layer$/, () => "− layer: remove the last hidden layer"],
 ];
-const FILE_NAMES = {"share-upload": "Open a saved playground file (.json)"};
+const FILE_NAMES = {"share-upload": "Open a saved playground file (.json)",
+                    "train-csv-file": "Import points from a CSV file (x1,x2,label)"};
 const DRAWINGS = {   // class of a Bokeh figure -> what it shows (its text summary)
   "graph-plot": () => `Drawing of the computation graph. ${shownText(find(".graph-summary"))} ` +
     "The node table lists every node with its inputs, data and grad; edit the graph with the Program " +

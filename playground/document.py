@@ -86,7 +86,11 @@ GRAPH_KEYS = ("program", "values", "step")
 # went ("step") and, optionally, the trained weights.
 TRAINING_KEYS = ("dataset", "noise", "n_points", "seed", "train_fraction", "added_points",
                  "removed_points", "hidden_layers", "activation", "loss", "optimizer",
-                 "learning_rate", "decay", "l2", "batch_size", "step", "weights")
+                 "learning_rate", "decay", "l2", "batch_size", "step", "weights", "imported_points")
+# Fields added to schema 1 later, with the value their absence means. An empty one is left out of a document,
+# so every document without one is written (and linked) byte for byte as before; a page older than the field
+# refuses a document that has it ("unknown field"), as it would refuse a newer schema version.
+OPTIONAL_TRAINING = {"imported_points": []}
 SETTINGS_KEYS = tuple(k for k in TRAINING_KEYS if k not in ("step", "weights"))
 DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS = (
     tuple(bounds.choices(TrainingSettings.param[name])) for name in ("dataset", "activation", "loss", "optimizer"))
@@ -112,9 +116,14 @@ def check_graph(graph):
 
 
 def check_training(training):
+    if isinstance(training, dict):
+        training = {**OPTIONAL_TRAINING, **training}
     t = _object(training, "training", TRAINING_KEYS)
     clean = {name: bounds.check_param(TrainingSettings, name, t[name], f"training.{name}")
              for name in SETTINGS_KEYS}
+    for name, absent in OPTIONAL_TRAINING.items():
+        if clean[name] == absent:
+            del clean[name]
     clean["step"] = bounds.check_param(DocumentFields, "training_step", t["step"], "training.step")
     weights = t["weights"]
     if weights is not None:

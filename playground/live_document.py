@@ -115,7 +115,7 @@ class PlaygroundDocument(D.DocumentFields):
         if training["weights"] is None and training["step"] > REPLAY_LIMIT:
             raise D.DocumentError(f"the link asks to replay {training['step']} training steps without weights "
                                   f"(at most {REPLAY_LIMIT})")
-        settings = {name: _plain(training[name]) for name in D.SETTINGS_KEYS}
+        settings = {name: _plain(training.get(name, D.OPTIONAL_TRAINING.get(name))) for name in D.SETTINGS_KEYS}
         differs = any(getattr(self.training, name) != value for name, value in settings.items())
         if self.training_view is not None or differs or training["step"] or training["weights"] is not None:
             self.training.param.update(**settings)

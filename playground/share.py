@@ -222,10 +222,16 @@ class ShareTools(pn.viewable.Viewer):
 
     def show_link(self):
         try:
-            url = page_url() + D.make_fragment(self.current_document())
+            fragment = D.make_fragment(self.current_document())
         except D.DocumentError as error:   # e.g. a value the schema does not allow
             self.say(f"This state cannot be shared: {error}.")
             return None
+        if len(fragment) > D.MAX_LINK_CHARS:   # a page would refuse it: the file keeps everything
+            self.link.visible = self.copy_link.visible = False
+            self.say(f"This state is too large for a link ({len(fragment):,} characters; a link holds at most "
+                     f"{D.MAX_LINK_CHARS:,}). Share it as a file: Download JSON below saves all of it.")
+            return None
+        url = page_url() + fragment
         self.link.show(url)
         self.link.visible = self.copy_link.visible = True
         return url

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 
 import panel as pn
 import param
-from bokeh.models import Arrow, ColumnDataSource, Div, HoverTool, Range1d, TapTool, VeeHead
+from bokeh.models import Arrow, ColumnDataSource, Div, HoverTool, Range1d, SaveTool, TapTool, VeeHead
 from bokeh.plotting import figure
 
 from engine import OPS
@@ -287,6 +287,7 @@ class GraphDrawing(pn.viewable.Viewer):
                        nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0,
                        selection_line_color=SELECTED, selection_line_width=3)
         p.add_tools(TapTool(renderers=[boxes]))  # tapping a node picks it in "Edit by clicking"
+        p.add_tools(SaveTool(filename="micrograd-expression-graph"))  # the toolbar's Save: a PNG of the drawing
         op_circles = p.circle("x", "y", radius=OP_RADIUS, source=self.ops_src, fill_color="#f4f1ff",
                               line_color="line_color", line_width=1.5)  # radius in plot units: zooms with the boxes
         common = dict(text_align="center", text_baseline="middle", text_color="#1d2330")

@@ -48,7 +48,11 @@ class TrainingRun:
     def load_data(self):
         """(Re)build the points from the settings, keeping the model (clicks add and remove points)."""
         s = self.settings
-        points, labels = bridge.make_dataset(s.dataset, s.n_points, s.noise, s.seed)
+        if s.dataset == "imported":   # a CSV file's points (csv_points.py), split as generated ones are
+            imported = np.array(s.imported_points, dtype=float).reshape(-1, 3)
+            points, labels = imported[:, :2], imported[:, 2]
+        else:
+            points, labels = bridge.make_dataset(s.dataset, s.n_points, s.noise, s.seed)
         order = np.random.default_rng(s.seed).permutation(len(labels))
         is_train = np.zeros(len(labels), dtype=bool)
         is_train[order[:max(1, round(s.train_fraction * len(labels)))] if len(labels) else []] = True

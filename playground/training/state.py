@@ -9,7 +9,7 @@ import param
 
 from playground import bounds
 
-DATASETS = ["moons", "circles", "xor", "spiral", "blobs", "custom"]
+DATASETS = ["moons", "circles", "xor", "spiral", "blobs", "custom", "imported"]
 # Shown name -> stored name (the stored names are the share links' names).
 ACTIVATIONS = {"ReLU": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
 LOSSES = {"max-margin (SVM)": "max_margin", "cross-entropy": "bce", "mean squared error": "mse"}
@@ -19,6 +19,8 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
 MAX_GENERATED = 400      # generated points
 MAX_ADDED = 1_000        # points clicked onto the plot
+MAX_IMPORTED = 2_000     # points imported from a CSV file (csv_points.py); they replace the generated ones
+MAX_DATA = max(MAX_GENERATED, MAX_IMPORTED)   # the most points a data set (generated or imported) holds
 BIG = 1e6                # coordinates, rates and strengths (and trained weights) stay within +-BIG
 
 
@@ -35,7 +37,7 @@ def check_point(point, where):
 
 
 def check_removed(index, where):
-    return bounds.integer(index, where, 0, MAX_GENERATED - 1)
+    return bounds.integer(index, where, 0, MAX_DATA - 1)
 
 
 def check_layer(neurons, where):
@@ -49,7 +51,8 @@ class TrainingSettings(param.Parameterized):
 
     Points are labelled -1 (orange) or +1 (blue). `dataset="custom"` starts from a blank canvas; points
     clicked onto the plot are kept in `added_points` for every data set, and generated points the
-    student removed are listed by index in `removed_points`.
+    student removed are listed by index in `removed_points`. `dataset="imported"` is the points of
+    `imported_points` (a CSV file's, see csv_points.py) in place of generated ones.
     """
 
     # -- data ---------------------------------------------------------------------------------------
@@ -63,7 +66,10 @@ class TrainingSettings(param.Parameterized):
     added_points = param.List(default=[], item_type=list,
                               doc="Points added by clicking: [x, y, label]. They are training points.")
     removed_points = param.List(default=[], item_type=int,
-                                doc="Indices of generated points the student removed.")
+                                doc="Indices of generated (or imported) points the student removed.")
+    imported_points = param.List(default=[], item_type=list,
+                                 doc="Points imported from CSV: [x, y, label]; the data set 'imported' is these, "
+                                     "split into train and test points as generated ones are.")
 
     # -- model --------------------------------------------------------------------------------------
     hidden_layers = param.List(default=[16, 16], item_type=int,
@@ -77,12 +83,13 @@ class TrainingSettings(param.Parameterized):
     decay = param.Number(default=0.0, bounds=(0.0, BIG),
                          doc="Learning rate at step k is learning_rate / (1 + decay * k).")
     l2 = param.Number(default=1e-4, bounds=(0.0, BIG), doc="Strength of the L2 penalty on the weights.")
-    batch_size = param.Integer(default=0, bounds=(0, MAX_GENERATED + MAX_ADDED), doc="0 means the full batch.")
+    batch_size = param.Integer(default=0, bounds=(0, MAX_DATA + MAX_ADDED), doc="0 means the full batch.")
 
     # What param cannot declare: the most items of each list and the rule of one item
     # (playground/bounds.py reads it; the document and the widgets check with it).
     RULES = {"added_points": (MAX_ADDED, check_point),
-             "removed_points": (MAX_GENERATED, check_removed),
+             "removed_points": (MAX_DATA, check_removed),
+             "imported_points": (MAX_IMPORTED, check_point),
              "hidden_layers": (MAX_HIDDEN_LAYERS, check_layer)}
 
 

@@ -25,6 +25,7 @@ from . import state
 from .colors import BLUE, ORANGE
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
+from .data_tools import DataTools
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
 from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
@@ -166,6 +167,8 @@ class TrainingView(pn.viewable.Viewer):
             self.fields[parameter] = BoundedInput(s, parameter, widget, **kwargs)
             return self.fields[parameter]
 
+        # CSV import and export, the model file, pictures (data_tools.py): a drawer, closed at first.
+        self.data_tools = DataTools(self, COLUMN_WIDTH)
         # Two fields a row: the whole view fits one 1280 x 800 screen.
         self.data_controls = pn.Column(
             heading("Data"),
@@ -177,6 +180,7 @@ class TrainingView(pn.viewable.Viewer):
             pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
             self.click_mode,
             pn.Row(self.explain_button, self.whole_graph),
+            self.data_tools.panel,   # opened by its toggle in the bar (no height taken while closed)
             width=COLUMN_WIDTH, margin=0,
         )
         self.model_controls = pn.Column(
@@ -200,6 +204,7 @@ class TrainingView(pn.viewable.Viewer):
         # Three columns, as TensorFlow Playground: the data, the network, what it outputs. They wrap (a flex
         # box) on narrower pages, the output column first below, so nothing needs scrolling sideways.
         bar = pn.FlexBox(self.play_button, self.pause_button, self.step_button, self.reset_button, self.status,
+                         self.data_tools.toggle,
                          flex_wrap="wrap", css_classes=["train-bar"], sizing_mode="stretch_width", margin=0)
         network = pn.Column(self.model_controls, self.network.figure, self.weight_editor, self.weight_note.pane,
                             width=COLUMN_WIDTH + 20,
@@ -219,7 +224,8 @@ class TrainingView(pn.viewable.Viewer):
     def hide(self, parts):
         """Hide the named parts ("controls": data, model and training settings; "curves": loss and accuracy),
         show the others; other names are not this view's."""
-        for part, components in (("controls", [self.data_controls, self.model_controls, self.training_controls]),
+        for part, components in (("controls", [self.data_controls, self.model_controls, self.training_controls,
+                                               self.data_tools.toggle]),
                                  ("curves", [self.curves.legend, self.curves.loss_figure,
                                              self.curves.accuracy_figure])):
             for component in components:

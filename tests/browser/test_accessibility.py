@@ -2,7 +2,7 @@
 
 test_axe_graph_view_share_and_embed_tools: 0 violations on the graph view loaded, after Backward, mid-Play,
     and with the Share and Embed tools open.
-test_axe_training_view: 0 violations on the training view idle and while it trains.
+test_axe_training_view: 0 violations on the training view idle, while it trains, and with its data drawer open.
 test_axe_embed_options: 0 violations on the page each embedding option opens.
 test_keyboard_only: with no mouse: skip link, the view tabs (arrows), Training played and paused with the focus
     kept on Play/Pause, a program typed and drawn, Backward and the steps (buttons and shortcuts); every element
@@ -152,6 +152,13 @@ def test_axe_training_view(app_page):
     assert_no_violations(page, "training view training")
     expect(page.locator(".train-pause button")).to_be_enabled()   # still training when axe finished
     page.locator(".train-pause button").click()
+
+    # The data drawer open, with a refused import's message: its file input, paste box and buttons are named.
+    page.locator(".train-data-tools button").click()
+    page.locator(".train-csv-file input[type=file]").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"1,2,a\n3,x,b\n"}])
+    expect(page.locator(".train-csv-message")).to_contain_text("line 2", timeout=TIMEOUT)
+    assert_no_violations(page, "training view, data drawer open")
     app_page.assert_clean()
 
 

@@ -275,7 +275,7 @@ def test_reload_and_the_address_keep_program_settings_and_step(watched_context, 
     expect(program(page)).to_have_value(default_document()["graph"]["program"], timeout=SETTLED_MS)
     defaults = default_document()
     wait_for_address(page, lambda doc: doc["graph"] == defaults["graph"] and doc["training"]["step"] == 0 and all(
-        doc["training"][name] == defaults["training"][name] for name in D.SETTINGS_KEYS))
+        doc["training"].get(name) == defaults["training"].get(name) for name in D.SETTINGS_KEYS))
     page.goto(site_url)
     wait_until_interactive(page)
     app.show_view("training")
