@@ -388,10 +388,21 @@ function showHelp(open) {
 }
 helpButton.addEventListener("click", () => showHelp(help.hidden));
 help.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") { showHelp(false); helpButton.focus(); }
+  if (event.key !== "Escape") return;
+  showHelp(false);
+  (helpButton.checkVisibility() ? helpButton : helpSkip).focus();
 });
 (document.getElementById("header-items") || document.body).appendChild(helpButton);
 document.body.appendChild(help);
+// An embedding without the header (#chrome=minimal, hide=header) still offers the help: a second button beside
+// the skip link, shown when focused (a11y.css shows it only when the header is hidden).
+const helpSkip = document.createElement("button");
+helpSkip.type = "button";
+helpSkip.className = "a11y-skip a11y-help-skip";
+helpSkip.textContent = "Keyboard help";
+helpSkip.setAttribute("aria-controls", "a11y-help");
+helpSkip.addEventListener("click", () => showHelp(help.hidden));
+skip.after(helpSkip);
 
 function typing(el) {   // keys typed into a field are text, never shortcuts
   return el && (el.matches("input, textarea, select, [contenteditable=true]") && !el.matches("[type=checkbox]"));

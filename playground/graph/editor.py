@@ -39,7 +39,7 @@ class ProgramEditor(pn.viewable.Viewer):
         self._on_graph()
         self._on_error()
         # The editor folds away (a small frame, a phone: the drawing and its steps keep the room).
-        self.fold = pn.widgets.Toggle(name="Hide the program", value=False, button_type="light",
+        self.fold = pn.widgets.Toggle(label="Hide the program", value=False, button_type="light",
                                       css_classes=["graph-editor-fold"])
         self.body = pn.Column(self.preset, self.text, self.draw_button, self.error,
                               pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs, sizing_mode="stretch_width",
@@ -54,7 +54,7 @@ class ProgramEditor(pn.viewable.Viewer):
 
     def _on_fold(self, event):
         self.body.visible = not event.new
-        self.fold.name = "Show the program" if event.new else "Hide the program"
+        self.fold.label = "Show the program" if event.new else "Hide the program"
 
     def _load(self, text):
         with pn.io.hold():  # the whole answer (text, drawing, controls) reaches the page as one message

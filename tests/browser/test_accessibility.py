@@ -176,6 +176,17 @@ def test_axe_embed_options(watched_context, site_url, fragment):
     else:
         wait_for_graph(page)
     assert_no_violations(page, fragment)
+    if "minimal" in fragment or "hide=header" in fragment:
+        # No header, so no header button: the help is the keyboard's second stop, beside the skip link.
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Keyboard help"
+        page.keyboard.press("Enter")
+        expect(page.locator("#a11y-help")).to_be_visible()
+        assert_no_violations(page, fragment + ", keyboard help open")
+        page.keyboard.press("Escape")
+        expect(page.locator("#a11y-help")).to_be_hidden()
+        assert focused(page)["text"] == "Keyboard help"
     app_page.assert_clean()
 
 

@@ -182,11 +182,11 @@ def test_the_view_wraps_editor_drawing_and_table():
 
 def test_the_editor_folds_away_and_back():
     editor = GraphView(GraphState()).editor
-    assert editor.body.visible and editor.fold.name == "Hide the program"
+    assert editor.body.visible and editor.fold.label == "Hide the program"
     editor.fold.value = True
-    assert not editor.body.visible and editor.fold.name == "Show the program"
+    assert not editor.body.visible and editor.fold.label == "Show the program"
     editor.fold.value = False
-    assert editor.body.visible and editor.fold.name == "Hide the program"
+    assert editor.body.visible and editor.fold.label == "Hide the program"
 
 
 def test_each_part_is_a_viewer_over_the_same_state():
