@@ -69,6 +69,8 @@ def open_graph(root, title=""):
 
 
 def tab_shown(event):
+    if document.training_view is not None:   # hidden, it trains on without sending its drawings
+        document.training_view.set_on_screen(TABS[event.new] == "training")
     if TABS[event.new] == "lesson":
         lesson_view.build()
         return

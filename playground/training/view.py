@@ -48,6 +48,7 @@ SLOW_PART_FRAMES = 5     # and the curves and the network at most every 5th fram
 CLOCKS = {"status": (STATUS_EVERY_S, 1), "curves": (CURVES_EVERY_S, SLOW_PART_FRAMES),
           "network": (NETWORK_EVERY_S, SLOW_PART_FRAMES)}
 MAX_SILENCE_S = 1.0      # redraw at least this often, even when the page has not confirmed the last frame
+HIDDEN_EVERY_S = 1.0     # another tab shown: the run trains on and reports its step this often, drawing nothing
 # Layout, in pixels: three columns of these widths fit side by side on a 1024-pixel-wide page.
 COLUMN_WIDTH = 270       # the data and the model columns (the four click-mode buttons fit on one line)
 HALF_WIDTH = COLUMN_WIDTH // 2 - 20   # two fields side by side, with their margins
@@ -95,6 +96,7 @@ class TrainingView(pn.viewable.Viewer):
         self._last_frame = {"status": 0, "curves": 0, "network": 0}           # at which frame each part was
         self._rate_window = []   # (time, step) pairs of the last second, for steps per second
         self._callback = None
+        self.on_screen = True   # app.py says when another tab hides the view (set_on_screen)
         self._grid = (None, None)   # (the plot's box, the heatmap's cell centres in it)
 
         self._build_widgets()
@@ -258,13 +260,22 @@ class TrainingView(pn.viewable.Viewer):
         # Pause stops at once: a tick that was already queued does nothing.
         if not self.playing:
             return
-        due = self._last_redraw + REDRAW_EVERY_S - time.perf_counter()
+        every = REDRAW_EVERY_S if self.on_screen else HIDDEN_EVERY_S
+        due = self._last_redraw + every - time.perf_counter()
         # The metrics are measured for the frames only (_show_run), not at every tick.
         self.run.train(budget_seconds=min(max(due, MIN_TRAIN_S), MAX_TRAIN_S), record=False)
         # Redraw when a frame is due and the page keeps up (or has been silent for a while: never freeze the
         # drawing); else the next tick trains on.
         now = time.perf_counter()
-        if now - self._last_redraw < REDRAW_EVERY_S or (
+        if not self.on_screen:    # nobody sees the drawings: keep the step (the address follows it), draw later
+            if now - self._last_redraw >= every:
+                self._last_redraw = now
+                if self.run_changed is not None:
+                    self.run_changed(self.run.step_count)
+            if not self.run.ready:
+                self.pause()
+            return
+        if now - self._last_redraw < every or (
                 self.boundary.page_is_behind() and now - self._last_redraw < MAX_SILENCE_S):
             if not self.run.ready:
                 self.pause()
@@ -274,6 +285,13 @@ class TrainingView(pn.viewable.Viewer):
         self._show_run(**due)
         if not self.run.ready:
             self.pause()
+
+    def set_on_screen(self, on_screen):
+        """Shown or hidden by the tabs: a hidden view trains on without sending drawings; shown again, it
+        draws the run at once (the curves get every row kept meanwhile)."""
+        was, self.on_screen = self.on_screen, on_screen
+        if on_screen and not was:
+            self._show_run(network=True)
 
     def _step_once(self):
         if self.playing or not self.run.ready:

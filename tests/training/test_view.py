@@ -201,6 +201,33 @@ def test_ticks_between_frames_train_without_sending(monkeypatch):
     view.pause()
 
 
+def test_a_hidden_view_trains_on_without_drawing_and_draws_when_shown(monkeypatch):
+    steps_reported = []
+    view, _ = small_view()
+    view.run_changed = steps_reported.append
+    clock = {"now": time.perf_counter() + 1.0}
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(perf_counter=lambda: clock["now"]))
+    view.play()
+    run_tick(view)
+    view.boundary.frames_shown = view.boundary.frames_sent
+    view.set_on_screen(False)                                 # another tab shown
+    frames, steps, rows = view.boundary.frames_sent, view.run.step_count, len(view.curves.source.data["step"])
+    for _ in range(5):                                        # far more than a frame's interval each
+        clock["now"] += view_module.REDRAW_EVERY_S * 3
+        run_tick(view)
+    assert view.boundary.frames_sent == frames and view.run.step_count > steps     # trained, drew nothing
+    assert len(view.curves.source.data["step"]) == rows
+    clock["now"] += view_module.HIDDEN_EVERY_S
+    reported = len(steps_reported)
+    run_tick(view)
+    assert len(steps_reported) == reported + 1 and steps_reported[-1] == view.run.step_count  # the address follows
+    assert view.boundary.frames_sent == frames
+    view.set_on_screen(True)                                  # shown again: drawn at once, the curves caught up
+    assert view.boundary.frames_sent == frames + 1
+    assert view.curves.source.data["step"][-1] == view.run.step_count
+    view.pause()
+
+
 def test_a_frame_waits_for_the_page_to_take_the_last_one(monkeypatch):
     view, _ = small_view()
     clock = {"now": time.perf_counter() + 1.0}
