@@ -12,12 +12,16 @@ from engine.optim import OPTIMIZERS, SGD
 from engine.tape import FastModel, Tape
 
 
-def test_w_on_the_fast_path_reproduces_micrograds_trajectory(moons_w):
-    X, y = moons_w
+def micrograd_demo():
+    """micrograd's demo network (seed 1337, 2-16-16-1), its fast path and its SGD with the demo's decaying rate."""
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
-    fast = FastModel(model)
-    opt = SGD(model.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
+    return model, FastModel(model), SGD(model.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
+
+
+def test_w_on_the_fast_path_reproduces_micrograds_trajectory(moons_w):
+    X, y = moons_w
+    model, fast, opt = micrograd_demo()
     history = []
     for _ in range(100):
         history.append(fast.loss_and_grads(X, y, loss="svm", l2=1e-4))
@@ -138,10 +142,7 @@ def test_the_rounded_fast_path_gives_the_exact_paths_numbers_up_to_rounding(loss
 
 def test_w_on_the_rounded_fast_path_ends_where_micrograd_does(moons_w):
     X, y = moons_w
-    random.seed(1337)
-    model = MLP(2, [16, 16, 1])
-    fast = FastModel(model)
-    opt = SGD(model.parameters(), lr=lambda k: 1.0 - 0.9 * k / 100)
+    model, fast, opt = micrograd_demo()
     for _ in range(100):
         loss, accuracy = fast.loss_and_grads(X, y, loss="svm", l2=1e-4, exact=False)
         opt.step()
