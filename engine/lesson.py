@@ -159,13 +159,15 @@ class TrainingStep:
         for p in model.parameters(): p.data -= lr * p.grad     # update (optim.SGD)
 
     `run_phase()` runs the next phase and returns what it did: {"phase", "scores", "loss", "accuracy",
-    "data", "grad"} (data and grad: every parameter's, in model.parameters() order)."""
+    "data", "grad"} (data and grad: every parameter's, in model.parameters() order).
+    optimizer: the engine optimiser whose step() is the update (its lr is its own); None: optim.SGD at lr."""
 
-    def __init__(self, model, X, ys, loss="svm", alpha=1e-4, lr=0.1):
+    def __init__(self, model, X, ys, loss="svm", alpha=1e-4, lr=0.1, optimizer=None):
         if loss not in losses.LOSSES:
             raise ValueError(f"unknown loss {loss!r}, expected one of {tuple(losses.LOSSES)}")
         self.model, self.X, self.ys = model, [list(map(float, x)) for x in X], list(ys)
         self.loss_name, self.alpha, self.lr = loss, alpha, lr
+        self.optimizer = optimizer
         self.phase = 0        # the next phase to run: PHASES[self.phase]
         self.scores = self.loss = None
 
@@ -190,7 +192,7 @@ class TrainingStep:
         elif name == "backward":
             self.loss.backward()
         else:
-            optim.SGD(params, self.lr).step()
+            (self.optimizer or optim.SGD(params, self.lr)).step()
         self.phase += 1
         return {"phase": name,
                 "scores": None if self.scores is None else [s.data for s in self.scores],

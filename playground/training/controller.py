@@ -113,17 +113,25 @@ class TrainingRun:
         if self.has_model and (self.last_metrics or {}).get("step") != self.step_count:
             self._record()
 
-    def _one_step(self):
+    def _batch(self):
+        """The points of the next step: every training point, or a random batch of them."""
         s = self.settings
         train_x, train_y = self._train_x, self._train_y
         if 0 < s.batch_size < len(train_y):
             pick = self._batch_rng.choice(len(train_y), size=s.batch_size, replace=False)
             train_x, train_y = train_x[pick], train_y[pick]
+        return train_x, train_y
+
+    def _one_step(self):
+        train_x, train_y = self._batch()
         try:
-            loss = self.model.step(train_x, train_y, self.learning_rate(), s.l2)
+            loss = self.model.step(train_x, train_y, self.learning_rate(), self.settings.l2)
         except (ArithmeticError, ValueError):  # the engine refuses overflowing ops (DomainError)
             loss = math.inf
-        saved = self.model.last_weights   # what the step started from (an op refused: nothing changed)
+        self._count_step(loss, self.model.last_weights)  # what the step started from (an op refused: nothing changed)
+
+    def _count_step(self, loss, saved):
+        """After a step from the weights `saved` with this loss: count it, or undo it if training diverged."""
         if self._first_loss is None:
             self._first_loss = loss
         limit = EXPLOSION * max(self._first_loss, 1.0)
@@ -137,6 +145,31 @@ class TrainingRun:
                             f"Lower the learning rate, then press Reset.")
             return
         self.step_count += 1
+
+    # -- one step, phase by phase (the view's "Step by phase") ---------------------------------------
+
+    def begin_phased_step(self):
+        """The next step as an engine.lesson.TrainingStep on the Value path: the same batch, learning rate,
+        loss, L2 and optimiser as train(max_steps=1). Run its phases, then finish_phased_step(step), or
+        abandon_phased_step(step) to drop it. None when the run cannot train (see ready)."""
+        if not self.ready:
+            return None
+        # Kept so that a dropped step leaves the run as it was: the same settings still replay the same run.
+        self._phased_rng = self._batch_rng.bit_generator.state
+        train_x, train_y = self._batch()
+        self._phased_from = self.model.get_weights()
+        return self.model.phased_step(train_x, train_y, self.learning_rate(), self.settings.l2)
+
+    def abandon_phased_step(self, step):
+        """Drop a phased step before its update: its batch is drawn again by the next step."""
+        if not step.done:
+            self._batch_rng.bit_generator.state = self._phased_rng
+
+    def finish_phased_step(self, step, failed=False):
+        """Count a phased step whose phases have all run (failed: an op was refused on the way: undo it)."""
+        loss = math.inf if failed or step.loss is None else step.loss.data
+        self._count_step(loss, self._phased_from)
+        self._record()
 
     # -- reading ------------------------------------------------------------------------------------
 

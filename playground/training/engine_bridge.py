@@ -15,7 +15,7 @@ import random
 import numpy as np
 
 import engine
-from engine import datasets, losses, nn, optim
+from engine import datasets, lesson, losses, nn, optim
 from engine.tape import FastModel
 
 EXACT = False   # see above: the engine's tests keep checking the exact path against micrograd
@@ -55,6 +55,12 @@ class Model:
         self._lr = lr
         self.optimizer.step()
         return total
+
+    def phased_step(self, X, y, lr, l2):
+        """The same step as step(), on the Value path and one phase at a time: an engine.lesson.TrainingStep
+        over this MLP whose update is this model's optimiser (momentum and Adam keep their state)."""
+        self._lr = lr
+        return lesson.TrainingStep(self.mlp, X, y, loss=self.loss, alpha=l2, lr=lr, optimizer=self.optimizer)
 
     # -- weights ------------------------------------------------------------------------------------
 

@@ -46,6 +46,12 @@ def check_layer(neurons, where):
     return neurons
 
 
+# Settings that only change how the next steps go; clicked points change the data but keep the network;
+# any other change starts a fresh run (view.py and phase_step.py follow these lists).
+LIVE_SETTINGS = ["learning_rate", "decay", "l2", "batch_size"]
+POINT_EDITS = ["added_points", "removed_points"]
+
+
 class TrainingSettings(param.Parameterized):
     """One training run, fully described.
 

@@ -17,11 +17,10 @@ import panel as pn
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
-from playground import bounds
-from playground.bounded import BoundedInput, RefusedNote
+from playground.bounded import BoundedInput
 from playground.page import start_here
 
-from . import state
+from .clicks import ClickTools
 from .colors import BLUE, ORANGE
 from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
@@ -29,7 +28,8 @@ from .data_tools import DataTools
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
 from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
-from .state import TrainingSettings
+from .phase_step import PhaseSteps
+from .state import LIVE_SETTINGS, POINT_EDITS, TrainingSettings
 
 TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once, after
                          # the worker has taken the page's messages
@@ -61,12 +61,7 @@ START_HERE = (
     "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
     "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
 
-# Settings that only change how the next steps go; clicked points change the data but keep the network;
-# any other change starts a fresh run.
-LIVE_SETTINGS = ["learning_rate", "decay", "l2", "batch_size"]
-POINT_EDITS = ["added_points", "removed_points"]
 
-CLICK_MODES = {"+ orange": "add-1", "+ blue": "add+1", "remove": "remove", "graph": "graph"}
 
 
 def heading(text):
@@ -103,8 +98,8 @@ class TrainingView(pn.viewable.Viewer):
         self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
                                                            if p not in LIVE_SETTINGS + POINT_EDITS + ["name"]])
         self.settings.param.watch(self._points_edited, POINT_EDITS)
-        self.boundary.on_click(self._plot_clicked)
-        self.network.on_pick(self._weight_picked)
+        self.boundary.on_click(self.clicks.plot_clicked)
+        self.network.on_pick(self.clicks.weight_picked)
         # Draw once the page is there: the page's first render stays small and quick.
         pn.state.onload(self._show_new_run)
 
@@ -128,34 +123,21 @@ class TrainingView(pn.viewable.Viewer):
 
         # A fixed size: new text then never makes the page lay itself out again.
         self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=290, height=66)
-        self.graph_note = pn.pane.Str("", css_classes=["train-graph-note"], styles={"white-space": "pre-wrap"},
-                                      sizing_mode="stretch_width")
-        # A point's graph: the compact one (output neuron and loss) unless the student asks for every neuron.
-        self.explain_button = pn.widgets.Button(label="Open a point's graph", width=HALF_WIDTH + 35,
-                                                css_classes=["train-open-point"])
-        self.explain_button.on_click(lambda event: self.open_point_to_explain())
-        self.whole_graph = pn.widgets.Checkbox(label="every neuron", value=False, align="center", width=100,
-                                               css_classes=["train-whole-graph"])
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
-        self.click_mode = pn.widgets.RadioButtonGroup(label="Click on the plot to", options=list(CLICK_MODES),
-                                                      value="+ orange", color="light", width=COLUMN_WIDTH,
-                                                      css_classes=["train-click-mode"])
-        self.click_mode.param.watch(self._click_mode_changed, "value")
         self.regenerate = pn.widgets.Button(label="Regenerate", width=95, margin=(5, 5), css_classes=["train-regenerate"])
         self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
         self.clear = pn.widgets.Button(label="Clear", width=60, margin=(5, 5), css_classes=["train-clear"])
         self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
-        self.weight_editor = pn.widgets.FloatInput(label="Picked weight", value=None, step=0.1, disabled=True,
-                                                   width=COLUMN_WIDTH, css_classes=["train-weight-editor"])
-        self.weight_editor.param.watch(self._weight_edited, "value")
+        # What a click on the plot or on the network does (clicks.py); its widgets keep their names here.
+        self.clicks = ClickTools(self, COLUMN_WIDTH, HALF_WIDTH)
+        for name in ("click_mode", "graph_note", "explain_button", "whole_graph", "weight_editor", "weight_note"):
+            setattr(self, name, getattr(self.clicks, name))
         # The hidden layers: a text and +/- buttons (layers.py); its parts keep their names here.
         self.layers = LayerEditor(s, COLUMN_WIDTH)
         self.hidden_text, self.hidden_note = self.layers.text, self.layers.note
         self.add_layer_button, self.remove_layer_button = self.layers.add_button, self.layers.remove_button
         self.layer_rows = self.layers.rows
-        self.weight_note = RefusedNote("train-weight-refused")
-        self._picked = None
 
         def field(parameter, widget=None, **kwargs):
             kwargs.setdefault("width", HALF_WIDTH)
@@ -169,6 +151,8 @@ class TrainingView(pn.viewable.Viewer):
             self.fields[parameter] = BoundedInput(s, parameter, widget, **kwargs)
             return self.fields[parameter]
 
+        # One step phase by phase, with micrograd's loop (phase_step.py): built when first opened.
+        self.phases = PhaseSteps(self)
         # CSV import and export, the model file, pictures (data_tools.py): a drawer, closed at first.
         self.data_tools = DataTools(self, COLUMN_WIDTH)
         # Two fields a row: the whole view fits one 1280 x 800 screen.
@@ -206,7 +190,7 @@ class TrainingView(pn.viewable.Viewer):
         # Three columns, as TensorFlow Playground: the data, the network, what it outputs. They wrap (a flex
         # box) on narrower pages, the output column first below, so nothing needs scrolling sideways.
         bar = pn.FlexBox(self.play_button, self.pause_button, self.step_button, self.reset_button, self.status,
-                         self.data_tools.toggle,
+                         self.phases.toggle, self.data_tools.toggle,
                          flex_wrap="wrap", css_classes=["train-bar"], sizing_mode="stretch_width", margin=0)
         network = pn.Column(self.model_controls, self.network.figure, self.weight_editor, self.weight_note.pane,
                             width=COLUMN_WIDTH + 20,
@@ -221,7 +205,7 @@ class TrainingView(pn.viewable.Viewer):
         controls = pn.Column(self.data_controls, self.training_controls, width=COLUMN_WIDTH + 20, margin=0)
         columns = pn.FlexBox(controls, network, output, flex_wrap="wrap", gap="0 16px",
                              sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS])
-        return pn.Column(start_here(START_HERE), bar, columns, css_classes=["training-view"], sizing_mode="stretch_width")
+        return pn.Column(start_here(START_HERE), bar, columns, self.phases.area, css_classes=["training-view"], sizing_mode="stretch_width")
 
     def hide(self, parts):
         """Hide the named parts ("controls": data, model and training settings; "curves": loss and accuracy),
@@ -241,6 +225,7 @@ class TrainingView(pn.viewable.Viewer):
             return
         self.playing = True
         self.play_button.disabled, self.pause_button.disabled = True, False
+        self.phases.run_changed(playing=True)
         if self._callback is None:
             # background: no busy spinner flickering in the page header at every tick
             self._callback = PeriodicCallback(callback=self._tick, period=TICK_MS, background=True)
@@ -334,8 +319,17 @@ class TrainingView(pn.viewable.Viewer):
             self.boundary.show_points(run.points, run.labels, run.is_train)
         self._show_run(network=True)
 
-    def _show_run(self, network, curves=True, status=True):
-        """Send the run's state to the drawings: the heatmap always; the network, curves, status if asked."""
+    def redraw(self):
+        """The run changed outside a step (an edited weight): draw it all."""
+        self._show_run(network=True)
+
+    def phased_step_done(self):
+        """A step run phase by phase (phase_step.py) has counted: draw the run, leave the panel showing it."""
+        self._show_run(network=True, phases=False)
+
+    def _show_run(self, network, curves=True, status=True, phases=True):
+        """Send the run's state to the drawings: the heatmap always; the network, curves, status if asked;
+        the phase-by-phase panel, if open and not playing, shows the next step (phases=False: not)."""
         now = self._last_redraw = time.perf_counter()
         self._frames += 1
         for part, shown in (("network", network), ("curves", curves), ("status", status)):
@@ -345,6 +339,8 @@ class TrainingView(pn.viewable.Viewer):
         # hold(): all of a redraw's changes reach the page as one message, not one per change.
         with hold():
             self._redraw(network, curves, status)
+            if phases and not self.playing:
+                self.phases.run_changed(playing=False)
         if self.run_changed is not None:
             self.run_changed(self.run.step_count)
 
@@ -405,65 +401,3 @@ class TrainingView(pn.viewable.Viewer):
         self.run.reload_points()
         self.boundary.show_points(self.run.points, self.run.labels, self.run.is_train)
         self._show_run(network=False)
-
-    def _plot_clicked(self, x, y, index):
-        mode = CLICK_MODES[self.click_mode.value]
-        s = self.settings
-        if mode.startswith("add"):
-            label = 1 if mode == "add+1" else -1
-            s.added_points = s.added_points + [[round(x, 3), round(y, 3), label]]
-        elif index is not None and mode == "remove":
-            s.param.update(**self.run.removal(index))
-        elif index is not None and mode == "graph":
-            self._open_point_graph(index)
-
-    def _click_mode_changed(self, event):
-        # Says what a click will do; it also shows when the worker has taken the new mode (a tap sent right
-        # after switching can reach Python before the switch does).
-        hints = {"graph": "Click a data point to open its graph (its loss through the network) in the graph view.",
-                 "remove": "Click a data point to remove it."}
-        self.graph_note.object = hints.get(CLICK_MODES[event.new], "")
-
-    def _open_point_graph(self, index):
-        if self.open_graph is None or not self.run.has_model:
-            return
-        whole = self.whole_graph.value
-        root, title = self.run.point_graph(index, whole=whole)
-        self.open_graph(root, title)
-        x = self.run.points[index]
-        shown = ("every neuron's scalars" if whole else
-                 "its output neuron and loss (tick 'every neuron' for the whole network)")
-        self.graph_note.object = f"{title}.\nAt x = ({x[0]:.2f}, {x[1]:.2f}); the graph view shows {shown}."
-
-    def open_point_to_explain(self):
-        """Open the graph of a point whose gradient is not zero (controller.point_to_explain), or say why none is."""
-        index = self.run.point_to_explain() if self.run.has_model else None
-        if index is None:
-            self.graph_note.object = ("Every training point is classified with margin: each one's max-margin loss "
-                                      "is 0, so no gradient flows back. Click a point (graph mode) to see one.")
-            return
-        self._open_point_graph(index)
-
-    def _weight_picked(self, layer, target, source):
-        self._picked = (layer, target, source)
-        self.weight_editor.label = f"Weight: layer {layer + 1}, neuron {target} <- input {source}"
-        self.weight_editor.disabled = False
-        self.weight_editor.value = self.run.weight(layer, target, source)
-
-    def _weight_edited(self, event):
-        if self._picked is None:
-            return
-        held = self.run.weight(*self._picked)
-        if held == event.new:
-            return
-        try:
-            if event.new is None:
-                raise bounds.Refused("a weight must be a number")
-            bounds.number(event.new, "a weight", -state.BIG, state.BIG)
-        except bounds.Refused as error:
-            self.weight_note.say(f"{error}. Kept {held:g}.")
-            self.weight_editor.value = held
-            return
-        self.weight_note.say("")
-        self.run.set_weight(*self._picked, event.new)
-        self._show_run(network=True)

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from playground.lesson.training_step import LOOP, PHASE_LINES
+from playground.lesson.training_step import LessonNetwork, loop_lines
 
 TIMEOUT = 30_000  # each click goes to the worker's Python and back
 
@@ -85,10 +85,11 @@ def test_the_tour_from_first_lesson_to_last(app_page):
     click(page, ".tour-next")
     expect(heading).to_contain_text("lesson 6 of 6: A training step", timeout=TIMEOUT)
     expect(page.locator(".tour-next button")).to_be_disabled()
+    lines = loop_lines(LessonNetwork.loss, LessonNetwork.optimizer, alpha=True)
     for phase in ("forward", "loss", "zero_grad", "backward", "update"):
         click(page, ".lesson-train-next")
         marked = page.locator(".lesson-train-code .line.now")
-        expect(marked.first).to_have_text(LOOP[PHASE_LINES[phase][0]], timeout=TIMEOUT)
+        expect(marked.first).to_have_text(next(line for p, line in lines if p == phase), timeout=TIMEOUT)
         expect(page.locator(".lesson-train-weight-table tr.now td").first).to_have_text(phase)
     update = page.locator(".lesson-train-weight-table tr.now td").all_inner_texts()
     data, grad, change = float(update[1]), float(update[2]), update[3]

@@ -150,3 +150,39 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
     app_page.show_view("training")
     expect(page.locator(".train-graph-note")).to_contain_text("Point 0", timeout=TIMEOUT)
     app_page.assert_clean()
+
+
+def test_one_step_of_the_run_phase_by_phase(app_page):
+    """Step by phase: the run's own next step, the loop's code marked phase by phase, one weight followed, the
+    boundary before and after; once its update has run the run's step counter says 1."""
+    from playground.lesson.training_step import loop_lines
+    from playground.training.state import TrainingSettings
+
+    page = app_page.page
+    app_page.show_view("training")
+    steps = page.locator(".train-step-count")
+    expect(steps).to_have_text("0", timeout=TIMEOUT)
+    page.locator(".train-phases-toggle button").click()
+    caption = page.locator(".train-phase-caption")
+    expect(caption).to_contain_text("Step 1, phase 0 of 5", timeout=TIMEOUT)
+    expect(page.locator(".train-phase-before svg")).to_be_visible()
+    defaults = TrainingSettings()
+    lines = loop_lines("svm", defaults.optimizer, alpha=defaults.l2 > 0)
+    for phase in ("forward", "loss", "zero_grad", "backward", "update"):
+        page.locator(".train-phase-next button").click()
+        first = next(line for p, line in lines if p == phase)
+        expect(page.locator(".train-phase-code .line.now").first).to_have_text(first, timeout=TIMEOUT)
+        expect(page.locator(".train-phase-weight-table tr.now td").first).to_have_text(phase)
+        assert steps.inner_text() == "0" or phase == "update"
+    expect(steps).to_have_text("1", timeout=TIMEOUT)
+    expect(page.locator(".train-phase-after svg")).to_be_visible()
+    row = page.locator(".train-phase-weight-table tr.now td").all_inner_texts()
+    data, grad = float(row[1]), float(row[2])
+    start = float(page.locator(".train-phase-weight-table tbody tr").first.locator("td").nth(1).inner_text())
+    assert abs(data - (start - defaults.learning_rate * grad)) < 2e-6
+    assert re.match(rf"-{defaults.learning_rate:g} × -?[\d.]+ = [+-][\d.]+", row[3])
+    # Step runs the next step whole: the panel moves on to the step after it.
+    page.locator(".train-step button").click()
+    expect(steps).to_have_text("2", timeout=TIMEOUT)
+    expect(caption).to_contain_text("Step 3, phase 0 of 5", timeout=TIMEOUT)
+    app_page.assert_clean()

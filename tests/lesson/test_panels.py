@@ -95,17 +95,17 @@ def test_nudge_panel_and_its_bad_input():
 
 def test_training_step_panel_runs_the_phases_in_order():
     panel = TrainingStepPanel()
-    start = {p.label: p.data for p in panel.model.parameters()}
+    start = {p.label: p.data for p in panel.network.parameters()}
     phases = []
     for _ in range(5):
         panel.next_button.clicks += 1
         phases.append(panel.records[-1]["phase"])
         assert "class=\"line now\"" in panel.code.object
     assert phases == list(engine_lesson.PHASES)
-    assert "p.data -= learning_rate * p.grad" in re.findall(r'line now">([^<]*)', panel.code.object)[-1]
-    w = panel.model.parameters()[0]
+    assert "p.data -= lr * p.grad" in re.findall(r'line now">([^<]*)', panel.code.object)[-1]
+    w = panel.network.parameters()[0]
     grad = panel.records[-1]["grad"][0]
-    assert w.data == pytest.approx(start[w.label] - panel.learning_rate * grad, rel=1e-12)
+    assert w.data == pytest.approx(start[w.label] - panel.network.learning_rate * grad, rel=1e-12)
     assert "before step 1" in panel.before.object and "after step 1" in panel.after.object
     panel.whole_button.clicks += 1                     # the next step, all at once
     assert panel.steps_done == 2 and "after step 2" in panel.after.object

@@ -44,11 +44,11 @@ def test_step_trains_once_and_the_status_and_curves_follow():
 def test_clicks_add_points_of_the_chosen_class_and_remove_them():
     view, _ = small_view()
     view.click_mode.value = "+ blue"
-    view._plot_clicked(0.25, -0.5, None)
+    view.clicks.plot_clicked(0.25, -0.5, None)
     assert view.settings.added_points == [[0.25, -0.5, 1]]
     assert len(view.boundary.point_source.data["x"]) == 31
     view.click_mode.value = "remove"
-    view._plot_clicked(0.25, -0.5, 30)
+    view.clicks.plot_clicked(0.25, -0.5, 30)
     assert view.settings.added_points == []
     assert len(view.boundary.point_source.data["x"]) == 30
 
@@ -56,7 +56,7 @@ def test_clicks_add_points_of_the_chosen_class_and_remove_them():
 def test_clicking_a_point_in_graph_mode_opens_its_loss_graph():
     view, opened = small_view()
     view.click_mode.value = "graph"
-    view._plot_clicked(0.0, 0.0, 5)
+    view.clicks.plot_clicked(0.0, 0.0, 5)
     assert len(opened) == 1 and isinstance(opened[0], engine.Value)
     assert opened[0].label == "loss"
     assert "Point 5" in view.graph_note.object
@@ -102,7 +102,7 @@ def test_divergence_stops_play_with_a_message_and_reset_recovers():
 
 def test_a_picked_weight_can_be_edited():
     view, _ = small_view()
-    view._weight_picked(1, 0, 2)
+    view.clicks.weight_picked(1, 0, 2)
     assert view.weight_editor.value == view.run.weight(1, 0, 2)
     view.weight_editor.value = 0.75
     assert view.run.weight(1, 0, 2) == 0.75
