@@ -171,9 +171,11 @@ def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_con
     editor = program(page)
     editor.wait_for(state="visible", timeout=SETTLED_MS)   # the prerendered page, Python not live yet
     typed = "e1 = 2.0\ne2 = e1 * 3.0\nearly = e2 + 1.0\n"
+    # The loader is a badge that lets clicks through: a student clicks into the box, types, clicks Draw.
+    editor.click()
     editor.fill(typed)
-    # The loader still covers the page: a student's Enter on the focused button, not a mouse click.
-    page.locator(".graph-draw button").dispatch_event("click")
+    page.locator(".graph-draw button").click()
+    page.locator(".bk-btn", has_text="Step").first.click()     # and one step of backward on it
     timing = page.evaluate("""() => ({
       paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
       now: performance.now(),
@@ -184,6 +186,7 @@ def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_con
     wait_until_interactive(page)
     expect(summary(page)).to_contain_text("Output early", timeout=SETTLED_MS)
     expect(summary(page)).to_contain_text("= 7.0000")
+    expect(page.locator(".graph-explain")).to_contain_text("Step 1 of", timeout=SETTLED_MS)
     expect(editor).to_have_value(typed)
     # From then on the page and Python agree: Draw draws what is in the box.
     draw(page)
