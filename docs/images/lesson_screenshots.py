@@ -47,6 +47,20 @@ def main():
                 page.locator(".lesson-train-next button").click()
             expect(page.locator(".lesson-train-after svg")).to_be_visible(timeout=TIMEOUT)
             page.screenshot(path=OUT / "lesson-training-step.png", full_page=True)
+
+            # The training view's own run, one step phase by phase (after a few steps of training).
+            page.goto(url_of(server) + "#chrome=minimal", wait_until="commit")
+            wait_until_interactive(page)
+            page.locator(".bk-tab", has_text="Training").first.click()
+            expect(page.locator(".train-step-count")).to_have_text("0", timeout=TIMEOUT)
+            for _ in range(3):
+                page.locator(".train-step button").click()
+            expect(page.locator(".train-step-count")).to_have_text("3", timeout=TIMEOUT)
+            page.locator(".train-phases-toggle button").click()
+            for _ in range(5):
+                page.locator(".train-phase-next button").click()
+            expect(page.locator(".train-phase-after svg")).to_be_visible(timeout=TIMEOUT)
+            page.locator(".train-phases").first.screenshot(path=OUT / "training-phase-step.png")
             browser.close()
     finally:
         server.shutdown()
