@@ -1,8 +1,9 @@
 """The training view: TensorFlow Playground's idea on our scalar engine.
 
 This module only wires things together: widgets edit a TrainingSettings, a TrainingRun (controller.py, no
-Panel in it) trains, and three Bokeh drawings show the run. Training happens a few steps at a time in a
-periodic callback, so the page keeps answering while it trains, in the browser's Pyodide worker too.
+Panel in it) trains, three Bokeh drawings show the run; clicks.py edits points and weights, phase_step.py runs
+one step phase by phase. Training happens a few steps at a time in a periodic callback, so the page keeps
+answering while it trains, in the browser's Pyodide worker too.
 
 Where the worker's time goes while playing (bench/training_bench.py measures it in the page): it trains until
 the next frame is due (REDRAW_EVERY_S after the last), then computes the heatmap and sends it; the page paints it
@@ -29,6 +30,7 @@ from .heatmap import GRID_SIZE, DecisionBoundaryPlot
 from .layers import LayerEditor
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .phase_step import PhaseSteps
+from .status import status_html
 from .state import LIVE_SETTINGS, POINT_EDITS, TrainingSettings
 
 TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once, after
@@ -60,8 +62,6 @@ START_HERE = (
     f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
     "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
     "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
-
-
 
 
 def heading(text):
@@ -370,22 +370,7 @@ class TrainingView(pn.viewable.Viewer):
         self._rate_window = [(t, s) for t, s in self._rate_window if now - t < 1.0] + [(now, run.step_count)]
         (t0, s0), (t1, s1) = self._rate_window[0], self._rate_window[-1]
         rate = (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
-        last = run.last_metrics or {}
-
-        def percent(key):
-            value = last.get(key)
-            return "–" if value is None else f"{100 * value:.1f} %"
-
-        def number(key):
-            value = last.get(key)
-            return "–" if value is None else f"{value:.4f}"
-
-        self.status.object = (
-            f"<b>step</b> <span class='train-step-count'>{run.step_count}</span> · "
-            f"<span class='train-rate'>{rate:.0f}</span> steps/s<br>"
-            f"<b>train</b> loss {number('train_loss')}, accuracy "
-            f"<span class='train-accuracy'>{percent('train_accuracy')}</span><br>"
-            f"<b>test</b> loss {number('test_loss')}, accuracy {percent('test_accuracy')}")
+        self.status.object = status_html(run.step_count, rate, run.last_metrics or {})
         self.message.object = run.message
         self.message.visible = bool(run.message)
 
