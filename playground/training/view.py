@@ -18,6 +18,7 @@ import panel as pn
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
+from playground import fast_lane
 from playground.bounded import BoundedInput
 from playground.page import start_here
 
@@ -118,6 +119,7 @@ class TrainingView(pn.viewable.Viewer):
         self.playing = False
         self.play_button.on_click(lambda event: self.play())
         self.pause_button.on_click(lambda event: self.pause())
+        fast_lane.register("train-pause", self.pause, self.pause_button)   # also past the queued frame receipts
         self.step_button.on_click(lambda event: self._step_once())
         self.reset_button.on_click(lambda event: self.reset())
 

@@ -205,7 +205,7 @@ async function startApplication() {
 }
 
 // Panel 1.10.0's message protocol (pyodide_worker.js from `self.onmessage` on), unchanged but for
-// the one place marked.
+// the places marked.
 self.onmessage = async (event) => {
   const msg = event.data
   if (msg.type === 'rendered') {
@@ -233,6 +233,10 @@ self.onmessage = async (event) => {
       sendHeldPatches()
       self.postMessage({type: 'idle'})
     }
+  } else if (msg.type === 'action') {
+    // sitebuild: a click the page also posts straight here, so that it does not wait behind the patches
+    // queued before it (playground/fast_lane.py says which and why); its changes go in the next task.
+    self.pyodide?.pyimport('playground.fast_lane').run(String(msg.name))
   } else if (msg.type === 'location') {
     self.pyodide.globals.set('location', msg.location)
     self.pyodide.runPythonAsync(`

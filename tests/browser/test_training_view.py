@@ -186,3 +186,29 @@ def test_one_step_of_the_run_phase_by_phase(app_page):
     expect(steps).to_have_text("2", timeout=TIMEOUT)
     expect(caption).to_contain_text("Step 3, phase 0 of 5", timeout=TIMEOUT)
     app_page.assert_clean()
+
+
+# From here on the page sends the worker no events at all (its patches are dropped), only other messages.
+DROP_PATCHES = """() => {
+  const worker = window.earlyWorker;
+  const post = worker.postMessage.bind(worker);
+  worker.postMessage = (message, ...rest) => { if (message?.type !== 'patch') post(message, ...rest) };
+}"""
+
+
+def test_pause_takes_the_fast_lane_past_the_queued_events(app_page):
+    """Pause's click also goes straight to the worker (playground/fast_lane.py): with every patch of the page
+    dropped, Pause still stops the training, and Python's answer (Play enabled) reaches the page."""
+    page = app_page.page
+    app_page.show_view("training")
+    steps = page.locator(".train-step-count")
+    expect(steps).to_have_text("0", timeout=TIMEOUT)
+    page.locator(".train-play button").click()
+    expect(steps).not_to_have_text("0", timeout=TIMEOUT)
+    expect(page.locator(".train-pause button")).to_be_enabled(timeout=TIMEOUT)
+    page.evaluate(DROP_PATCHES)
+    page.locator(".train-pause button").click()
+    expect(page.locator(".train-play button")).to_be_enabled(timeout=TIMEOUT)
+    paused_at = steps.inner_text()
+    page.wait_for_timeout(1500)
+    assert steps.inner_text() == paused_at
