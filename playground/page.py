@@ -40,7 +40,7 @@ TOGGLE_DRAWER_JS = "document.getElementById('sidebar-toggle').click();"
 
 def drawer_button(label="Share · Embed · Save"):
     """A header button that opens (and closes) the sidebar drawer."""
-    button = pn.widgets.Button(label=label, button_type="light", css_classes=["share-open"], margin=(0, 10))
+    button = pn.widgets.Button(label=label, color="light", css_classes=["share-open"], margin=(0, 10))
     button.js_on_click(code=TOGGLE_DRAWER_JS)
     return button
 

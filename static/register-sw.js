@@ -13,15 +13,13 @@
       console.warn('Offline use is not available:', error)
     })
   }
-  function appIsUp() {   // Panel's loader is hidden once the worker's app is on the page
-    const loader = document.getElementById('loader')
-    return loader !== null && loader.style.display === 'none'
-  }
   const AFTER_THE_START_MS = 5000
-  const poll = setInterval(() => {
-    if (appIsUp()) {
-      clearInterval(poll)
-      setTimeout(register, AFTER_THE_START_MS)
-    }
-  }, 250)
+  function afterTheStart() { setTimeout(register, AFTER_THE_START_MS) }
+  // The page script (sitebuild/templates/page.js) says when the worker's app is on the page: it sets
+  // window.playgroundUp and sends 'playground-up' (this deferred script may run before or after that).
+  if (window.playgroundUp) {
+    afterTheStart()
+  } else {
+    window.addEventListener('playground-up', afterTheStart, {once: true})
+  }
 })()

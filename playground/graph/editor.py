@@ -39,7 +39,7 @@ class ProgramEditor(pn.viewable.Viewer):
         self._on_graph()
         self._on_error()
         # The editor folds away (a small frame, a phone: the drawing and its steps keep the room).
-        self.fold = pn.widgets.Toggle(label="Hide the program", value=False, button_type="light",
+        self.fold = pn.widgets.Toggle(label="Hide the program", value=False, color="light",
                                       css_classes=["graph-editor-fold"])
         self.body = pn.Column(self.preset, self.text, self.draw_button, self.error,
                               pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs, sizing_mode="stretch_width",

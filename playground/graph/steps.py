@@ -11,7 +11,7 @@ from pathlib import Path
 
 import panel as pn
 import param
-from bokeh.models import Button, CustomJS, Div, Slider
+from bokeh.models import Button, CustomJS, Div, Slider  # Bokeh's own Button: button_type is its name, not deprecated
 
 from .drawing import (COLORS, FRAME_HEIGHT, SHORT_FRAME_HIDES, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS,
                       TEXT_OFFSETS, TEXT_SIZES, GraphDrawing, NodeTable)

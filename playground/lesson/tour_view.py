@@ -23,7 +23,7 @@ class TourBar(pn.viewable.Viewer):
     def __init__(self, open_lesson, builtin, **params):
         super().__init__(**params)
         self._open_lesson, self._builtin = open_lesson, builtin
-        self.start_button = pn.widgets.Button(label="Guided tour \u25b6", button_type="light", margin=(0, 10),
+        self.start_button = pn.widgets.Button(label="Guided tour \u25b6", color="light", margin=(0, 10),
                                               css_classes=["tour-start"],
                                               description="micrograd, step by step: six short lessons")
         self.back_button = pn.widgets.Button(label="\u25c0 Back", css_classes=["tour-back"], width=90)

@@ -66,6 +66,9 @@ pyodideWorker.onmessage = async (event) => {
     }
 
     window.panelLoader?.hide()
+    // sitebuild: the app is on the page; static/register-sw.js waits for this (not for Panel's #loader)
+    window.playgroundUp = true
+    window.dispatchEvent(new Event('playground-up'))
 
     // Setup bi-directional syncing
     pyodideWorker.jsdoc = jsdoc = [...views.roots.values()][0].model.document

@@ -9,12 +9,15 @@ test_keyboard_only: with no mouse: skip link, the view tabs (arrows), Training p
     focused on the way shows a 2 px ring of at least 3:1 against white.
 test_live_region_follows_the_steps: the polite live region says each backward step (and the training milestones
     are checked in test_keyboard_only).
+test_the_page_runs_every_part_of_the_layer: each script in playground/a11y/ is joined in, watch.js (which starts
+    the layer) last.
 """
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from playground import a11y
 from playground.a11y import SHORTCUTS
 from playground.graph.presets import README_EXAMPLE
 from tests.browser.axe import describe, violations
@@ -297,3 +300,13 @@ def test_live_region_follows_the_steps(app_page):
     page.locator(".graph-back button").click()
     expect(live).to_contain_text("Step 4 of 46", timeout=TIMEOUT)
     app_page.assert_clean()
+
+
+def test_the_page_runs_every_part_of_the_layer():
+    """A script added to playground/a11y/ but not to PARTS would never run: every one is joined in, once, with
+    watch.js last (it uses the others and starts the layer)."""
+    scripts = sorted(path.name for path in a11y.HERE.glob("*.js"))
+    assert sorted(a11y.PARTS) == scripts and len(set(a11y.PARTS)) == len(scripts) == 8
+    assert a11y.PARTS[-1] == "watch.js" and a11y.A11Y_JS.rstrip().endswith("watch(document);")
+    for name in a11y.PARTS:
+        assert (a11y.HERE / name).read_text() in a11y.A11Y_JS

@@ -19,6 +19,8 @@ import pytest
 
 import build
 from sitebuild import backend
+from playground import a11y
+from playground.graph import steps
 
 ROOT = build.ROOT
 SHARED_SITE_PACKAGES = sysconfig.get_paths()["purelib"]   # panel, bokeh, numpy: nothing is downloaded
@@ -55,7 +57,8 @@ def test_the_wheel_holds_every_file_of_the_packages_js_and_css_included(pip_whee
     sources = {p.relative_to(ROOT).as_posix() for package in ("engine", "playground")
                for p in (ROOT / package).rglob("*")
                if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
-    assert {"playground/graph/animation.js", "playground/a11y.js", "playground/a11y.css"} <= names
+    assert {"playground/graph/animation.js", "playground/a11y/a11y.css"} <= names
+    assert {f"playground/a11y/{part}" for part in a11y.PARTS} <= names
     assert sources == {n for n in names if ".dist-info/" not in n}
 
 
@@ -88,6 +91,6 @@ def test_the_installed_wheel_imports_the_engine_and_both_views_outside_the_repos
     assert result.returncode == 0, result.stderr[-3000:]
     *files, data_chars, grad = result.stdout.split()
     assert len(files) == 3 and all(Path(f).is_relative_to(site_packages) for f in files), files
-    read_beside = ["playground/graph/animation.js", "playground/a11y.js", "playground/a11y.css"]
-    assert int(data_chars) == sum(len((ROOT / name).read_text()) for name in read_beside)
+    # The JS and CSS read beside the modules: the same as the repository's (the layer's parts joined).
+    assert int(data_chars) == len(steps.ANIMATION_JS) + len(a11y.A11Y_JS) + len(a11y.A11Y_CSS)
     assert float(grad) == pytest.approx(4 * (1 - math.tanh(4.0) ** 2))

@@ -1,0 +1,62 @@
+// Watching every shadow root: a11y.css adopted into each, its controls named, its focus events
+// listened to, and a MutationObserver that treats what Bokeh draws later the same way. Runs last:
+// it uses every other part and starts the layer on the page.
+
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(css);
+const seen = new WeakSet();      // shadow roots already watched
+
+const CONTROLS = "button, [role=slider], input[type=checkbox], input[type=file], .bk-OnOffButton, " +
+  ".bk-ToolButton, .bk-tool-overflow, canvas";
+
+function fix(el) {
+  if (el.matches(CONTROLS)) nameControl(el);
+  if (el.shadowRoot) watch(el.shadowRoot);
+  if (el.matches(".bk-header")) makeTabs(el);
+  if (el.matches(".graph-table")) nameRegion(el);
+}
+function fixTree(root) {
+  if (root.nodeType === 1) fix(root);
+  if (root.querySelectorAll) for (const el of root.querySelectorAll("*")) fix(el);
+}
+function watch(root) {
+  if (seen.has(root)) return;
+  seen.add(root);
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  root.addEventListener("focusin", focusIn);
+  root.addEventListener("focusout", focusOut);
+  observer.observe(root, {childList: true, subtree: true, characterData: true, attributes: true,
+                          attributeFilter: ["class", "disabled", "aria-valuenow", "aria-valuetext"]});
+  fixTree(root);
+}
+
+const observer = new MutationObserver((records) => {
+  const hosts = new Set();
+  for (const record of records) {
+    if (record.type === "childList") {
+      for (const node of record.addedNodes) if (node.nodeType === 1) fixTree(node);
+    } else if (record.type === "attributes") {
+      const el = record.target;
+      fix(el);
+      if (el.matches(".bk-tab") && el.closest(".bk-header")) makeTabs(el.closest(".bk-header"));
+      if (el.matches(".noUi-handle")) nameControl(el);
+    }
+    const host = hostOf(record.target.nodeType === 1 ? record.target : record.target.parentNode);
+    if (host) hosts.add(host);
+  }
+  let trainingTouched = false;
+  for (const host of hosts) {
+    fix(host);
+    if (host.matches(".graph-explain")) explainChanged(host);
+    if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
+    const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
+    if (slider) nameControl(slider);
+    const summary = host.matches(".graph-summary") && find(".graph-plot") && deepQueryAll("canvas", find(".graph-plot").shadowRoot)[0];
+    if (summary) nameControl(summary);
+  }
+  if (trainingTouched) trainingChanged();
+  keepFocus();
+});
+
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+watch(document);
