@@ -27,7 +27,7 @@ class TrainingCurves:
     def _figure(self, title, width, height, train_column, test_column, number_format):
         fig = figure(width=width, height=height, title=title, tools="xwheel_zoom,xpan,reset",
                      toolbar_location=None, name=f"{title}_curve",
-                     css_classes=[f"train-{title}-curve"])  # playground/a11y.js names it
+                     css_classes=[f"train-{title}-curve"])  # playground/a11y/names.js names it
         train = fig.line("step", train_column, source=self.source, color=BLUE, line_width=2)
         fig.line("step", test_column, source=self.source, color=ORANGE, line_width=2, line_dash="dashed")
         fig.add_tools(HoverTool(renderers=[train], mode="vline", tooltips=[

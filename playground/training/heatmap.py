@@ -23,7 +23,7 @@ class DecisionBoundaryPlot:
         self.figure = figure(width=width, height=height, tools="tap,wheel_zoom,pan,reset",
                              x_range=extent[:2], y_range=extent[2:], toolbar_location="below",
                              match_aspect=True, name="decision_boundary",
-                             css_classes=["train-boundary"])  # playground/a11y.js names it
+                             css_classes=["train-boundary"])  # playground/a11y/names.js names it
         self.figure.toolbar.active_scroll = None
         self.image_source = ColumnDataSource({"image": [to_levels(np.zeros((GRID_SIZE, GRID_SIZE)))], "frame": [0]})
         # The page says which heatmap frame it has taken in, so the view never sends frames faster than the

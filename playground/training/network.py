@@ -97,7 +97,7 @@ class NetworkPlot:
     def __init__(self, width=420, height=300):
         self.figure = figure(width=width, height=height, tools="", toolbar_location=None,
                              x_range=(-0.3, 2.3), y_range=Y_RANGE, name="network", min_border=4,
-                             css_classes=["train-network"])  # playground/a11y.js names it
+                             css_classes=["train-network"])  # playground/a11y/names.js names it
         self.figure.axis.visible = False
         self.figure.grid.visible = False
         self.figure.outline_line_color = None
