@@ -67,6 +67,7 @@ function render(k) {
 
 function explanation(k, V, row, grad) {
   const name = (id) => esc(V.name[row.get(id)]);
+  const topo = (id) => `topo[${V.topo[row.get(id)]}]`;  // the node's index in build_topo's list
   const out = name(S.node[0]);
   if (k === 0)
     return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step.` +
@@ -74,13 +75,15 @@ function explanation(k, V, row, grad) {
        `(drag to pan; Fit graph shows it all, small).</i>` : "") + `</p>`;
   const s = k - 1;
   if (S.from[s] < 0)
-    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output: d${out}/d${out} = 1.</p>`;
+    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output, ${topo(S.node[s])}, ` +
+      `the last of topo: d${out}/d${out} = 1.</p>`;
   const to = name(S.node[s]), from = name(S.from[s]);
   const before = S.grad_after[s] - S.contribution[s];
   const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
     : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
   const constant = V.constant[row.get(S.node[s])] ? ` (${to} is a constant: its grad is worked out, never used)` : "";
-  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}${constant}.<br>` +
+  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> <span class="topo-now">reversed(topo) is at ` +
+    `${topo(S.from[s])}: ${from}._backward() runs.</span> Gradient flows from ${from} back to ${to}${constant}.<br>` +
     `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; ` +
     `upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
     ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
@@ -91,13 +94,15 @@ function node_table(V, E, grad, receiver) {
   const row = new Map(V.id.map((id, r) => [id, r]));
   const inputs = V.id.map(() => []);
   for (let e = 0; e < E.source.length; e++) inputs[row.get(E.target[e])][E.slot[e]] = V.name[row.get(E.source[e])];
-  let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
+  let html = '<table class="graph-nodes"><caption>Nodes in topological order (topo: the index in ' +
+    'build_topo\'s list); backward runs them from the last row up</caption>' +
     // data and grad before the inputs: a narrow table column shows the numbers and scrolls to the inputs
-    '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
+    '<thead><tr><th scope="col">topo</th><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
     '<th scope="col">grad</th><th scope="col">inputs</th></tr></thead><tbody>';
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
-    html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
+    html += `<tr data-node="${V.id[r]}"${mark}><td class="topo">${V.topo[r]}</td>` +
+      `<th scope="row">${esc(V.name[r])}</th>` +
       `<td>${esc(V.op[r] || (V.constant[r] ? "constant" : "leaf"))}</td>` +
       `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td>` +
       `<td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td></tr>`;

@@ -4,6 +4,8 @@ test_type_backward_step_edit_and_break: one page load, the issue's four checks i
 test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot: the ~300-node preset measured on screen (box
 distances, text sizes and widths as the browser measures them, no overlapping labels), the table beside the
 plot on a wide page and below it on a narrow one, its sticky header, and the view in a 480 x 360 frame.
+test_topo_numbers_on_the_boxes_in_the_table_and_backward_runs_them_in_reverse: the topo[i] tags and the table's
+topo column are engine.build_topo's order; stepping backward names the running node's number, going down.
 """
 
 import re
@@ -11,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+import engine
 from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
 from playground.graph.drawing import BOX_HEIGHT, BOX_WIDTH, MIN_TEXT_PX, READABLE_ZOOM
@@ -20,10 +23,10 @@ TIMEOUT = 30_000  # each change goes to the worker's Python and back
 
 
 def table_rows(page):
-    """{label: (op, data, grad)} read from the node table's DOM."""
+    """{label: (op, data, grad)} read from the node table's DOM (its first column, topo, is read by topo_column)."""
     rows = {}
     for text in page.locator(".graph-table tbody tr").all_inner_texts():
-        label, op, data, grad, _inputs = text.split("\t")
+        _topo, label, op, data, grad, _inputs = text.split("\t")
         rows[label.strip()] = (op.strip(), data.strip(), grad.strip())
     return rows
 
@@ -139,7 +142,13 @@ ON_SCREEN = """([box, n]) => {""" + FIND_PLOT + """
       const g = r.glyph, size = parseFloat(value(g.text_font_size));
       ctx.font = `${value(g.text_font_style) || "normal"} ${size}px ${value(g.text_font) || "helvetica"}`;
       const text = String(V[field(r)][i]);
-      const width = ctx.measureText(text).width, cy = (top + bottom) / 2 + (value(g.y_offset) || 0);
+      const width = ctx.measureText(text).width;
+      if (field(r) === "topo_text") {  // the topo tag: left-aligned at its own place, with its padding
+        const tx = (V.tag_x[i] - x0) * sx, ty = (y1 - V.tag_y[i]) * sy, pad = value(g.padding) || 0;
+        return {text, size, visible: r.visible, width, tag: true, x0: tx - pad, x1: tx + width + pad,
+                y0: ty - size / 2 - pad, y1: ty + size / 2 + pad};
+      }
+      const cy = (top + bottom) / 2 + (value(g.y_offset) || 0);
       return {text, size, visible: r.visible, width, x0: (left + right) / 2 - width / 2,
               x1: (left + right) / 2 + width / 2, y0: cy - size / 2, y1: cy + size / 2};
     });
@@ -193,11 +202,14 @@ def assert_legible(view):
                   for i, a in enumerate(nodes) for b in nodes[i + 1:])
     assert closest >= 9, f"two boxes only {closest:.1f} px apart"
     lines = [dict(line, node=n["name"]) for n in nodes for line in n["lines"] if line["visible"]]
-    assert {len([1 for line in n["lines"] if line["visible"]]) for n in nodes} == {3}  # name, data, grad
+    # name, data, grad and the topo tag (topo[i]) on the box's top-left corner
+    assert {len([1 for line in n["lines"] if line["visible"]]) for n in nodes} == {4}
     assert min(line["size"] for line in lines) >= MIN_TEXT_PX
     for n in nodes:
         for line in n["lines"]:
             assert n["left"] <= line["x0"] and line["x1"] <= n["right"], (n["name"], line["text"], line["width"])
+            if line.get("tag"):
+                assert line["y0"] < n["top"] < line["y1"], (n["name"], line["text"])   # on the top edge
     overlaps = [(a["node"], a["text"], b["node"], b["text"]) for i, a in enumerate(lines) for b in lines[i + 1:]
                 if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]]
     assert overlaps == []
@@ -266,3 +278,53 @@ def test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot(app_page, wat
     print(f"300-node preset, middle of the graph: {len(middle['nodes'])} whole boxes in view, closest "
           f"{closest:.1f} px apart on a wide page, {narrow_closest:.1f} px at 480x360")
     small.assert_clean()
+
+
+def topo_column(page):
+    """[(topo, label, data)] of the node table's rows, top to bottom."""
+    rows = []
+    for text in page.locator(".graph-table tbody tr").all_inner_texts():
+        topo, label, _op, data, _grad, _inputs = text.split("\t")
+        rows.append((int(topo), label.strip(), data.strip()))
+    return rows
+
+
+def test_topo_numbers_on_the_boxes_in_the_table_and_backward_runs_them_in_reverse(app_page):
+    page = app_page.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    app_page.show_view("graph")
+    expect(page.locator(".graph-table tbody tr")).to_have_count(33, timeout=TIMEOUT)
+    topo = engine.build_topo(make_graph(README_EXAMPLE).root)
+
+    # The table: row i is topo[i] of the engine's build_topo (its data), in that order.
+    rows = topo_column(page)
+    assert [t for t, _, _ in rows] == list(range(len(topo)))
+    assert [data for _, _, data in rows] == [f"{v.data:.4f}" for v in topo]
+    expect(page.locator(".graph-table caption")).to_contain_text("topological order")
+    label = {t: name for t, name, _ in rows}
+
+    # The boxes: every node in view shows its tag, readable, on its box's top edge, overlapping no other text.
+    view = on_screen_when(page, lambda v: len(v["nodes"]) >= 2, n=len(topo))
+    assert_legible(view)
+    tags = {n["name"]: line["text"] for n in view["nodes"] for line in n["lines"] if line.get("tag")}
+    assert tags and all(tags[name] == f"topo[{t}]" for t, name in label.items() if name in tags)
+
+    # Backward: each step names the node whose _backward runs by its topo number, and the numbers only go down,
+    # through every node that has inputs, ending above the leaves.
+    seen = []
+    for k in range(1, 47):
+        page.locator(".graph-step button").click()
+        explain = page.locator(".graph-explain p.chain-rule")
+        expect(explain).to_contain_text(f"Step {k} of 46")
+        text = explain.inner_text()
+        if k == 1:
+            assert f"starts at the output, topo[{len(topo) - 1}]" in text
+            continue
+        number, giver, flows_from = re.search(
+            r"reversed\(topo\) is at topo\[(\d+)\]: (\S+)\._backward\(\) runs\. Gradient flows from (\S+) back", text
+        ).groups()
+        assert label[int(number)] == giver == flows_from
+        seen.append(int(number))
+    assert seen == sorted(seen, reverse=True)
+    assert sorted(set(seen)) == [i for i, v in enumerate(topo) if v._prev]
+    app_page.assert_clean()

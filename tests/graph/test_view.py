@@ -3,8 +3,10 @@
 import re
 import pytest
 
-from playground.graph.presets import README_EXAMPLE, USED_TWICE
-from playground.graph.state import GraphState
+import engine
+from playground.graph.layout import BOX_HEIGHT, BOX_WIDTH
+from playground.graph.presets import README_EXAMPLE, TANH_NEURON, USED_TWICE, mlp_sample_loss
+from playground.graph.state import GraphState, program_from_value
 from playground.graph.drawing import source_data
 from playground.graph.steps import ANIMATION_JS
 from playground.graph.view import GraphView
@@ -20,6 +22,41 @@ def test_source_data_links_every_step_to_its_edge():
         assert edges["source"][edge] == steps["node"][k] and edges["target"][edge] == steps["from"][k]
     assert sorted(steps["edge"][1:]) == [0, 1]
     assert edges["local"][:2] == [1.0, 1.0]
+
+
+TOPO_PROGRAMS = {"used twice": USED_TWICE, "square and reuse": "a = 2.0\nb = a * a\nc = b + a\nd = c * b\n",
+                 "README example": README_EXAMPLE, "tanh neuron": TANH_NEURON,
+                 "2-4-4-1 MLP sample": program_from_value(mlp_sample_loss((4, 4)))}
+
+
+@pytest.mark.parametrize("program", TOPO_PROGRAMS.values(), ids=TOPO_PROGRAMS)
+def test_the_topo_tags_are_engine_build_topos_order(program):
+    """Each box's tag topo[i] and the table's topo column (animation.js reads the same column) name the node
+    at index i of engine.build_topo(root): its data, its op and its inputs (by their own tags) are that node's."""
+    graph = GraphState(program=program).graph
+    values, ops, edges, _ = source_data(graph)
+    topo = engine.build_topo(graph.root)
+    index = {id(v): i for i, v in enumerate(topo)}
+    assert sorted(values["topo"]) == list(range(len(topo)))
+    row = {tag: r for r, tag in enumerate(values["topo"])}
+    tag_of_id = dict(zip(values["id"], values["topo"]))
+    op_of_id = dict(zip(ops["id"], ops["engine_op"]))
+    inputs = {}
+    for source, target, slot in zip(edges["source"], edges["target"], edges["slot"]):
+        if slot < 0:    # the line from an op's circle to its box
+            continue
+        inputs.setdefault(target, {})[slot] = tag_of_id[source]
+    for i, v in enumerate(topo):
+        r = row[i]
+        assert values["topo_text"][r] == f"topo[{i}]"
+        assert values["data"][r] == v.data
+        assert op_of_id.get(values["id"][r], "") == (engine.OPS[v._op].label(v._exponent) if v._op else "")
+        drawn = inputs.get(values["id"][r], {})
+        assert [drawn[slot] for slot in sorted(drawn)] == [index[id(c)] for c in v._prev]
+        # the tag sits on its box's top-left corner
+        x, y = values["x"][r], values["y"][r]
+        assert x - BOX_WIDTH / 2 < values["tag_x"][r] < x and values["tag_y"][r] > y + BOX_HEIGHT / 2
+    assert values["topo"][values["name"].index(values["name"][-1])] == len(topo) - 1   # the output is last
 
 
 def test_names_are_the_programs_or_the_expressions_and_constants_get_no_grad():
