@@ -176,6 +176,7 @@ def source_data(graph):
         "topo": [n["id"] for n in nodes], "topo_text": [topo_text(n["id"]) for n in nodes],
         "tag_x": [positions["value"][n["id"]][0] - BOX_WIDTH / 2 + TAG_INSET for n in nodes],
         "tag_y": [positions["value"][n["id"]][1] + BOX_HEIGHT / 2 + TAG_RISE for n in nodes],
+        "tag_alpha": [1.0] * len(nodes),  # build_topo mode hides (0) the tags of nodes not yet numbered
         "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
@@ -314,7 +315,8 @@ class GraphDrawing(pn.viewable.Viewer):
             # the topo tag: outlined in the box's colour (green while its _backward runs)
             p.text("tag_x", "tag_y", text="topo_text", source=self.values_src, text_align="left",
                    text_baseline="middle", text_color="#3d434f", background_fill_color="white",
-                   border_line_color="line_color", border_line_width=1, padding=1, border_radius=3),
+                   border_line_color="line_color", border_line_width=1, padding=1, border_radius=3,
+                   text_alpha="tag_alpha", background_fill_alpha="tag_alpha", border_line_alpha="tag_alpha"),
         ]
         for renderer, size, offset in zip(self.texts, TEXT_SIZES, TEXT_OFFSETS):
             renderer.glyph.update(text_font_size=f"{size * scale:.1f}px", y_offset=offset * scale)

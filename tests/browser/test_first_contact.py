@@ -89,8 +89,8 @@ def test_the_first_screen_at_each_size(browser, site_url, width, height):
     expect(page.locator(".graph-explain")).to_contain_text("Step 1 of 46")
     constant_rows = page.locator(".graph-table tr", has=page.locator("td", has_text=re.compile("^constant$")))
     assert constant_rows.count() >= 3
-    grads = constant_rows.locator("td:nth-of-type(4)").all_inner_texts()    # topo, op, data, grad, inputs
-    assert page.locator(".graph-table thead th").nth(4).inner_text() == "grad"
+    grads = constant_rows.locator("td:nth-of-type(3)").all_inner_texts()    # op, data, grad, inputs
+    assert page.locator(".graph-table thead th").nth(3).inner_text() == "grad"
     assert len(grads) == constant_rows.count() and set(grads) == {""}
 
     # The drawer opens over the page (beside it from 1200 px on) and holds the tools.

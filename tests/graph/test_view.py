@@ -116,7 +116,8 @@ def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
     state.load_program(README_EXAMPLE.replace("g = h + 10.0 / f", "g = h + 10.0 * f"))
     assert view.drawing.ops_src.data["op"] == source_data(state.graph)[1]["op"] and "*" in view.drawing.ops_src.data["op"]
     replaced = {event.model for event in events if isinstance(event, ColumnDataChangedEvent) and event.cols is None}
-    assert replaced == {view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src}   # every column
+    assert replaced == {view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src,
+                        view.steps.topo_src}   # every column, and build_topo's steps (they follow the shape)
 
 
 def test_errors_are_escaped_and_the_drawing_stays():
