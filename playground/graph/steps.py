@@ -57,11 +57,14 @@ class StepControls(pn.viewable.Viewer):
         buttons = [self.step_button, self.back_button, self.play_button, self.backward_button, self.reset_button,
                    self.fit_button]
         speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
-        mode = pn.pane.Bokeh(self.mode, stylesheets=[SHORT_FRAME_HIDES, COMPACT_BUTTONS])
-        # Two panels: the view puts the buttons and the explanation above the plot, the step slider under it.
-        self.timeline = pn.pane.Bokeh(self.slider, sizing_mode="stretch_width")
+
+        # Two panels: the view puts the buttons and the explanation above the plot, the mode and slider under it.
+        # Under the plot, the mode switch beside the slider: the first screen (a phone's too) keeps the plot.
+        self.timeline = pn.FlexBox(pn.pane.Bokeh(self.mode, stylesheets=[COMPACT_BUTTONS]),
+                                   pn.pane.Bokeh(self.slider, sizing_mode="stretch_width", styles={"flex": "1 1 240px"}),
+                                   align_items="center", flex_wrap="wrap", sizing_mode="stretch_width")
         self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b, stylesheets=[COMPACT_BUTTONS]) for b in buttons),
-                                            speed, mode, gap="2px",
+                                            speed, gap="2px",
                                             flex_wrap="wrap", css_classes=["graph-step-buttons"]),
                                  pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"),
                                  sizing_mode="stretch_width", margin=0)

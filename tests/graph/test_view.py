@@ -247,3 +247,25 @@ def test_hide_hides_the_parts_named_and_shows_the_others():
     view.hide(set())
     assert editor.visible and card.visible and check.visible
     assert page[0][1][0].visible and page[0][2].visible  # the drawing and the table are never hidden
+
+
+@pytest.mark.parametrize("program", TOPO_PROGRAMS.values(), ids=TOPO_PROGRAMS)
+def test_build_topo_mode_steps_are_the_engines_sort(program):
+    """The build_topo mode's steps (topo_src): every node visited once, appended in build_topo's order (its tag's
+    number), a value used twice met again as "seen"; one caption per step, the last naming backward's order."""
+    from playground.graph.drawing import display_names
+    from playground.graph.topo_steps import topo_columns
+    view = GraphView(GraphState(program=program))
+    graph = view.state.graph
+    columns = view.steps.topo_src.data
+    assert columns == topo_columns(graph, display_names(graph.trace["nodes"]))
+    topo = engine.build_topo(graph.root)
+    appends = [(node, number) for event, node, number in zip(columns["event"], columns["node"], columns["number"])
+               if event == "append"]
+    assert appends == [(i, i) for i in range(len(topo))]     # the tag topo[i] of node i, given in order
+    visits = [node for event, node in zip(columns["event"], columns["node"]) if event == "visit"]
+    assert sorted(visits) == list(range(len(topo)))
+    uses = sum(len(v._prev) for v in topo)                    # every input edge is one call of build_topo
+    assert columns["event"].count("seen") == uses - (len(topo) - 1)
+    assert len(columns["caption"]) == len(columns["event"])
+    assert columns["caption"][-1].endswith(", ".join(str(i) for i in reversed(range(len(topo)))) + ".")
