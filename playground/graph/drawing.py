@@ -324,7 +324,8 @@ class GraphDrawing(pn.viewable.Viewer):
             renderer.selection_glyph = renderer.nonselection_glyph = renderer.glyph
         p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
-            ("node", "@name"), ("place in topo", "topo[@topo]"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
+            ("node", "@name"), ("place in topo", "topo[@topo]"), ("op", "@op"), ("data", "@data{%.12g}"),
+            ("grad", "@grad{%.12g}")],
             formatters={"@data": "printf", "@grad": "printf"}))
         p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@engine_op"), ("makes", "@name")]))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[

@@ -57,9 +57,8 @@ class StepControls(pn.viewable.Viewer):
         buttons = [self.step_button, self.back_button, self.play_button, self.backward_button, self.reset_button,
                    self.fit_button]
         speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
-
-        # Two panels: the view puts the buttons and the explanation above the plot, the mode and slider under it.
-        # Under the plot, the mode switch beside the slider: the first screen (a phone's too) keeps the plot.
+        # Two panels: the view puts the buttons and the explanation above the plot, the mode switch and the slider
+        # under it (so a phone's first screen still reaches the plot).
         self.timeline = pn.FlexBox(pn.pane.Bokeh(self.mode, stylesheets=[COMPACT_BUTTONS]),
                                    pn.pane.Bokeh(self.slider, sizing_mode="stretch_width", styles={"flex": "1 1 240px"}),
                                    align_items="center", flex_wrap="wrap", sizing_mode="stretch_width")
