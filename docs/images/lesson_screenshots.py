@@ -61,6 +61,18 @@ def main():
                 page.locator(".train-phase-next button").click()
             expect(page.locator(".train-phase-after svg")).to_be_visible(timeout=TIMEOUT)
             page.locator(".train-phases").first.screenshot(path=OUT / "training-phase-step.png")
+
+            # the graph view at backward step 5: the topo[i] tags, the step naming topo[31] (a fresh context: the
+            # device keeps the tour's last graph)
+            context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(url_of(server) + "#chrome=minimal", wait_until="commit")
+            wait_until_interactive(page)
+            for _ in range(5):
+                page.locator(".graph-step button").click()
+            expect(page.locator(".graph-explain")).to_contain_text("Step 5 of 46", timeout=TIMEOUT)
+            page.wait_for_timeout(500)
+            page.locator(".graph-view").first.screenshot(path=OUT / "graph-topo.png")
             browser.close()
     finally:
         server.shutdown()

@@ -7,8 +7,9 @@
     view.py       GraphView: the graph view, composed of the components below, each a Viewer over GraphState
     editor.py     ProgramEditor: presets, program text, Draw, error line, leaf inputs
     drawing.py    GraphDrawing (summary + Bokeh plot, source_data) and NodeTable
-    steps.py      StepControls: Backward/Play/Step/Reset, speed, Fit, step slider, explanation
-    animation.js  the in-page half of StepControls: draws backward step k, plays the steps with a moving pulse
+    steps.py      StepControls: Backward/Play/Step/Reset, speed, Fit, step slider, explanation, Backward | build_topo
+    animation.js  the in-page half of StepControls: draws backward step k, plays the steps with a moving pulse;
+                  in build_topo mode, the depth-first sort numbering the boxes (topo_steps.py: its steps in words)
     gradcheck.py  GradientCheck: backward against finite differences
     edit_card.py  EditCard: edit by clicking
 

@@ -6,8 +6,9 @@
 // Bokeh runs this as one CustomJS body for every trigger (the page gets the code once, not once per button);
 // `action` (worked out at the end) picks one of HANDLERS: render, play, step, back, reset, backward, zoom (the
 // ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and data (Python sent a
-// new graph; a new number in its "frame" column asks to frame it afresh).
-// Sources: values (value nodes), ops (op nodes), edges, steps, pulse.
+// new graph; a new number in its "frame" column asks to frame it afresh), mode (the Backward / build_topo switch).
+// Sources: values (value nodes), ops (op nodes), edges, steps, pulse, topo (build_topo's steps: in build_topo
+// mode the same buttons step through them, page only: render_topo).
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
 const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: null, frame: null, mine: new WeakSet()});
@@ -55,18 +56,54 @@ function render(k) {
   const line_width = V.id.map((id) => id === receiver || id === giver ? 3.5 : 1.2);
   const op_line = O.id.map((id) => id === giver ? colors.running : colors.line);
   values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g, r) => V.constant[r] ? "" : "grad " + (g == null ? "\u2014" : shortNumber(g))),
-                      line_color, line_width}}, {sync: false});
+                      topo_text: V.topo.map((t) => `topo[${t}]`), tag_alpha: V.topo.map(() => 1), line_color,
+                      line_width}}, {sync: false});
   edges.setv({data: {...E, color, width, alpha, dash}}, {sync: false});
   ops.setv({data: {...O, line_color: op_line}}, {sync: false});
   for (const source of [values, edges, ops]) A.mine.add(source.data);  // so "data" below knows they are ours
   if (!A.playing) pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
 
   explain.setv({text: `<style>${css}</style>` + explanation(k, V, row, grad)}, {sync: false});
-  table.setv({text: `<style>${css}</style>` + node_table(V, E, grad, receiver)}, {sync: false});
+  table.setv({text: `<style>${css}</style>` + node_table(V, E, grad, receiver, V.topo)}, {sync: false});
+}
+
+// build_topo mode: after j of its steps, the appended nodes carry their numbers, the node of step j is marked
+// (green) and the calls still open (visited, not yet appended) are outlined purple; no grads yet.
+function render_topo(j) {
+  const V = values.data, E = edges.data, O = ops.data, T = topo.data, M = T.node.length;
+  const number = new Map(), open = [];
+  for (let i = 0; i < j; i++) {
+    if (T.event[i] === "visit") open.push(T.node[i]);
+    else if (T.event[i] === "append") { open.pop(); number.set(T.node[i], T.number[i]); }
+  }
+  const now = j > 0 ? T.node[j - 1] : -1;
+  const line_color = V.id.map((id) => id === now ? colors.running : open.includes(id) ? colors.receiving : colors.line);
+  const line_width = V.id.map((id) => id === now || open.includes(id) ? 3.5 : 1.2);
+  values.setv({data: {...V, grad: V.id.map(() => NaN), grad_text: V.constant.map((c) => c ? "" : "grad \u2014"),
+                      topo_text: V.id.map((id) => number.has(id) ? `topo[${number.get(id)}]` : ""),
+                      tag_alpha: V.id.map((id) => number.has(id) ? 1 : 0),
+                      line_color, line_width}}, {sync: false});
+  edges.setv({data: {...E, color: E.source.map(() => IDLE), width: E.source.map(() => 1.2),
+                     alpha: E.source.map(() => 1.0), dash: E.source.map(() => "solid")}}, {sync: false});
+  ops.setv({data: {...O, line_color: O.id.map(() => colors.line)}}, {sync: false});
+  for (const source of [values, edges, ops]) A.mine.add(source.data);
+  pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
+  const row = new Map(V.id.map((id, r) => [id, r]));
+  const text = j === 0
+    ? `build_topo(${esc(V.name[V.name.length - 1])}) numbers the nodes, depth first, inputs before the nodes that ` +
+      `use them. Press Step. Green: the node of this step; purple: calls still open (visited, not yet appended).`
+    : esc(T.caption[j - 1]);
+  explain.setv({text: `<style>${css}</style><p class="chain-rule"><b>build_topo: step ${j} of ${M}.</b> ${text}</p>`},
+               {sync: false});
+  table.setv({text: `<style>${css}</style>` + node_table(V, E, V.id.map(() => null), now,
+                                                        V.id.map((id) => number.has(id) ? number.get(id) : ""))},
+             {sync: false});
+  A.topo_k = j;
 }
 
 function explanation(k, V, row, grad) {
   const name = (id) => esc(V.name[row.get(id)]);
+  const topo = (id) => `topo[${V.topo[row.get(id)]}]`;  // the node's index in build_topo's list
   const out = name(S.node[0]);
   if (k === 0)
     return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step.` +
@@ -74,32 +111,35 @@ function explanation(k, V, row, grad) {
        `(drag to pan; Fit graph shows it all, small).</i>` : "") + `</p>`;
   const s = k - 1;
   if (S.from[s] < 0)
-    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output: d${out}/d${out} = 1.</p>`;
+    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output, ${topo(S.node[s])}, ` +
+      `the last of topo: d${out}/d${out} = 1.</p>`;
   const to = name(S.node[s]), from = name(S.from[s]);
   const before = S.grad_after[s] - S.contribution[s];
   const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
     : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
   const constant = V.constant[row.get(S.node[s])] ? ` (${to} is a constant: its grad is worked out, never used)` : "";
-  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> Gradient flows from ${from} back to ${to}${constant}.<br>` +
+  return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> reversed(topo) reaches ${topo(S.from[s])}: ` +
+    `gradient flows from ${from} back to ${to}${constant}.<br>` +
     `local derivative d${from}/d${to} = ${fmt(S.local[s])} &times; ` +
     `upstream grad d${out}/d${from} = ${fmt(S.upstream[s])}` +
     ` = contribution ${fmt(S.contribution[s])}<br>${sum}</p>`;
 }
 
-function node_table(V, E, grad, receiver) {
+function node_table(V, E, grad, receiver, numbers) {
   // Who feeds whom, as text: each node's inputs in operand order (the drawing's edges).
   const row = new Map(V.id.map((id, r) => [id, r]));
   const inputs = V.id.map(() => []);
   for (let e = 0; e < E.source.length; e++) inputs[row.get(E.target[e])][E.slot[e]] = V.name[row.get(E.source[e])];
-  let html = '<table class="graph-nodes"><caption>Nodes of the graph (inputs first)</caption>' +
-    // data and grad before the inputs: a narrow table column shows the numbers and scrolls to the inputs
+  let html = '<table class="graph-nodes"><caption>Nodes in topological order (topo: the index in ' +
+    'build_topo\'s list); backward runs them from the last row up</caption>' +
+    // data and grad first: a narrow table column shows the numbers and scrolls to topo and the inputs
     '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
-    '<th scope="col">grad</th><th scope="col">inputs</th></tr></thead><tbody>';
+    '<th scope="col">grad</th><th scope="col">topo</th><th scope="col">inputs</th></tr></thead><tbody>';
   for (let r = 0; r < V.id.length; r++) {
     const mark = V.id[r] === receiver ? ' class="current" aria-current="true"' : "";
     html += `<tr data-node="${V.id[r]}"${mark}><th scope="row">${esc(V.name[r])}</th>` +
       `<td>${esc(V.op[r] || (V.constant[r] ? "constant" : "leaf"))}</td>` +
-      `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td>` +
+      `<td>${fmt(V.data[r])}</td><td>${V.constant[r] ? "" : fmt(grad[r])}</td><td class="topo">${numbers[r]}</td>` +
       `<td class="inputs">${esc(inputs[r].filter((n) => n != null).join(", "))}</td></tr>`;
   }
   return html + "</tbody></table>";
@@ -140,6 +180,13 @@ function play_next() {
     if (t < 1) A.frame = requestAnimationFrame(tick); else advance();
   };
   A.frame = requestAnimationFrame(tick);
+}
+
+function play_topo_next() {  // build_topo mode: one step of the sort at a time
+  if (!A.playing) return;
+  if ((A.topo_k || 0) >= topo.data.node.length) { stop(); return; }
+  render_topo((A.topo_k || 0) + 1);
+  A.timer = setTimeout(play_topo_next, 900 / Math.max(0.1, speed.value));
 }
 
 // --- framing and zooming ---------------------------------------------------------------------------------
@@ -201,32 +248,49 @@ const origin = cb_obj.origin !== undefined ? cb_obj.origin : cb_obj;
 const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)]
   : origin === plot ? "resize"
   : origin === x_range ? "zoom"
-  : [values, edges, ops, steps].includes(origin) ? "data"
+  : origin === mode ? "mode"
+  : [values, edges, ops, steps, topo].includes(origin) ? "data"
   : "render";
 
-// One handler per action; the step buttons stop a playing animation first.
+// One handler per action; the step buttons stop a playing animation first. In build_topo mode they step
+// through the sort instead (A.topo_k: how many of its steps are shown).
+const sorting = mode.active === 1;
 function go_to(k) { stop(); slider.value = k; }
+function go_topo(j) { stop(); render_topo(Math.max(0, Math.min(topo.data.node.length, j))); }
+function draw() { if (sorting) render_topo(Math.min(A.topo_k || 0, topo.data.node.length)); else render(current_step()); }
 const HANDLERS = {
-  render() { if (!A.framed) fit(false); render(current_step()); },
+  render() { if (!A.framed) fit(false); draw(); },
   fit_whole() { fit(true); },
   resize,
   zoom,
   data() {  // CustomJS runs asynchronously: skip the data this script itself drew
     if (A.mine.has(cb_obj.data)) return;
     stop();
+    if (origin === topo) A.topo_k = 0;  // a new graph's sort starts again
     if (values.data.frame && values.data.frame[0] !== A.frame) fit(false);
-    render(current_step());
+    draw();
+  },
+  mode() {  // Backward <-> build_topo: the sort starts from its beginning; the backward slider is for Backward
+    stop();
+    A.topo_k = 0;
+    slider.setv({visible: !sorting}, {sync: false});
+    draw();
   },
   play() {
     if (A.playing) { stop(); return; }
     A.playing = true;
     play.label = "Pause";
+    if (sorting) {
+      if ((A.topo_k || 0) >= topo.data.node.length) render_topo(0);
+      play_topo_next();
+      return;
+    }
     if (current_step() >= N) slider.value = 0;
     play_next();
   },
-  step() { go_to(Math.min(N, current_step() + 1)); },
-  back() { go_to(Math.max(0, current_step() - 1)); },
-  reset() { go_to(0); },
-  backward() { go_to(N); },
+  step() { if (sorting) go_topo((A.topo_k || 0) + 1); else go_to(Math.min(N, current_step() + 1)); },
+  back() { if (sorting) go_topo((A.topo_k || 0) - 1); else go_to(Math.max(0, current_step() - 1)); },
+  reset() { if (sorting) go_topo(0); else go_to(0); },
+  backward() { if (sorting) go_topo(topo.data.node.length); else go_to(N); },
 };
 HANDLERS[action]();

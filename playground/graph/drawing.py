@@ -33,8 +33,11 @@ PAGE_ABOVE_PLOT = 410  # pixels of a page above and below the plot: header, tabs
 # A graph opens whole only at a zoom where every text is at least 11 px (TEXT_SIZES x zoom), else its output end
 # at READABLE_ZOOM; "Fit graph" (an overview) may go smaller.
 SMALLEST_FIT_ZOOM = READABLE_ZOOM = 0.85
-TEXT_SIZES = (14, 13, 13, 13)  # label, data, grad, op symbol; pixels at zoom 1
-TEXT_OFFSETS = (-17, 0, 17, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
+TEXT_SIZES = (14, 13, 13, 13, 13)  # label, data, grad, op symbol, topo tag; pixels at zoom 1
+TEXT_OFFSETS = (-17, 0, 17, 0, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
+# The topo tag ("topo[3]": the node's place in build_topo's list) sits on its box's top-left corner, mostly
+# above the box, so it never covers the name: its left end and its middle, relative to the box's corner.
+TAG_INSET, TAG_RISE = 4, 5
 MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
 NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
 TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
@@ -47,6 +50,7 @@ table.graph-nodes thead th { position: sticky; top: 0; background: #fff; box-sha
 table.graph-nodes th[scope=row], table.graph-nodes thead th:first-child { text-align: left; }
 table.graph-nodes td { font-variant-numeric: tabular-nums; font-family: ui-monospace, monospace; }
 table.graph-nodes tr.current { background: #fde9c6; }
+table.graph-nodes td.topo { color: #4a505c; }
 p.chain-rule { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; min-height: 4.5em; }
 """
 NODE_FILL = {"leaf": "#dceaf7", "constant": "#eeeeee", "computed": "#ffffff", "output": "#fde9c6"}
@@ -64,7 +68,9 @@ LEGEND_HTML = (
     f"<span style='border:3px solid {COLORS['receiving']};padding:0 4px'>receives grad</span> · "
     f"<span style='background:{NODE_FILL['leaf']};padding:0 4px'>leaf</span> "
     f"<span style='background:{NODE_FILL['constant']};padding:0 4px'>constant (no grad)</span> "
-    f"<span style='background:{NODE_FILL['output']};padding:0 4px'>output</span></div>")
+    f"<span style='background:{NODE_FILL['output']};padding:0 4px'>output</span> · "
+    "<span style='border:1px solid #80868f;border-radius:3px;padding:0 3px'>topo[3]</span> "
+    "the node's place in build_topo's list: backward runs them from the last to topo[0]</div>")
 # The columns of source_data() that hold numbers of the forward and backward pass: all that changes when
 # only a leaf's value does (the rest follows the graph's shape).
 NUMBER_COLUMNS = {"values": ["data", "data_text"], "edges": ["local"],
@@ -141,6 +147,11 @@ def op_text(node):
     return OPS[node["op"]].label(node["exponent"]) if node["op"] else ""
 
 
+def topo_text(number):
+    """The tag on a box: the node's index in the list build_topo returns."""
+    return f"topo[{number}]"
+
+
 def _role(node, output_id):
     if node["id"] == output_id:
         return "output"
@@ -161,6 +172,11 @@ def source_data(graph):
         "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
         "grad": [math.nan] * len(nodes), "grad_text": ["" if is_constant(n) else "grad \u2014" for n in nodes],
         "constant": [is_constant(n) for n in nodes],
+        # engine.trace numbers the nodes in engine.build_topo's order: a node's id is its index in topo
+        "topo": [n["id"] for n in nodes], "topo_text": [topo_text(n["id"]) for n in nodes],
+        "tag_x": [positions["value"][n["id"]][0] - BOX_WIDTH / 2 + TAG_INSET for n in nodes],
+        "tag_y": [positions["value"][n["id"]][1] + BOX_HEIGHT / 2 + TAG_RISE for n in nodes],
+        "tag_alpha": [1.0] * len(nodes),  # build_topo mode hides (0) the tags of nodes not yet numbered
         "fill": [NODE_FILL[_role(n, output_id)] for n in nodes],
         "line_color": ["#5b6170"] * len(nodes), "line_width": [1.2] * len(nodes),
     }
@@ -296,6 +312,11 @@ class GraphDrawing(pn.viewable.Viewer):
             p.text("x", "y", text="data_text", source=self.values_src, **common),
             p.text("x", "y", text="grad_text", source=self.values_src, **common),
             p.text("x", "y", text="op", source=self.ops_src, **common),
+            # the topo tag: outlined in the box's colour (green while its _backward runs)
+            p.text("tag_x", "tag_y", text="topo_text", source=self.values_src, text_align="left",
+                   text_baseline="middle", text_color="#3d434f", background_fill_color="white",
+                   border_line_color="line_color", border_line_width=1, padding=1, border_radius=3,
+                   text_alpha="tag_alpha", background_fill_alpha="tag_alpha", border_line_alpha="tag_alpha"),
         ]
         for renderer, size, offset in zip(self.texts, TEXT_SIZES, TEXT_OFFSETS):
             renderer.glyph.update(text_font_size=f"{size * scale:.1f}px", y_offset=offset * scale)
@@ -303,7 +324,8 @@ class GraphDrawing(pn.viewable.Viewer):
             renderer.selection_glyph = renderer.nonselection_glyph = renderer.glyph
         p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
-            ("node", "@name"), ("op", "@op"), ("data", "@data{%.12g}"), ("grad", "@grad{%.12g}")],
+            ("node", "@name"), ("place in topo", "topo[@topo]"), ("op", "@op"), ("data", "@data{%.12g}"),
+            ("grad", "@grad{%.12g}")],
             formatters={"@data": "printf", "@grad": "printf"}))
         p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@engine_op"), ("makes", "@name")]))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[

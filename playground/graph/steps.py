@@ -1,5 +1,6 @@
 """The step controls: Backward, Play, Step, Step back, Reset, the speed, "Fit graph", the step slider and the
-explanation of the step shown; they play the drawing's backward pass in the page.
+explanation of the step shown; they play the drawing's backward pass in the page. The mode switch turns the
+same buttons to build_topo's steps (topo_steps.py): the depth-first sort numbering the boxes, in the page too.
 
 animation.js, run by CustomJS in the page, draws step k into the drawing's sources and the node table, and plays
 the steps with a moving pulse, with no Python round trip. The step slider is the one value shared both ways: the
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import panel as pn
 import param
-from bokeh.models import Button, CustomJS, Div, Slider  # Bokeh's own Button: button_type is its name, not deprecated
+from bokeh.models import Button, ColumnDataSource, CustomJS, Div, RadioButtonGroup, Slider  # Bokeh's own Button: button_type is its name, not deprecated
 
 from .drawing import (COLORS, FRAME_HEIGHT, SHORT_FRAME_HIDES, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS,
-                      TEXT_OFFSETS, TEXT_SIZES, GraphDrawing, NodeTable)
+                      TEXT_OFFSETS, TEXT_SIZES, GraphDrawing, NodeTable, display_names)
 from .layout import BOX_HEIGHT, BOX_WIDTH
 from .state import GraphState
+from .topo_steps import topo_columns
 
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
 # In a small frame (a course page's 480 x 360 iframe, a phone) the six buttons fit one line: smaller padding.
@@ -43,6 +45,10 @@ class StepControls(pn.viewable.Viewer):
         self.slider = Slider(title="Backward step", start=0, end=len(state.graph.steps), step=1, value=state.step,
                              css_classes=["graph-step-slider"], sizing_mode="stretch_width")
         self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
+        # What the buttons step through: backward (shared in links, the slider) or build_topo (page only)
+        self.mode = RadioButtonGroup(labels=["Backward", "build_topo"], active=0, css_classes=["graph-mode"])
+        self.topo_src = ColumnDataSource(self._topo_columns(), name="graph_topo_steps")
+        self._topo_shape = state.graph.shape
         self.slider.on_change("value", lambda attr, old, new: setattr(state, "step", min(int(new), len(state.graph.steps))))
         state.param.watch(self._on_step, "step")
         state.param.watch(self._on_graph, "graph")
@@ -51,8 +57,11 @@ class StepControls(pn.viewable.Viewer):
         buttons = [self.step_button, self.back_button, self.play_button, self.backward_button, self.reset_button,
                    self.fit_button]
         speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
-        # Two panels: the view puts the buttons and the explanation above the plot, the step slider under it.
-        self.timeline = pn.pane.Bokeh(self.slider, sizing_mode="stretch_width")
+        # Two panels: the view puts the buttons and the explanation above the plot, the mode switch and the slider
+        # under it (so a phone's first screen still reaches the plot).
+        self.timeline = pn.FlexBox(pn.pane.Bokeh(self.mode, stylesheets=[COMPACT_BUTTONS]),
+                                   pn.pane.Bokeh(self.slider, sizing_mode="stretch_width", styles={"flex": "1 1 240px"}),
+                                   align_items="center", flex_wrap="wrap", sizing_mode="stretch_width")
         self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b, stylesheets=[COMPACT_BUTTONS]) for b in buttons),
                                             speed, gap="2px",
                                             flex_wrap="wrap", css_classes=["graph-step-buttons"]),
@@ -65,8 +74,15 @@ class StepControls(pn.viewable.Viewer):
     def _on_step(self, *_):
         self.slider.value = min(self.state.step, self.slider.end)
 
+    def _topo_columns(self):
+        graph = self.state.graph
+        return topo_columns(graph, display_names(graph.trace["nodes"]))
+
     def _on_graph(self, *_):
         self.slider.end = len(self.state.graph.steps)
+        if self.state.graph.shape != self._topo_shape:  # the sort depends on the graph's shape only
+            self._topo_shape = self.state.graph.shape
+            self.topo_src.data = self._topo_columns()
 
     def _link_animation(self, drawing, table):
         args = dict(values=drawing.values_src, ops=drawing.ops_src, edges=drawing.edges_src, steps=drawing.steps_src,
@@ -75,7 +91,8 @@ class StepControls(pn.viewable.Viewer):
                     plot=drawing.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
                     texts=[r.glyph for r in drawing.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
                     text_renderers=drawing.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
-                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS)
+                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS,
+                    topo=self.topo_src, mode=self.mode)
 
         # One callback for every trigger (animation.js tells them apart): the page gets its code once,
         # not once per button, which keeps the page's first render small.
@@ -88,7 +105,8 @@ class StepControls(pn.viewable.Viewer):
         drawing.plot.js_on_change("inner_width", animate)
         drawing.plot.js_on_change("inner_height", animate)
         self.slider.js_on_change("value", animate)
-        for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src):
+        self.mode.js_on_change("active", animate)
+        for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src, self.topo_src):
             source.js_on_change("data", animate)
         for attr in ("start", "end"):
             drawing.x_range.js_on_change(attr, animate)

@@ -10,6 +10,8 @@ CSS = """
 .lesson-code .line.now { background: #fde9c6; box-shadow: inset 4px 0 0 #d95f02; }
 .lesson-code .note { color: #5b6170; }
 .lesson-caption { font: 14px/1.5 system-ui, sans-serif; margin: 6px 0; }
+.step-code-order mark.now { background: #fde9c6; box-shadow: inset 0 -2px 0 #d95f02; color: inherit; }
+.step-code-order .done { color: #4a505c; }
 table.lesson-table { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; margin: 4px 0; }
 table.lesson-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
 table.lesson-table th, table.lesson-table td { padding: 2px 8px; border-bottom: 1px solid #e3e5e8; text-align: right; }

@@ -10,6 +10,7 @@ import param
 
 from engine import lesson as engine_lesson
 from playground.graph import GraphState
+from playground.graph.topo_steps import topo_captions
 
 from . import picture
 from .common import GraphFollower, code_html, html_pane, stepper, table_html
@@ -44,21 +45,9 @@ def scene(graph, events, k):
         return {"numbers": {}, "marks": {}, "lines": (7,), "stack": [], "topo": [],
                 "caption": f"Press Next: build_topo starts at the output, {names[events[0]['node']]}."}
     e = events[k - 1]
-    name = names[e["node"]]
     marks[e["node"]] = "current"
-    inputs = [names[i] for i in next(n["inputs"] for n in graph.trace["nodes"] if n["id"] == e["node"])]
-    if e["event"] == "visit":
-        caption = (f"visit {name}: mark it visited, then build_topo each of its inputs ({', '.join(inputs)})."
-                   if inputs else f"visit {name}: a leaf, no inputs to visit.")
-    elif e["event"] == "seen":
-        caption = f"{name} is already visited (it is used more than once): nothing to do."
-    elif inputs:
-        caption = f"append {name}: every input of {name} is already in topo, so {name} gets number {e['number']}."
-    else:
-        caption = f"append {name}: a leaf goes straight into topo and gets number {e['number']}."
-    if k == len(events):
-        caption += (" The sort is done. backward() runs _backward in reverse: "
-                    + ", ".join(str(i) for i in reversed(topo)) + ".")
+    inputs = {n["id"]: n["inputs"] for n in graph.trace["nodes"]}
+    caption = topo_captions(events, names, inputs)[k - 1]
     return {"numbers": numbers, "marks": marks, "lines": LINES[e["event"]], "caption": caption,
             "stack": stack, "topo": topo}
 

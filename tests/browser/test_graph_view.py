@@ -4,6 +4,9 @@ test_type_backward_step_edit_and_break: one page load, the issue's four checks i
 test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot: the ~300-node preset measured on screen (box
 distances, text sizes and widths as the browser measures them, no overlapping labels), the table beside the
 plot on a wide page and below it on a narrow one, its sticky header, and the view in a 480 x 360 frame.
+test_topo_numbers_on_the_boxes_in_the_table_and_backward_runs_them_in_reverse: the topo[i] tags and the table's
+topo column are engine.build_topo's order; stepping backward names the running node's number, going down;
+the build_topo mode numbers the boxes in the order of the engine's recorded sort.
 """
 
 import re
@@ -11,6 +14,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+import engine
+from engine import lesson as engine_lesson
 from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
 from playground.graph.drawing import BOX_HEIGHT, BOX_WIDTH, MIN_TEXT_PX, READABLE_ZOOM
@@ -20,10 +25,10 @@ TIMEOUT = 30_000  # each change goes to the worker's Python and back
 
 
 def table_rows(page):
-    """{label: (op, data, grad)} read from the node table's DOM."""
+    """{label: (op, data, grad)} read from the node table's DOM (its topo column: topo_column)."""
     rows = {}
     for text in page.locator(".graph-table tbody tr").all_inner_texts():
-        label, op, data, grad, _inputs = text.split("\t")
+        label, op, data, grad, _topo, _inputs = text.split("\t")
         rows[label.strip()] = (op.strip(), data.strip(), grad.strip())
     return rows
 
@@ -139,11 +144,17 @@ ON_SCREEN = """([box, n]) => {""" + FIND_PLOT + """
       const g = r.glyph, size = parseFloat(value(g.text_font_size));
       ctx.font = `${value(g.text_font_style) || "normal"} ${size}px ${value(g.text_font) || "helvetica"}`;
       const text = String(V[field(r)][i]);
-      const width = ctx.measureText(text).width, cy = (top + bottom) / 2 + (value(g.y_offset) || 0);
+      const width = ctx.measureText(text).width;
+      if (field(r) === "topo_text") {  // the topo tag: left-aligned at its own place, with its padding
+        const tx = (V.tag_x[i] - x0) * sx, ty = (y1 - V.tag_y[i]) * sy, pad = value(g.padding) || 0;
+        return {text, size, visible: r.visible, width, tag: true, x0: tx - pad, x1: tx + width + pad,
+                y0: ty - size / 2 - pad, y1: ty + size / 2 + pad};
+      }
+      const cy = (top + bottom) / 2 + (value(g.y_offset) || 0);
       return {text, size, visible: r.visible, width, x0: (left + right) / 2 - width / 2,
               x1: (left + right) / 2 + width / 2, y0: cy - size / 2, y1: cy + size / 2};
     });
-    nodes.push({name: V.name[i], left, right, top, bottom, lines});
+    nodes.push({name: V.name[i], topo: V.topo[i], left, right, top, bottom, lines});
   }
   return {width: plot.inner_width, height: plot.inner_height, sx, sy, nodes,
           all_inside: V.x.every((x, i) => x > x0 && x < x1 && V.y[i] > y0 && V.y[i] < y1)};
@@ -193,11 +204,14 @@ def assert_legible(view):
                   for i, a in enumerate(nodes) for b in nodes[i + 1:])
     assert closest >= 9, f"two boxes only {closest:.1f} px apart"
     lines = [dict(line, node=n["name"]) for n in nodes for line in n["lines"] if line["visible"]]
-    assert {len([1 for line in n["lines"] if line["visible"]]) for n in nodes} == {3}  # name, data, grad
+    # name, data, grad and the topo tag (topo[i]) on the box's top-left corner
+    assert {len([1 for line in n["lines"] if line["visible"]]) for n in nodes} == {4}
     assert min(line["size"] for line in lines) >= MIN_TEXT_PX
     for n in nodes:
         for line in n["lines"]:
             assert n["left"] <= line["x0"] and line["x1"] <= n["right"], (n["name"], line["text"], line["width"])
+            if line.get("tag"):
+                assert line["y0"] < n["top"] < line["y1"], (n["name"], line["text"])   # on the top edge
     overlaps = [(a["node"], a["text"], b["node"], b["text"]) for i, a in enumerate(lines) for b in lines[i + 1:]
                 if a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]]
     assert overlaps == []
@@ -266,3 +280,85 @@ def test_300_nodes_stay_legible_and_the_table_sits_beside_the_plot(app_page, wat
     print(f"300-node preset, middle of the graph: {len(middle['nodes'])} whole boxes in view, closest "
           f"{closest:.1f} px apart on a wide page, {narrow_closest:.1f} px at 480x360")
     small.assert_clean()
+
+
+def topo_column(page):
+    """[(topo, label, data)] of the node table's rows, top to bottom."""
+    rows = []
+    for text in page.locator(".graph-table tbody tr").all_inner_texts():
+        label, _op, data, _grad, topo, _inputs = text.split("\t")
+        rows.append((int(topo) if topo.strip() else "", label.strip(), data.strip()))
+    return rows
+
+
+def test_topo_numbers_on_the_boxes_in_the_table_and_backward_runs_them_in_reverse(app_page):
+    page = app_page.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    app_page.show_view("graph")
+    expect(page.locator(".graph-table tbody tr")).to_have_count(33, timeout=TIMEOUT)
+    topo = engine.build_topo(make_graph(README_EXAMPLE).root)
+
+    # The table: row i is topo[i] of the engine's build_topo (its data), in that order.
+    rows = topo_column(page)
+    assert [t for t, _, _ in rows] == list(range(len(topo)))
+    assert [data for _, _, data in rows] == [f"{v.data:.4f}" for v in topo]
+    expect(page.locator(".graph-table caption")).to_contain_text("topological order")
+    label = {t: name for t, name, _ in rows}
+
+    # The boxes: every node in view shows its tag, readable, on its box's top edge, overlapping no other text.
+    view = on_screen_when(page, lambda v: len(v["nodes"]) >= 2, n=len(topo))
+    assert_legible(view)
+    tags = [(n["topo"], n["name"], line["text"]) for n in view["nodes"] for line in n["lines"] if line.get("tag")]
+    assert len(tags) == len(view["nodes"])
+    assert all(text == f"topo[{t}]" and label[t] == name for t, name, text in tags)
+
+    # Backward: each step names the node whose _backward runs by its topo number, and the numbers only go down,
+    # through every node that has inputs, ending above the leaves.
+    seen = []
+    for k in range(1, 47):
+        page.locator(".graph-step button").click()
+        explain = page.locator(".graph-explain p.chain-rule")
+        expect(explain).to_contain_text(f"Step {k} of 46")
+        text = explain.inner_text()
+        if k == 1:
+            assert f"starts at the output, topo[{len(topo) - 1}]" in text
+            continue
+        number, giver = re.search(r"reversed\(topo\) reaches topo\[(\d+)\]: gradient flows from (\S+) back",
+                                  text).groups()
+        assert label[int(number)] == giver
+        seen.append(int(number))
+    assert seen == sorted(seen, reverse=True)
+    assert sorted(set(seen)) == [i for i, v in enumerate(topo) if v._prev]
+
+    # build_topo mode: the same buttons step through the depth-first sort; a box gets its tag when appended,
+    # in the order 0, 1, 2, ... (the engine's recorded sort), and the table fills its topo column likewise.
+    events = engine_lesson.topo_events(make_graph(README_EXAMPLE).root)
+    page.locator(".graph-mode button", has_text="build_topo").click()
+    explain = page.locator(".graph-explain p.chain-rule")
+    expect(explain).to_contain_text(f"build_topo: step 0 of {len(events)}", timeout=TIMEOUT)
+    assert page.evaluate(TAGS_SHOWN) == []
+    appended = []
+    for j, event in enumerate(events[:12], start=1):
+        page.locator(".graph-step button").click()
+        expect(explain).to_contain_text(f"build_topo: step {j} of {len(events)}")
+        name = label[event["node"]]
+        assert explain.inner_text().split(". ", 1)[1].startswith(
+            {"visit": f"visit {name}:", "seen": f"{name} is already visited", "append": f"append {name}:"}[event["event"]])
+        if event["event"] == "append":
+            appended.append(event["node"])
+        assert page.evaluate(TAGS_SHOWN) == [f"topo[{i}]" for i in sorted(appended)]
+        assert [t for t, _, _ in topo_column(page) if t != ""] == sorted(appended)
+    page.locator(".graph-backward button").click()            # Run all steps: the sort done, every box numbered
+    expect(explain).to_contain_text("The sort is done. backward() runs _backward in reverse: 32, 31, 30")
+    assert page.evaluate(TAGS_SHOWN) == [f"topo[{i}]" for i in range(len(topo))]
+    page.locator(".graph-mode button", has_text="Backward").click()   # back to backward, where it was
+    expect(explain).to_contain_text("Step 46 of 46")
+    app_page.assert_clean()
+
+
+# The topo tags the plot shows: the tag text of each row whose tag is drawn (tag_alpha 1), in topo order.
+TAGS_SHOWN = """() => {
+  const V = Bokeh.documents.at(-1).get_model_by_name('graph_values').data;
+  return V.topo.map((t, r) => [t, r]).filter(([t, r]) => V.tag_alpha[r] > 0).sort((a, b) => a[0] - b[0])
+    .map(([t, r]) => V.topo_text[r]);
+}"""

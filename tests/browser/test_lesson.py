@@ -27,7 +27,8 @@ def test_the_tour_from_first_lesson_to_last(app_page):
     step_code = page.locator(".step-code-closure")
     expect(step_code.locator(".line.now.note")).to_contain_text("# a.grad += -3.0 * 1.0  ->  a.grad = -3.0",
                                                                 timeout=TIMEOUT)
-    expect(page.locator(".step-code-loop .line.now")).to_contain_text("v = e (number 2)")
+    expect(page.locator(".step-code-loop .line.now")).to_contain_text("v = topo[2] = e")
+    expect(page.locator(".step-code-order mark.now")).to_have_text("topo[2] e")
 
     # 2. An op's closure: the code panel, one _backward call per step, with the numbers filled in.
     click(page, ".tour-next")

@@ -177,6 +177,11 @@ def text_boxes(graph, zoom):
             x, y = ops["x"][r] * zoom, -ops["y"][r] * zoom
             width = len(ops["op"][r]) * CHAR_EM["normal"] * sizes[3]
             rows.append((x - width / 2, x + width / 2, y - sizes[3] / 2, y + sizes[3] / 2, sizes[3], node_id, 3))
+    if shown[4]:  # the topo tag: left-aligned at (tag_x, tag_y), one pixel of padding
+        for r, node_id in enumerate(values["id"]):
+            x, y = values["tag_x"][r] * zoom, -values["tag_y"][r] * zoom
+            width = len(values["topo_text"][r]) * CHAR_EM["normal"] * sizes[4] + 2
+            rows.append((x - 1, x + width, y - sizes[4] / 2 - 1, y + sizes[4] / 2 + 1, sizes[4], node_id, 4))
     return rows
 
 
@@ -187,11 +192,16 @@ def test_text_is_readable_fits_its_box_and_never_overlaps(name, frame):
     zoom = initial_ranges(graph, *FRAMES[frame])[2]
     boxes = text_boxes(graph, zoom)
     lines = {line for *_, line in boxes}
-    assert lines == {0, 1, 2, 3}, "the view opens with names, data, grads and ops all readable"
+    assert lines == {0, 1, 2, 3, 4}, "the view opens with names, data, grads, ops and topo tags all readable"
     assert min(size for *_, size, _, _ in boxes) >= MIN_TEXT_PX
     # Each value node's lines stay inside its box (op symbols: inside their circle's square, 2 px of slack).
     value_xy, op_xy = graph.layout["value"], graph.layout["op"]
     for x0, x1, y0, y1, _, node_id, line in boxes:
+        if line == 4:   # the topo tag sits on its box's top-left corner, inside the box's width
+            cx, cy = value_xy[node_id]
+            assert cx * zoom - BOX_WIDTH / 2 * zoom <= x0 and x1 <= cx * zoom + BOX_WIDTH / 2 * zoom
+            assert y0 < -cy * zoom - BOX_HEIGHT / 2 * zoom < y1
+            continue
         cx, cy = (op_xy if line == 3 else value_xy)[node_id]
         half_w, half_h = ((OP_RADIUS + 2, OP_RADIUS + 2) if line == 3 else (BOX_WIDTH / 2, BOX_HEIGHT / 2))
         assert cx * zoom - half_w * zoom <= x0 and x1 <= cx * zoom + half_w * zoom, (node_id, line)

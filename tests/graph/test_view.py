@@ -3,8 +3,10 @@
 import re
 import pytest
 
-from playground.graph.presets import README_EXAMPLE, USED_TWICE
-from playground.graph.state import GraphState
+import engine
+from playground.graph.layout import BOX_HEIGHT, BOX_WIDTH
+from playground.graph.presets import README_EXAMPLE, TANH_NEURON, USED_TWICE, mlp_sample_loss
+from playground.graph.state import GraphState, program_from_value
 from playground.graph.drawing import source_data
 from playground.graph.steps import ANIMATION_JS
 from playground.graph.view import GraphView
@@ -20,6 +22,41 @@ def test_source_data_links_every_step_to_its_edge():
         assert edges["source"][edge] == steps["node"][k] and edges["target"][edge] == steps["from"][k]
     assert sorted(steps["edge"][1:]) == [0, 1]
     assert edges["local"][:2] == [1.0, 1.0]
+
+
+TOPO_PROGRAMS = {"used twice": USED_TWICE, "square and reuse": "a = 2.0\nb = a * a\nc = b + a\nd = c * b\n",
+                 "README example": README_EXAMPLE, "tanh neuron": TANH_NEURON,
+                 "2-4-4-1 MLP sample": program_from_value(mlp_sample_loss((4, 4)))}
+
+
+@pytest.mark.parametrize("program", TOPO_PROGRAMS.values(), ids=TOPO_PROGRAMS)
+def test_the_topo_tags_are_engine_build_topos_order(program):
+    """Each box's tag topo[i] and the table's topo column (animation.js reads the same column) name the node
+    at index i of engine.build_topo(root): its data, its op and its inputs (by their own tags) are that node's."""
+    graph = GraphState(program=program).graph
+    values, ops, edges, _ = source_data(graph)
+    topo = engine.build_topo(graph.root)
+    index = {id(v): i for i, v in enumerate(topo)}
+    assert sorted(values["topo"]) == list(range(len(topo)))
+    row = {tag: r for r, tag in enumerate(values["topo"])}
+    tag_of_id = dict(zip(values["id"], values["topo"]))
+    op_of_id = dict(zip(ops["id"], ops["engine_op"]))
+    inputs = {}
+    for source, target, slot in zip(edges["source"], edges["target"], edges["slot"]):
+        if slot < 0:    # the line from an op's circle to its box
+            continue
+        inputs.setdefault(target, {})[slot] = tag_of_id[source]
+    for i, v in enumerate(topo):
+        r = row[i]
+        assert values["topo_text"][r] == f"topo[{i}]"
+        assert values["data"][r] == v.data
+        assert op_of_id.get(values["id"][r], "") == (engine.OPS[v._op].label(v._exponent) if v._op else "")
+        drawn = inputs.get(values["id"][r], {})
+        assert [drawn[slot] for slot in sorted(drawn)] == [index[id(c)] for c in v._prev]
+        # the tag sits on its box's top-left corner
+        x, y = values["x"][r], values["y"][r]
+        assert x - BOX_WIDTH / 2 < values["tag_x"][r] < x and values["tag_y"][r] > y + BOX_HEIGHT / 2
+    assert values["topo"][values["name"].index(values["name"][-1])] == len(topo) - 1   # the output is last
 
 
 def test_names_are_the_programs_or_the_expressions_and_constants_get_no_grad():
@@ -79,7 +116,8 @@ def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
     state.load_program(README_EXAMPLE.replace("g = h + 10.0 / f", "g = h + 10.0 * f"))
     assert view.drawing.ops_src.data["op"] == source_data(state.graph)[1]["op"] and "*" in view.drawing.ops_src.data["op"]
     replaced = {event.model for event in events if isinstance(event, ColumnDataChangedEvent) and event.cols is None}
-    assert replaced == {view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src}   # every column
+    assert replaced == {view.drawing.values_src, view.drawing.ops_src, view.drawing.edges_src, view.drawing.steps_src,
+                        view.steps.topo_src}   # every column, and build_topo's steps (they follow the shape)
 
 
 def test_errors_are_escaped_and_the_drawing_stays():
@@ -209,3 +247,25 @@ def test_hide_hides_the_parts_named_and_shows_the_others():
     view.hide(set())
     assert editor.visible and card.visible and check.visible
     assert page[0][1][0].visible and page[0][2].visible  # the drawing and the table are never hidden
+
+
+@pytest.mark.parametrize("program", TOPO_PROGRAMS.values(), ids=TOPO_PROGRAMS)
+def test_build_topo_mode_steps_are_the_engines_sort(program):
+    """The build_topo mode's steps (topo_src): every node visited once, appended in build_topo's order (its tag's
+    number), a value used twice met again as "seen"; one caption per step, the last naming backward's order."""
+    from playground.graph.drawing import display_names
+    from playground.graph.topo_steps import topo_columns
+    view = GraphView(GraphState(program=program))
+    graph = view.state.graph
+    columns = view.steps.topo_src.data
+    assert columns == topo_columns(graph, display_names(graph.trace["nodes"]))
+    topo = engine.build_topo(graph.root)
+    appends = [(node, number) for event, node, number in zip(columns["event"], columns["node"], columns["number"])
+               if event == "append"]
+    assert appends == [(i, i) for i in range(len(topo))]     # the tag topo[i] of node i, given in order
+    visits = [node for event, node in zip(columns["event"], columns["node"]) if event == "visit"]
+    assert sorted(visits) == list(range(len(topo)))
+    uses = sum(len(v._prev) for v in topo)                    # every input edge is one call of build_topo
+    assert columns["event"].count("seen") == uses - (len(topo) - 1)
+    assert len(columns["caption"]) == len(columns["event"])
+    assert columns["caption"][-1].endswith(", ".join(str(i) for i in reversed(range(len(topo)))) + ".")

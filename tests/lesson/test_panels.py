@@ -6,7 +6,8 @@ import pytest
 import engine
 from engine import lesson as engine_lesson
 from playground.graph import GraphState
-from playground.graph.presets import README_EXAMPLE, TANH_NEURON, USED_TWICE
+from playground.graph.presets import README_EXAMPLE, TANH_NEURON, USED_TWICE, mlp_sample_loss
+from playground.graph.state import program_from_value
 from playground.lesson import picture
 from playground.lesson.break_panel import BreakPanel
 from playground.lesson.code_panel import CodePanel
@@ -151,7 +152,19 @@ def test_step_code_follows_the_graph_views_animation_step():
                                      ("e", "a.grad += -3.0 * 1.0  -&gt;  a.grad = -3.0"),
                                      ("e", "b.grad += 2.0 * 1.0")], start=2):
         state.step = k
-        assert f"v = {v} (number" in panel.loop.object
+        number = [node.label for node in engine.build_topo(state.graph.root)].index(v)   # v's index in topo
+        assert f"v = topo[{number}] = {v}" in panel.loop.object
+        # the run of reversed(topo): the nodes whose _backward ran (higher numbers) ticked, this one marked
+        assert f"<mark class='now' aria-current='step'>topo[{number}] {v}</mark>" in panel.order.object
+        done = re.findall(r"<span class='done'>topo\[(\d+)\]", panel.order.object)
+        assert done == [str(i) for i in range(4, number, -1)]
         now = re.findall(r'<span class="line now note">([^<]*)</span>', panel.closure.object)
         assert len(now) == 1 and marked in now[0].replace(">", "&gt;")
     assert "local derivative de/db = a = 2.0" in panel.closure.object
+    state.load_program(program_from_value(mlp_sample_loss((4, 4))))    # a long run: a window around v
+    state.step = 40
+    run = panel.order.object
+    shown = [int(i) for i in re.findall(r"topo\[(\d+)\]", run)]
+    giver = state.graph.steps[39]["from"]
+    assert f"<mark class='now' aria-current='step'>topo[{giver}]" in run and run.count("\u2026") == 2
+    assert shown == list(range(shown[0], shown[0] - len(shown), -1)) and shown[0] - giver == 3
