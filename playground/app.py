@@ -23,8 +23,6 @@ from playground.live_document import PlaygroundDocument
 from playground.share import PAGE_CSS, ShareTools, watch_location
 
 pn.extension(design="bootstrap")
-pn.config.raw_css.append(PAGE_CSS)
-pn.config.raw_css.append(page.LAYOUT_CSS)
 
 VIEWS = ["graph", "training"]      # tab order; a document's "view" names one of them
 ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for one view shows no tabs
@@ -136,6 +134,10 @@ def open_address(fragment):
 # The share, embed and file tools are for teachers: a drawer (the template's sidebar), closed when the page
 # opens, that the header's button (or its menu icon) opens.
 template = pn.template.BootstrapTemplate(title="micrograd playground", collapsed_sidebar=True)
+# The page's own CSS styles the template's elements (header, drawer) and goes once into the page's head:
+# in pn.config.raw_css it went into the shadow root of each of the ~120 components as well, which was half
+# of the first render's JSON and two style elements per component for the page to draw.
+template.config.raw_css.extend([PAGE_CSS, page.LAYOUT_CSS])
 template.header.append(page.drawer_button())
 template.header.append(tour_bar.start_button)
 template.main.append(share_tools.message)   # what a link or file could not do: on the page, not in the drawer

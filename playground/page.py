@@ -8,7 +8,6 @@ opens, opened by the header's button or its menu icon, and laid over the page, n
 import panel as pn
 
 LAYOUT_CSS = """
-#header-items { margin-left: auto; }
 .share-open button, #header .tour-start button { white-space: nowrap; }
 #content { position: relative; }
 @media (max-width: 1199.98px) {
@@ -27,9 +26,10 @@ LAYOUT_CSS = """
 @media (max-width: 480px) {   /* a phone: the menu icon opens the drawer; the header stays one line */
   #header .share-open { display: none !important; }
 }
-/* "Start here": one line above each view saying what to press first. */
-.start-here { font-size: 14px; line-height: 1.45; }
 """
+# "Start here": one line above each view saying what to press first (the pane's own stylesheet: LAYOUT_CSS
+# reaches only the page's own elements, not the inside of Panel's components).
+START_HERE_CSS = ":host { font-size: 14px; line-height: 1.45; }"
 
 # In a short frame (a course page's 360-pixel-high iframe) the start-here line gives its room to the view.
 SHORT_FRAME_HIDES = "@media (max-height: 500px) { :host { display: none !important; } }"
@@ -48,4 +48,4 @@ def drawer_button(label="Share · Embed · Save"):
 def start_here(text):
     """The one line above a view that says what to press first (HTML written here, never user text)."""
     return pn.pane.HTML(text, css_classes=["start-here"], sizing_mode="stretch_width", margin=(0, 10),
-                        stylesheets=[SHORT_FRAME_HIDES])
+                        stylesheets=[START_HERE_CSS, SHORT_FRAME_HIDES])

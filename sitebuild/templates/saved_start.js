@@ -72,18 +72,49 @@ function writeSiteFiles(FS, image) {
   }
 }
 
-async function replayDynlibs(pyodide, dynlibs, tableLength) {
-  const Module = pyodide._module
+// The libraries' wasm (numpy's 19, 7.4 MB) is compiled as soon as the files are written, in the
+// browser's background threads, while Pyodide restores the memory: the replay below then only
+// instantiates them, one after the other, instead of compiling each in turn. Wrong bytes fail here.
+function compileDynlibs(FS, dynlibs) {
+  const compiled = new Map()
   for (const lib of dynlibs) {
-    if (Module.wasmTable.length > lib.tableBase) {
-      throw new Error(`the function table is already longer than where ${lib.name} belongs`)
+    const module = WebAssembly.compile(FS.readFile(lib.name))
+    module.catch(() => {})   // a failure is emscripten's to report: it compiles the bytes itself then
+    compiled.set(lib.name, module)
+  }
+  return compiled
+}
+
+async function replayDynlibs(pyodide, dynlibs, tableLength, compiled = new Map()) {
+  const Module = pyodide._module
+  // emscripten instantiates each library from its bytes (WebAssembly.instantiate): given the module
+  // compiled for those bytes, it instantiates that instead.
+  const instantiate = WebAssembly.instantiate
+  let ready = null
+  WebAssembly.instantiate = (source, imports) => {
+    const use = ready
+    ready = null
+    if (use && ArrayBuffer.isView(source) && source.byteLength === use.length) {
+      return instantiate(use.module, imports).then((instance) => ({module: use.module, instance: instance}))
     }
-    const data = Module.HEAPU8.slice(lib.memoryBase, lib.memoryBase + lib.memorySize)
-    const flags = {loadAsync: true, nodelete: true, allowUndefined: true, global: lib.global, fs: Module.FS}
-    await Module.loadDynamicLibrary(lib.name, flags, lib.global ? null : {}, lib.handle)
-    Module.HEAPU8.set(data, lib.memoryBase)
-    const base = lib.name.slice(lib.name.lastIndexOf('/') + 1)
-    Module.LDSO.loadedLibsByName[base] ||= Module.LDSO.loadedLibsByName[lib.name]
+    return instantiate(source, imports)
+  }
+  try {
+    for (const lib of dynlibs) {
+      if (Module.wasmTable.length > lib.tableBase) {
+        throw new Error(`the function table is already longer than where ${lib.name} belongs`)
+      }
+      const module = await (compiled.get(lib.name) || Promise.resolve(null)).catch(() => null)
+      ready = module && {module: module, length: Module.FS.stat(lib.name).size}
+      const data = Module.HEAPU8.slice(lib.memoryBase, lib.memoryBase + lib.memorySize)
+      const flags = {loadAsync: true, nodelete: true, allowUndefined: true, global: lib.global, fs: Module.FS}
+      await Module.loadDynamicLibrary(lib.name, flags, lib.global ? null : {}, lib.handle)
+      Module.HEAPU8.set(data, lib.memoryBase)
+      const base = lib.name.slice(lib.name.lastIndexOf('/') + 1)
+      Module.LDSO.loadedLibsByName[base] ||= Module.LDSO.loadedLibsByName[lib.name]
+    }
+  } finally {
+    WebAssembly.instantiate = instantiate
   }
   if (Module.wasmTable.length < tableLength) {
     Module.wasmTable.grow(tableLength - Module.wasmTable.length)
@@ -279,9 +310,11 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   const render = snapshotFile(snapshot.render, {integrity: sri(snapshot.render.sha256)}).then((response) => response.json())
   for (const part of [siteImage, render]) { part.catch(() => {}) }   // reported when awaited
   let failure = null
+  let compiled
   const fsInit = async (FS) => {
     try {
       writeSiteFiles(FS, await siteImage)
+      compiled = compileDynlibs(FS, snapshot.dynlibs)
     } catch (e) {
       failure = e
       memory.fill(0, 0, 64)
@@ -301,7 +334,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
     progress.stop()   // a start from scratch after a failure says its own stages
   }
   report('Starting the app…')
-  await replayDynlibs(pyodide, snapshot.dynlibs, snapshot.tableLength)
+  await replayDynlibs(pyodide, snapshot.dynlibs, snapshot.tableLength, compiled)
   Object.assign(pyodide.loadedPackages, snapshot.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
   return [pyodide, firstRender, keep]

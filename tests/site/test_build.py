@@ -107,6 +107,24 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
     assert not [path for path in sizes if re.search(r"\.(pyi|h|ts|pxd)$", path)]
 
 
+def test_the_pages_own_css_is_in_the_head_once_not_in_every_component(site_dir):
+    """Panel copies pn.config.raw_css into every component's stylesheets: the page's own rules (they style
+    the template's header and drawer) go into the page's head instead, once, and the first render (the
+    worker's render.json, prerendered into index.html) carries none of them."""
+    from playground.page import LAYOUT_CSS
+    from playground.share import PAGE_CSS
+
+    render = json.loads((site_dir / "snapshot" / "render.json").read_text())["docs_json"]
+    page = (site_dir / "index.html").read_text()
+    head, body = page.split("</head>", 1)
+    for css in (PAGE_CSS, LAYOUT_CSS):
+        rule = css.strip().splitlines()[0]
+        assert rule not in render and json.dumps(rule)[1:-1] not in render
+        assert head.count(rule) == 1
+        assert json.dumps(rule)[1:-1] not in body   # nor in the prerendered document
+    assert len(render) < 300_000   # 404 KB while the CSS went into each of ~120 components
+
+
 def test_a_rebuild_from_a_damaged_cache_heals_it_and_gives_the_same_files(site_dir, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(build.CACHE, cache, copy_function=link_or_copy, ignore=shutil.ignore_patterns("build.lock"))
