@@ -46,11 +46,12 @@ NOT_SAVED = ("Not saved on this device: this browser does not let the page keep 
              "Share or Download JSON keeps your work.")
 
 
-class AddressKeeper:
+class AddressKeeper(pn.viewable.Viewer):
     """Writes the live document into the address bar and onto the device. include_weights() says
     whether the Share button would include the trained weights."""
 
     def __init__(self, document, include_weights=lambda: True):
+        super().__init__()
         self.document = document
         self.include_weights = include_weights
         self._pending = None          # the scheduled write
