@@ -123,9 +123,13 @@ def test_hostile_links_open_the_defaults_with_a_message(watched_context, site_ur
     page.locator(".share-open button").click()   # the title field is in the drawer
     for i, (name, (link, expected)) in enumerate(links.items()):
         title = page.locator(".share-title input")
+        before = page.evaluate("location.hash")
         title.fill(f"marker {i}")
         title.press("Enter")
         expect(page.locator(".document-title pre"), name).to_have_text(f"marker {i}", timeout=30_000)
+        # The address follows the new title 300 ms later (history.replaceState): wait for it, so that it does
+        # not overwrite the link below before the page has read it (a student's paste comes later than that).
+        page.wait_for_function("(before) => location.hash !== before", arg=before, timeout=30_000)
         open_hash(page, link)
         expect(message(page), name).to_contain_text(expected, timeout=30_000)
         expect(page.locator(".document-title pre"), name).to_be_hidden()
