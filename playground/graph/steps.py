@@ -20,6 +20,7 @@ from .layout import BOX_HEIGHT, BOX_WIDTH
 from .state import GraphState
 from .topo_steps import topo_columns
 
+NO_TOPO_STEPS = {"event": [], "node": [], "number": [], "caption": []}
 ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
 # In a small frame (a course page's 480 x 360 iframe, a phone) the six buttons fit one line: smaller padding.
 COMPACT_BUTTONS = ("@media (max-width: 560px), (max-height: 500px) "
@@ -47,8 +48,11 @@ class StepControls(pn.viewable.Viewer):
         self.explain = Div(text="", css_classes=["graph-explain"], sizing_mode="stretch_width")
         # What the buttons step through: backward (shared in links, the slider) or build_topo (page only)
         self.mode = RadioButtonGroup(labels=["Backward", "build_topo"], active=0, css_classes=["graph-mode"])
-        self.topo_src = ColumnDataSource(self._topo_columns(), name="graph_topo_steps")
-        self._topo_shape = state.graph.shape
+        # build_topo's steps reach the page only while that mode is on (~400 bytes of captions a node: not in the
+        # first render, nor sent again at every new graph of a student who never sorts)
+        self.topo_src = ColumnDataSource(NO_TOPO_STEPS, name="graph_topo_steps")
+        self._topo_shape = None          # the shape of the graph whose steps topo_src holds
+        self.mode.on_change("active", lambda attr, old, new: self._sync_topo())
         self.slider.on_change("value", lambda attr, old, new: setattr(state, "step", min(int(new), len(state.graph.steps))))
         state.param.watch(self._on_step, "step")
         state.param.watch(self._on_graph, "graph")
@@ -74,15 +78,23 @@ class StepControls(pn.viewable.Viewer):
     def _on_step(self, *_):
         self.slider.value = min(self.state.step, self.slider.end)
 
-    def _topo_columns(self):
+    def _sync_topo(self):
+        """build_topo's steps of the graph shown, sent when the mode is switched on and with each new graph shape
+        while it is on (the sort depends on the shape only: a new leaf value sends nothing). Off, the steps of an
+        older graph are dropped along with that graph's own data."""
         graph = self.state.graph
-        return topo_columns(graph, display_names(graph.trace["nodes"]))
+        if graph.shape == self._topo_shape:
+            return
+        if self.mode.active == 1:
+            self._topo_shape = graph.shape
+            self.topo_src.data = topo_columns(graph, display_names(graph.trace["nodes"]))
+        elif self._topo_shape is not None:
+            self._topo_shape = None
+            self.topo_src.data = NO_TOPO_STEPS
 
     def _on_graph(self, *_):
         self.slider.end = len(self.state.graph.steps)
-        if self.state.graph.shape != self._topo_shape:  # the sort depends on the graph's shape only
-            self._topo_shape = self.state.graph.shape
-            self.topo_src.data = self._topo_columns()
+        self._sync_topo()
 
     def _link_animation(self, drawing, table):
         args = dict(values=drawing.values_src, ops=drawing.ops_src, edges=drawing.edges_src, steps=drawing.steps_src,

@@ -5,9 +5,10 @@ are followed through the phases; the decision boundary is drawn before the step 
 The engine does the work (engine.lesson.TrainingStep: engine.nn, engine.losses, engine.optim).
 
 The panel runs on a network object: the Lesson's own small one (LessonNetwork, below), or the training view's
-run (playground/training/phase_network.py). A network gives: `loss` and `optimizer` (the engine's names),
-`parameter_names()`, `begin_step()` (an engine.lesson.TrainingStep), `finish_step(step, failed)`,
-`boundary(title)` (an SVG), `reset()`, and `steps_done`.
+run (playground/training/phase_step.py). A network gives: `loss` and `optimizer` (the engine's names), `alpha`
+(the L2 strength), `parameters()`, `begin_step()` (an engine.lesson.TrainingStep, or None if it cannot step; a
+step dropped before its end changes nothing), `finish_step(step, failed)`, `boundary(title)` (an SVG),
+`reset()`, and `steps_done`.
 """
 import html
 import math
@@ -111,9 +112,6 @@ class LessonNetwork:
         return engine_lesson.TrainingStep(self.model, self.X, self.ys, loss=self.loss, alpha=self.alpha,
                                           lr=self.learning_rate)
 
-    def abandon_step(self, step):
-        pass                       # nothing to undo: a step changes the weights only at its last phase
-
     def finish_step(self, step, failed=False):
         self.steps_done += 1
 
@@ -158,9 +156,7 @@ class TrainingStepPanel(pn.viewable.Viewer):
     def refresh(self):
         """Show the next step of the network as it is now (also after it changed under the panel: a step half
         run is abandoned). The step itself begins at the first Next phase."""
-        if self.step is not None and not self.step.done:
-            self.network.abandon_step(self.step)
-        self.step, self.records = None, []
+        self.step, self.records = None, []   # a step half run is dropped: it changes weights only at its update
         self.lines = loop_lines(self.network.loss, self.network.optimizer, alpha=bool(self.network.alpha))
         self.start_data = [p.data for p in self.network.parameters()]
         names = [p.label for p in self.network.parameters()]

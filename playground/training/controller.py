@@ -150,24 +150,23 @@ class TrainingRun:
 
     def begin_phased_step(self):
         """The next step as an engine.lesson.TrainingStep on the Value path: the same batch, learning rate,
-        loss, L2 and optimiser as train(max_steps=1). Run its phases, then finish_phased_step(step), or
-        abandon_phased_step(step) to drop it. None when the run cannot train (see ready)."""
+        loss, L2 and optimiser as train(max_steps=1). Run its phases, then finish_phased_step(step); a step
+        dropped before that changes nothing. None when the run cannot train (see ready)."""
         if not self.ready:
             return None
-        # Kept so that a dropped step leaves the run as it was: the same settings still replay the same run.
-        self._phased_rng = self._batch_rng.bit_generator.state
+        # The batch is drawn and the generator put back: only a finished step uses it up, so a dropped one (the
+        # run went on by Step or Play meanwhile) leaves the run's trajectory the one its settings replay.
+        before = self._batch_rng.bit_generator.state
         train_x, train_y = self._batch()
+        self._phased_rng = self._batch_rng.bit_generator.state
+        self._batch_rng.bit_generator.state = before
         self._phased_from = self.model.get_weights()
         return self.model.phased_step(train_x, train_y, self.learning_rate(), self.settings.l2)
-
-    def abandon_phased_step(self, step):
-        """Drop a phased step before its update: its batch is drawn again by the next step."""
-        if not step.done:
-            self._batch_rng.bit_generator.state = self._phased_rng
 
     def finish_phased_step(self, step, failed=False):
         """Count a phased step whose phases have all run (failed: an op was refused on the way: undo it)."""
         loss = math.inf if failed or step.loss is None else step.loss.data
+        self._batch_rng.bit_generator.state = self._phased_rng   # its batch is used up, as a step's is
         self._count_step(loss, self._phased_from)
         self._record()
 

@@ -43,9 +43,6 @@ class RunNetwork:
     def begin_step(self):
         return self.run.begin_phased_step()
 
-    def abandon_step(self, step):
-        self.run.abandon_phased_step(step)
-
     def finish_step(self, step, failed=False):
         self.run.finish_phased_step(step, failed)
 
@@ -66,6 +63,7 @@ class PhaseSteps:
     def __init__(self, view):
         self.view = view
         self.panel = None
+        self._stale = False   # the run moved on while the panel was closed
         self.toggle = pn.widgets.Toggle(label="Step by phase ▾", width=120, css_classes=["train-phases-toggle"])
         self.area = pn.Column(visible=False, sizing_mode="stretch_width", margin=0, css_classes=["train-phases"])
         self.toggle.param.watch(self._toggled, "value")
@@ -78,17 +76,17 @@ class PhaseSteps:
             self.panel.set_enabled(not self.view.playing)
             self.area.objects = [pn.pane.HTML("<b>One training step, phase by phase</b> (the run's next step, "
                                               "on the engine's Value path)", margin=(6, 10, 0, 10)), self.panel]
-        elif event.new:
+        elif event.new and self._stale:   # reopened after the run moved on: its next step, not the old one
             self.panel.refresh()
+        self._stale = False
         self.area.visible = event.new
 
-    @property
-    def is_open(self):
-        return self.panel is not None and self.toggle.value
-
     def run_changed(self, playing):
-        """The run moved on without the panel (Play, Step, Reset, an edit): show its next step."""
+        """The run moved on without the panel (Play, Step, Reset, an edit): show its next step (closed: once it
+        is opened again; a step half run is kept while nothing else moved the run)."""
         if self.panel is not None:
             self.panel.set_enabled(not playing)
-            if self.toggle.value and not playing:
+            if not self.toggle.value:
+                self._stale = True
+            elif not playing:
                 self.panel.refresh()

@@ -278,7 +278,7 @@ class TrainingView(pn.viewable.Viewer):
         draws the run at once (the curves get every row kept meanwhile)."""
         was, self.on_screen = self.on_screen, on_screen
         if on_screen and not was:
-            self._show_run(network=True)
+            self._show_run(network=True, phases=False)   # the run did not move: a step half run stays
 
     def _step_once(self):
         if self.playing or not self.run.ready:

@@ -236,7 +236,9 @@ self.onmessage = async (event) => {
   } else if (msg.type === 'action') {
     // sitebuild: a click the page also posts straight here, so that it does not wait behind the patches
     // queued before it (playground/fast_lane.py says which and why); its changes go in the next task.
-    self.pyodide?.pyimport('playground.fast_lane').run(String(msg.name))
+    const lane = self.pyodide?.pyimport('playground.fast_lane')
+    lane?.run(String(msg.name))
+    lane?.destroy()
   } else if (msg.type === 'location') {
     self.pyodide.globals.set('location', msg.location)
     self.pyodide.runPythonAsync(`

@@ -98,6 +98,9 @@ def test_a_new_leaf_value_sends_only_the_numbers_and_a_new_shape_everything():
 
     state = GraphState()
     view = GraphView(state)
+    assert view.steps.topo_src.data["event"] == []   # build_topo's steps are not in the first render...
+    view.steps.mode.active = 1                       # ...they come when its mode is switched on
+    assert len(view.steps.topo_src.data["event"]) > len(state.graph.trace["nodes"])
     doc = Document()
     doc.add_root(view.drawing.plot)  # the sources with it
     events = []
@@ -256,6 +259,7 @@ def test_build_topo_mode_steps_are_the_engines_sort(program):
     from playground.graph.drawing import display_names
     from playground.graph.topo_steps import topo_columns
     view = GraphView(GraphState(program=program))
+    view.steps.mode.active = 1                        # the mode on: its steps go to the page
     graph = view.state.graph
     columns = view.steps.topo_src.data
     assert columns == topo_columns(graph, display_names(graph.trace["nodes"]))

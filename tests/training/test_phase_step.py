@@ -45,8 +45,7 @@ def test_an_abandoned_phased_step_changes_nothing():
     run, twin = TrainingRun(settings), TrainingRun(settings)
     step = run.begin_phased_step()
     step.run_phase()
-    step.run_phase()                     # forward and loss, then dropped
-    run.abandon_phased_step(step)
+    step.run_phase()                     # forward and loss, then dropped: Step goes on without it
     run.train(max_steps=2)
     twin.train(max_steps=2)
     assert run.step_count == 2
@@ -124,3 +123,19 @@ def test_a_diverging_phased_step_is_undone_with_a_message():
     panel.next_button.clicks += 1
     assert "cannot take a step now" in panel.caption.object
     np.testing.assert_array_equal(view.run.model.get_weights(), weights)
+
+
+def test_a_step_half_run_stays_while_nothing_moves_the_run():
+    view, panel = open_panel()
+    panel.next_button.clicks += 1                         # forward ...
+    view.set_on_screen(False)                             # ... another tab, and back
+    view.set_on_screen(True)
+    view.phases.toggle.value = False                      # ... the panel closed, and opened again
+    view.phases.toggle.value = True
+    assert [r["phase"] for r in panel.records] == ["forward"]
+    panel.next_button.clicks += 1
+    assert panel.records[-1]["phase"] == "loss"
+    view.phases.toggle.value = False
+    view.step_button.clicks += 1                          # the run moves on while the panel is closed
+    view.phases.toggle.value = True
+    assert panel.records == [] and "Step 2, phase 0" in panel.caption.object
