@@ -135,7 +135,7 @@ def write(site: Path, raw: bytes) -> dict:
         raise SystemExit(f"{SAVED_START} has no `{EMPTY}` line to fill in: update sitebuild/snapshot.py")
     module.write_text(script.replace(EMPTY, f"const SNAPSHOT = {json.dumps(manifest)}"))
     return {"memory_mb": round(len(parts["memory"]) / 1e6, 1), "files_mb": round(len(parts["files"]) / 1e6, 1),
-            "dynlibs": len(meta["dynlibs"]),
+            "dynlibs": f'{sum(lib.get("imported", True) for lib in meta["dynlibs"])} of {len(meta["dynlibs"])} replayed',
             "download_mb": {name: round(manifest[name]["download"] / 1e6, 1) for name in parts},
             "c_heap_mb": {key: round(value / 1e6, 1) for key, value in (meta.get("heap") or {}).items()}}
 

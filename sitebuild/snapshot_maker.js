@@ -97,6 +97,14 @@ function siteFiles(pyodide) {
 }
 
 
+// The C extension modules Python imported. Pyodide's loadPackage loads every library of a package
+// (numpy's 19), but the app imports two of them: a restored worker loads only those (saved_start.js).
+const IMPORTED_EXTENSIONS = `
+import sys
+sorted({m.__spec__.origin for m in list(sys.modules.values())
+        if getattr(m, "__spec__", None) and (m.__spec__.origin or "").endswith(".so")})
+`
+
 // What the build keeps of a worker that started from scratch with ?make-snapshot (dynlibs recorded by
 // recordDynlibs from its start on): the message sitebuild/snapshot.py receives.
 export function snapshotMessage(pyodide, dynlibs, render) {
@@ -110,6 +118,8 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   // emptied for the snapshot and refilled after each restore.
   const loadedPackages = {...pyodide.loadedPackages}
   for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
+  const imported = new Set(pyodide.runPython(IMPORTED_EXTENSIONS).toJs())
+  for (const lib of dynlibs) { lib.imported = imported.has(lib.name) }
   const heap = mallocHeap(pyodide._module)
   const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
   const files = siteFiles(pyodide)

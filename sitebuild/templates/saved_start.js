@@ -5,8 +5,8 @@
 // whole memory after the app was built, the site-packages files and the app's first render, and
 // names them here in SNAPSHOT. A visitor's worker puts that memory back instead of booting Python,
 // loading the packages, importing Panel and building the app. Python's C extensions (numpy's) live
-// outside that memory, in wasm modules of their own: they are loaded again in the same order, at the
-// same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
+// outside that memory, in wasm modules of their own: those Python imported are loaded again in the same
+// order, at the same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
 const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
@@ -72,7 +72,15 @@ function writeSiteFiles(FS, image) {
   }
 }
 
-// The libraries' wasm (numpy's 19, 7.4 MB) is compiled as soon as the files are written, in the
+// Only the libraries Python had imported are loaded again (numpy's 2 of 19, 4.5 of 7.5 MB of wasm):
+// nothing in the memory points into the others. Each library gets back the table slots and memory
+// recorded in its handle, whatever was loaded before it; one imported later (say numpy.random) is
+// loaded then, as any library is the first time, from the files written below.
+function replayed(dynlibs) {
+  return dynlibs.filter((lib) => lib.global || lib.imported !== false)
+}
+
+// The libraries' wasm is compiled as soon as the files are written, in the
 // browser's background threads, while Pyodide restores the memory: the replay below then only
 // instantiates them, one after the other, instead of compiling each in turn. Wrong bytes fail here.
 function compileDynlibs(FS, dynlibs) {
@@ -314,7 +322,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   const fsInit = async (FS) => {
     try {
       writeSiteFiles(FS, await siteImage)
-      compiled = compileDynlibs(FS, snapshot.dynlibs)
+      compiled = compileDynlibs(FS, replayed(snapshot.dynlibs))
     } catch (e) {
       failure = e
       memory.fill(0, 0, 64)
@@ -334,7 +342,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
     progress.stop()   // a start from scratch after a failure says its own stages
   }
   report('Starting the app…')
-  await replayDynlibs(pyodide, snapshot.dynlibs, snapshot.tableLength, compiled)
+  await replayDynlibs(pyodide, replayed(snapshot.dynlibs), snapshot.tableLength, compiled)
   Object.assign(pyodide.loadedPackages, snapshot.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
   return [pyodide, firstRender, keep]

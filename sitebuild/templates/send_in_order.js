@@ -7,6 +7,12 @@ function send_change(jsdoc, event) {
   if ((event.setter_id != null && event.setter_id == 'py') || (patching > 0)) {
     return
   }
+  // What the page sets with {sync: false} (the animation's texts and data) stays on the page, as in
+  // Bokeh's own client session: sending it made Python take ~7 KB of HTML it never reads, in its own
+  // round trip before the student's first event.
+  if (event.sync === false) {
+    return
+  }
   if (pyodideWorker.busy) {
     const queue = pyodideWorker.queue
     const last = queue[queue.length - 1]
@@ -38,7 +44,8 @@ function listenEarly() {
     const early = [...views.roots.values()][0].model.document
     pyodideWorker.early = early
     early.on_change((event) => {
-      if (pyodideWorker.jsdoc || PAGE_OWN_EVENTS.has(event.kind) || PAGE_OWN_ATTRS.has(event.attr)) {
+      if (pyodideWorker.jsdoc || PAGE_OWN_EVENTS.has(event.kind) || PAGE_OWN_ATTRS.has(event.attr)
+          || event.msg_data?.event_name === 'document_ready') {   // Python says its own when linked
         return   // once Python is live, Panel's own listener sends everything
       }
       send_change(early, event)
