@@ -77,24 +77,79 @@ async function prefetchPackages() {
   }
 }
 
-// sitebuild: replaces Panel's sendPatch. Panel's worker sends the page one patch per change of a model: answering one new leaf value made
-// seven, each posted and applied on its own. They are held here and go as one: when Python is done
-// with the event it answers (sendHeldPatches, called before the worker says it is idle), or, for
-// changes made outside one (the training view's ticks), in the worker's next task.
-let held = null
-function sendPatch(patch, buffers, msg_id) {
-  if (held === null) {
-    held = {events: [], buffers: new Map()}
-    setTimeout(sendHeldPatches)
-  }
-  held.events.push(...patch.events)
-  for (const [id, buffer] of buffers) { held.buffers.set(id, buffer) }
-}
+// sitebuild: Panel's protocol in Python, defined once with the app (a saved start has it compiled).
+// Panel's worker runs a snippet of Python source per message from the page (parsed and compiled each
+// time: ~9 ms in Pyodide), and serializes and posts each change of a model on its own: Bokeh's
+// serializer walks every model of the document each time (~5 ms in Pyodide, ~3 times per training
+// frame, ~10 times per answer). Here the changes Python makes are held and go to the page as one patch,
+// serialized once: when Python is done with the message it answers (sendHeldPatches, called before the
+// worker says it is idle), or, for changes made outside one (the training view's ticks), in the
+// worker's next task. link() is Panel 1.10.0's _link_docs_worker (panel/io/pyodide.py) with that one
+// change; tests/site/test_templates.py diffs Panel's against the copy recorded in templates/panel-1.10.0/.
+const PROTOCOL = `
+def _sitebuild_protocol():
+    import functools
+    import json
+    import types
+
+    from bokeh.events import DocumentReady
+    from panel.io.pyodide import _convert_json_patch, _dict_converter, _process_document_events
+    from panel.io.state import state
+    from panel.util import edit_readonly
+
+    held = []
+
+    def link(schedule_send):
+        doc = state.curdoc
+
+        def hold(event):
+            if getattr(event, "setter", None) == "js":
+                return
+            if not held:
+                schedule_send()
+            held.append(event)
+
+        doc.on_change(hold)
+        doc.unhold()
+        doc.on_event("document_ready", functools.partial(state._schedule_on_load, doc))
+        doc.callbacks.trigger_event(DocumentReady())
+
+    def take_patch():
+        """The changes held so far as one patch, [patch, buffers] for postMessage; None if none."""
+        if not held:
+            return None
+        import js
+        import pyodide.ffi
+
+        events = list(held)
+        held.clear()
+        patch, buffers = _process_document_events(state.curdoc, events)
+        return js.Array.of(pyodide.ffi.to_js(patch, dict_converter=_dict_converter),
+                           js.Map.new(js.Object.entries(pyodide.ffi.to_js(buffers))))
+
+    def apply_patch(patch):
+        state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
+
+    def set_location(location):
+        if state.location:
+            loc_data = json.loads(location)
+            with edit_readonly(state.location):
+                state.location.param.update({
+                    k: v for k, v in loc_data.items() if k in state.location.param
+                })
+
+    return types.SimpleNamespace(link=link, take_patch=take_patch, apply_patch=apply_patch,
+                                 set_location=set_location)
+
+_sitebuild_protocol = _sitebuild_protocol()
+`
+let protocol = null   // the namespace above, once the app is up
 
 function sendHeldPatches() {
-  if (held !== null) {
-    self.postMessage({type: 'patch', patch: {events: held.events}, buffers: held.buffers})
-    held = null
+  const taken = protocol?.take_patch()
+  if (taken) {
+    const [patch, buffers] = taken
+    self.postMessage({type: 'patch', patch: patch, buffers: buffers})
   }
 }
 
@@ -172,6 +227,7 @@ async function startFromScratch() {
   let render = {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
   if (maker) { render = await maker.warmUp(pyodide) }
   pyodide.runPython(DROP_HELD_EVENTS)
+  pyodide.runPython(PROTOCOL)
   pyodide.runPython(GC_RESUME)
   if (maker) {
     const made = maker.snapshotMessage(pyodide, dynlibs, render)
@@ -196,7 +252,7 @@ async function startApplication() {
   if (started === null) { return }   // the snapshot went to the build
   const [pyodide, render, keep] = started
   self.pyodide = pyodide
-  pyodide.globals.set("sendPatch", sendPatch)
+  protocol = pyodide.globals.get('_sitebuild_protocol')
   self.postMessage(render)
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
@@ -209,27 +265,15 @@ async function startApplication() {
 self.onmessage = async (event) => {
   const msg = event.data
   if (msg.type === 'rendered') {
-    self.pyodide.runPythonAsync(`
-    from panel.io.state import state
-    from panel.io.pyodide import _link_docs_worker
-
-    _link_docs_worker(state.curdoc, sendPatch, setter='js')
-    `)
+    // sitebuild: Panel's snippets of Python here are the protocol's functions above, compiled once.
+    protocol.link(() => setTimeout(sendHeldPatches))
   } else if (msg.type === 'patch') {
-    // Patches can arrive back to back; passing each one in its own locals keeps a
-    // later message from overwriting a shared global before Python has read it.
-    const locals = self.pyodide.toPy({patch: msg.patch}, {depth: 1})
     try {
-      await self.pyodide.runPythonAsync(`
-    from panel.io.pyodide import _convert_json_patch
-    from panel.io.state import state
-    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter='js')
-    `, {locals})
+      protocol.apply_patch(msg.patch)
     } finally {
-      locals.destroy()
       // sitebuild: Panel says "idle" after the try, so a callback that raised left the page waiting
       // forever, holding every later event (send_in_order.js holds clicks too). Say it anyway, after
-      // what Python changed meanwhile went as one patch (sendHeldPatches above).
+      // what Python changed meanwhile went as one patch.
       sendHeldPatches()
       self.postMessage({type: 'idle'})
     }
@@ -240,18 +284,7 @@ self.onmessage = async (event) => {
     lane?.run(String(msg.name))
     lane?.destroy()
   } else if (msg.type === 'location') {
-    self.pyodide.globals.set('location', msg.location)
-    self.pyodide.runPythonAsync(`
-    import json
-    from panel.io.state import state
-    from panel.util import edit_readonly
-    if state.location:
-        loc_data = json.loads(location)
-        with edit_readonly(state.location):
-            state.location.param.update({
-                k: v for k, v in loc_data.items() if k in state.location.param
-            })
-    `)
+    protocol.set_location(msg.location)
   }
 }
 

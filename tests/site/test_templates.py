@@ -2,6 +2,7 @@
 originals they were made from are recorded at the pinned versions, and the installed packages must
 still ship exactly those. After an upgrade this fails with the diff of what the new version changed,
 to be carried over into our templates before the originals are recorded again."""
+import ast
 import difflib
 import re
 from pathlib import Path
@@ -72,3 +73,24 @@ def test_the_snippets_the_page_script_includes_exist():
     included = re.findall(r'{% include "([^"]+)" %}', (TEMPLATES / "page.js").read_text())
     assert sorted(included) == ["early_worker_handover.js", "handler_errors.js", "send_in_order.js"]
     assert all((TEMPLATES / name).is_file() for name in included)
+
+
+def panel_function(name: str) -> str:
+    """The source of a function of the installed Panel's panel/io/pyodide.py."""
+    source = (Path(panel.__file__).parent / "io" / "pyodide.py").read_text()
+    found = [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and node.name == name]
+    assert found, f"panel/io/pyodide.py has no {name}() any more: see PROTOCOL in sitebuild/templates/worker.js"
+    return ast.get_source_segment(source, found[0]) + "\n"
+
+
+def test_the_worker_links_the_document_as_the_recorded_panel_function_does():
+    """PROTOCOL's link() in worker.js is Panel's _link_docs_worker with the changes held: a new Panel
+    that links differently must show up here, as a diff to carry over."""
+    recorded = f"panel-{PANEL}/_link_docs_worker.py"
+    changes = diff((TEMPLATES / recorded).read_text(), panel_function("_link_docs_worker"),
+                   f"recorded {recorded}", "installed panel/io/pyodide.py")
+    assert not changes, "\n".join(changes)
+    protocol = (TEMPLATES / "worker.js").read_text()
+    for step in ("doc.on_change(", "doc.unhold()", 'doc.on_event("document_ready", functools.partial(state._schedule_on_load, doc))',
+                 "doc.callbacks.trigger_event(DocumentReady())"):
+        assert step in protocol
