@@ -133,7 +133,9 @@ def open_address(fragment):
 
 # The share, embed and file tools are for teachers: a drawer (the template's sidebar), closed when the page
 # opens, that the header's button (or its menu icon) opens.
-template = pn.template.BootstrapTemplate(title="micrograd playground", collapsed_sidebar=True)
+# No busy indicator: the page's own loader says when Python starts; counting busy events cost each answer a lot.
+template = pn.template.BootstrapTemplate(title="micrograd playground", collapsed_sidebar=True, busy_indicator=None)
+page.without_busy_tracking()
 # The page's own CSS styles the template's elements (header, drawer) and goes once into the page's head:
 # in pn.config.raw_css it went into the shadow root of each of the ~120 components as well, which was half
 # of the first render's JSON and two style elements per component for the page to draw.

@@ -49,3 +49,16 @@ def start_here(text):
     """The one line above a view that says what to press first (HTML written here, never user text)."""
     return pn.pane.HTML(text, css_classes=["start-here"], sizing_mode="stretch_width", margin=(0, 10),
                         stylesheets=[START_HERE_CSS, SHORT_FRAME_HIDES])
+
+
+def without_busy_tracking():
+    """Panel counts each event from the page as "busy" (to spin the template's busy indicator): each count
+    edits every parameter of panel's `state` several times, ~40% of the worker's Python when a new leaf
+    value is answered (a cProfile in the worker). The page shows no busy indicator (app.py's template has
+    none), so nothing needs the count. Panel has no switch for it: these are its two private entry points
+    (tests/test_page.py fails if a new Panel renames them)."""
+    state = pn.state
+    for name in ("_add_busy_event", "_remove_busy_event"):
+        if not callable(getattr(state, name, None)):
+            raise AttributeError(f"panel.state.{name} is gone: see playground/page.py without_busy_tracking")
+        setattr(state, name, lambda event_id: None)
