@@ -28,14 +28,13 @@ from .controller import TrainingRun, grid_points
 from .curves import TrainingCurves
 from .data_tools import DataTools
 from .heatmap import GRID_SIZE, DecisionBoundaryPlot
-from .layers import LayerEditor
+from .layers import LayerEditor, soon
 from .network import THUMBNAIL_GRID, NetworkPlot
 from .phase_step import PhaseSteps
 from .status import status_html
 from .state import LIVE_SETTINGS, POINT_EDITS, TrainingSettings
 
-TICK_MS = 1              # one tick: train, then redraw if a frame is due; the next tick follows at once, after
-                         # the worker has taken the page's messages
+TICK_MS = 1              # one tick: train, redraw if a frame is due; the next follows once the page's messages are in
 REDRAW_EVERY_S = 0.08    # the heatmap at most ~12 times a second; the worker trains in between
 # Time spent training in one tick: until the next frame is due, within these bounds. Short, because a click
 # waits for the tick in progress several times over: the page holds it until the worker has taken the page's
@@ -45,8 +44,7 @@ MIN_TRAIN_S, MAX_TRAIN_S = 0.01, 0.02
 STATUS_EVERY_S = 0.25    # the status text (step counter, steps per second, accuracy)
 CURVES_EVERY_S = 1.0     # the loss and accuracy curves (each update repaints both, ~25 ms each)
 NETWORK_EVERY_S = 0.5    # the network's weights, its neurons' pictures, a new gradient wave
-SLOW_PART_FRAMES = 5     # and the curves and the network at most every 5th frame: on a busy machine, where the
-                         # page manages few frames a second, the heatmap keeps most of them
+SLOW_PART_FRAMES = 5     # and at most every 5th frame: on a busy machine the heatmap keeps most of the frames
 # part: (at most every so many seconds, at most every so many frames)
 CLOCKS = {"status": (STATUS_EVERY_S, 1), "curves": (CURVES_EVERY_S, SLOW_PART_FRAMES),
           "network": (NETWORK_EVERY_S, SLOW_PART_FRAMES)}
@@ -236,7 +234,10 @@ class TrainingView(pn.viewable.Viewer):
     def pause(self):
         if self.playing:
             self._stop_playing()
-            self._show_run(network=True)
+            # The run stops on screen at once (buttons, counter, heatmap, curves); the network and its pictures,
+            # a frame's costliest part (~0.1 s in the browser's worker), follow in a message of their own.
+            self._show_run(network=False)
+            soon(self._show_network)
 
     def _stop_playing(self):
         self.playing = False
@@ -354,10 +355,20 @@ class TrainingView(pn.viewable.Viewer):
                 if curves:
                     self.curves.add(*run.take_history())
             if network:
-                self.network.draw(run.network_snapshot(), wave=run.step_count > 0)
-                self.network.draw_thumbnails(run.neuron_maps(THUMBNAIL_GRID))
+                self._draw_network()
         if status:
             self._show_status()
+
+    def _draw_network(self):
+        self.network.draw(self.run.network_snapshot(), wave=self.run.step_count > 0)
+        self.network.draw_thumbnails(self.run.neuron_maps(THUMBNAIL_GRID))
+
+    def _show_network(self):
+        """The network and its neuron pictures alone (after Pause: the rest of the run is on screen)."""
+        if self.run.has_model and not self.playing:
+            self._last_shown["network"], self._last_frame["network"] = time.perf_counter(), self._frames
+            with hold():
+                self._draw_network()
 
     def _heatmap_grid(self):
         """The heatmap's cell centres, made again only when the plot's box moves (not at every frame)."""

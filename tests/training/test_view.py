@@ -249,3 +249,21 @@ def test_a_frame_waits_for_the_page_to_take_the_last_one(monkeypatch):
     tick()
     assert view.boundary.frames_sent == frames + 3
     view.pause()
+
+
+def test_pause_shows_the_stop_at_once_and_the_network_in_a_message_of_its_own():
+    view, _ = small_view()
+    view.play_button.clicks += 1
+    run_tick(view)
+    drawn = []
+    view.boundary.image_source.on_change("data", lambda attr, old, new: drawn.append("heatmap"))
+    view.network.thumbnail_source.on_change("data", lambda attr, old, new: drawn.append("network"))
+
+    async def pause_in_the_worker():   # an event loop runs there, as in the page's worker
+        view.pause()
+        assert not view.playing and view.pause_button.disabled and drawn == ["heatmap"]
+        await asyncio.sleep(0)
+        assert drawn == ["heatmap", "network"]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:   # its own thread: see run_tick
+        pool.submit(asyncio.run, pause_in_the_worker()).result()
