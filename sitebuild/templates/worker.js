@@ -16,8 +16,9 @@ const PACKAGES = {{ packages }};
 const PANEL_CDN_ROOT = "./panel/";
 
 const KEEP_AFTER_MS = 4000   // when a downloaded start is kept on the device for the next visit
-// The page says when it first painted (templates/early_worker.html); a start that downloads waits for
-// it, PAINT_WAIT_MS at most (a page that never says so: e.g. a tab opened in the background).
+// The page says when it first painted, or when its own HTML and CSS are in (templates/early_worker.html,
+// templates/page.html), whichever comes first; a start that downloads waits for it, PAINT_WAIT_MS at most
+// (a page that never says so: e.g. a tab opened in the background).
 const PAINT_WAIT_MS = 3000
 const pagePainted = new Promise((resolve) => {
   self.addEventListener('message', (event) => event.data?.type === 'painted' && resolve())
