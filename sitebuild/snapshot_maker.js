@@ -57,15 +57,20 @@ export function recordDynlibs(pyodide) {
 // package still names them). The wheels' .data folders are never read, nor are the sources and
 // headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files).
 const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
-const IMPORTED_BYTECODE = `
+// The files of the modules Python imported: their bytecode (.pyc) and C extensions (.so).
+const IMPORTED_FILES = `
 import sys
 sorted({path for m in list(sys.modules.values()) if getattr(m, "__spec__", None)
-        for path in (m.__spec__.origin, m.__spec__.cached) if (path or "").endswith(".pyc")})
+        for path in (m.__spec__.origin, m.__spec__.cached) if (path or "").endswith((".pyc", ".so"))})
 `
+
+function importedFiles(pyodide, suffix) {
+  return new Set(pyodide.runPython(IMPORTED_FILES).toJs().filter((path) => path.endsWith(suffix)))
+}
 
 function siteFiles(pyodide) {
   const FS = pyodide.FS
-  const imported = new Set(pyodide.runPython(IMPORTED_BYTECODE).toJs())
+  const imported = importedFiles(pyodide, '.pyc')
   const entries = []
   const chunks = []
   let size = 0
@@ -97,14 +102,6 @@ function siteFiles(pyodide) {
 }
 
 
-// The C extension modules Python imported. Pyodide's loadPackage loads every library of a package
-// (numpy's 19), but the app imports two of them: a restored worker loads only those (saved_start.js).
-const IMPORTED_EXTENSIONS = `
-import sys
-sorted({m.__spec__.origin for m in list(sys.modules.values())
-        if getattr(m, "__spec__", None) and (m.__spec__.origin or "").endswith(".so")})
-`
-
 // What the build keeps of a worker that started from scratch with ?make-snapshot (dynlibs recorded by
 // recordDynlibs from its start on): the message sitebuild/snapshot.py receives.
 export function snapshotMessage(pyodide, dynlibs, render) {
@@ -118,8 +115,10 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   // emptied for the snapshot and refilled after each restore.
   const loadedPackages = {...pyodide.loadedPackages}
   for (const name of Object.keys(loadedPackages)) { delete pyodide.loadedPackages[name] }
-  const imported = new Set(pyodide.runPython(IMPORTED_EXTENSIONS).toJs())
-  for (const lib of dynlibs) { lib.imported = imported.has(lib.name) }
+  // Pyodide's loadPackage loads every library of a package (numpy's 19); the app imports 3 of them, and a
+  // restored worker loads only those (saved_start.js).
+  const extensions = importedFiles(pyodide, '.so')
+  for (const lib of dynlibs) { lib.imported = extensions.has(lib.name) }
   const heap = mallocHeap(pyodide._module)
   const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
   const files = siteFiles(pyodide)

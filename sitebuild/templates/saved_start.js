@@ -72,7 +72,7 @@ function writeSiteFiles(FS, image) {
   }
 }
 
-// Only the libraries Python had imported are loaded again (numpy's 2 of 19, 4.5 of 7.5 MB of wasm):
+// Only the libraries Python had imported are loaded again (numpy's 3 of 19, 4.6 of 7.5 MB of wasm):
 // nothing in the memory points into the others. Each library gets back the table slots and memory
 // recorded in its handle, whatever was loaded before it; one imported later (say numpy.random) is
 // loaded then, as any library is the first time, from the files written below.

@@ -147,7 +147,12 @@ _sitebuild_protocol = _sitebuild_protocol()
 let protocol = null   // the namespace above, once the app is up
 
 function sendHeldPatches() {
-  const taken = protocol?.take_patch()
+  let taken
+  try {
+    taken = protocol?.take_patch()   // the held changes are dropped even if serializing them fails
+  } catch (e) {
+    console.error('Python\'s changes could not be sent to the page:', e)   // the caller still says "idle"
+  }
   if (taken) {
     const [patch, buffers] = taken
     self.postMessage({type: 'patch', patch: patch, buffers: buffers})

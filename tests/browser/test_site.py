@@ -53,7 +53,7 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     summary = page.locator(".graph-summary")
     expect(summary).to_contain_text(f"= {readme_output(-4.0):.4f}")
     # What the worker says while it answers: the changes of one answer travel as one patch
-    # (sendPatch in templates/worker.js), before the worker says it is idle.
+    # (PROTOCOL's take_patch in templates/worker.js), before the worker says it is idle.
     # (First the worker goes quiet: what it sends after the page rendered is not part of the answer.)
     page.evaluate("""window.__said = []; window.__saidAt = performance.now();
         pyodideWorker.addEventListener('message', (event) => {
