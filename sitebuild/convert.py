@@ -15,7 +15,8 @@ the installed packages' own, so an upgrade shows up as a readable diff):
 - templates/page_scripts.html (Panel's js_resources.html): BokehJS and Panel's JS, deferred;
 - templates/prerender_items.js (Bokeh's doc_js.js.jinja): the prerendered document, kept;
 - templates/page.html: the app's own page template, extended block by block (early worker first in
-  <head>, viewport, service worker registration, the sandboxed-frame message).
+  <head>, viewport, service worker registration, the sandboxed-frame message, where the prerendered
+  document is).
 Every URL then points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
 """
 import json
@@ -43,6 +44,10 @@ RESOURCE_URL = re.compile(
 
 # Our templates and the snippets they include ({% include "send_in_order.js" %}).
 ours = Environment(loader=FileSystemLoader(TEMPLATES), keep_trailing_newline=True)
+# Where the page's prerendered document is: after the page script, whose last line says so (templates/page.js),
+# up to the mark templates/page.html puts after it. sitebuild/snapshot.py puts the worker's first render there.
+PRERENDER_START = "// sitebuild: the prerendered document follows this script"
+PRERENDER_END = "<!-- sitebuild: end of the prerendered document -->"
 
 
 def is_unused_bundle(url) -> bool:
@@ -62,8 +67,8 @@ def page_document_class(app_name: str):
     class PageDocument(Document):
         @Document.template.setter
         def template(self, app_page):
-            page = app_page.environment.from_string((TEMPLATES / "page.html").read_text(),
-                                                     globals={"app_page": app_page, "early_worker": early_worker})
+            page = app_page.environment.from_string((TEMPLATES / "page.html").read_text(), globals={
+                "app_page": app_page, "early_worker": early_worker, "PRERENDER_END": PRERENDER_END})
             Document.template.fset(self, page)
 
     return PageDocument
@@ -71,7 +76,6 @@ def page_document_class(app_name: str):
 
 def use_our_templates(packages: list[str], app_name: str) -> None:
     """Make Panel's converter (and the Bokeh and Panel parts it renders with) use our templates."""
-    from bokeh.core.templates import get_env as bokeh_env
     from bokeh.embed import elements as bokeh_elements
     from panel.io import convert as panel_convert, resources as panel_resources
 
@@ -80,7 +84,14 @@ def use_our_templates(packages: list[str], app_name: str) -> None:
     panel_convert.Document = page_document_class(app_name)
     panel_resources.JS_RESOURCES = panel_resources.JS_RESOURCES.environment.from_string(
         (TEMPLATES / "page_scripts.html").read_text(), globals={"unused": is_unused_bundle})
-    bokeh_elements.DOC_JS = bokeh_env().from_string((TEMPLATES / "prerender_items.js").read_text())
+    bokeh_elements.DOC_JS = prerender_template()
+
+
+def prerender_template():
+    """Bokeh's template of the script that draws a document into the page (templates/prerender_items.js)."""
+    from bokeh.core.templates import get_env as bokeh_env
+
+    return bokeh_env().from_string((TEMPLATES / "prerender_items.js").read_text())
 
 
 def make_local(text: str) -> str:

@@ -26,7 +26,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 from sitebuild import chromium
-from sitebuild.convert import SAVED_START
+from sitebuild.convert import PRERENDER_END, PRERENDER_START, SAVED_START, prerender_template
 from sitebuild.serve import serve_in_thread, url_of
 
 FOLDER = "snapshot"
@@ -148,32 +148,32 @@ def manifest(site: Path) -> dict:
     return json.loads(found.group(1))
 
 
-# In the page Panel's converter wrote: the prerendered document, where it goes, the root elements.
-PRERENDERED_JSON = re.compile(r'(<script type="application/json" id="p\d+">\s*)(.*?)(\s*</script>)', re.S)
-RENDER_ITEMS = re.compile(r"const render_items = \[.*?\];\n")
-ROOT_ELEMENT = re.compile(r'<div id="([^"]+)" data-root-id="([^"]+)"')
-
-
 def prerender_worker_render(page: Path, render: dict) -> None:
     """The page prerenders the worker's first render instead of the build's own run of the app, so the
-    page keeps what it drew when the worker starts (Panel's page script drew it again: see
-    convert.keep_prerendered). Roots go to their elements as Panel's page script maps them (in the
-    order of the elements' data-root-id); the page keeps those attributes, which the page script still
-    uses when a worker started from scratch sends another document."""
+    page keeps what it drew when the worker starts (the render branch of templates/page.js). Bokeh's part of
+    the plot script, after Panel's page script (the two templates mark where it is), is made again as Bokeh
+    makes it, from the worker's render; its roots find their elements in the page
+    (templates/prerender_items.js), whose data-root-id attributes the page script still uses when a worker
+    started from scratch sends another document."""
     html = page.read_text()
-    if len(PRERENDERED_JSON.findall(html)) != 1 or len(RENDER_ITEMS.findall(html)) != 1:
-        raise SystemExit("the page's prerendered document is not where it was: update sitebuild/snapshot.py")
-    root_ids = json.loads(render["root_ids"])
-    elements = [element for element, _ in sorted(ROOT_ELEMENT.findall(html), key=lambda pair: pair[1])]
-    items = json.loads(render["render_items"])
-    if len(elements) != len(root_ids) or len(items) != 1:
-        raise SystemExit(f"the page has {len(elements)} root elements for {len(root_ids)} roots")
-    items[0]["roots"] = dict(zip(root_ids, elements))
-    items[0]["root_ids"] = root_ids
-    docs_json = html_escape(render["docs_json"], quote=False)   # as Bokeh writes it (BokehJS unescapes it)
-    html = PRERENDERED_JSON.sub(lambda m: m.group(1) + docs_json + m.group(3), html)
-    html = RENDER_ITEMS.sub(lambda m: f"const render_items = {json.dumps(items)};\n", html)
-    page.write_text(html)
+    if html.count(PRERENDER_START) != 1 or html.count(PRERENDER_END) != 1:
+        raise SystemExit("the page does not mark its prerendered document once: see templates/page.js, page.html")
+    head, rest = html.split(PRERENDER_START)
+    page_script_end = rest.index("</script>") + len("</script>")
+    _, tail = rest.split(PRERENDER_END)
+    page.write_text(head + PRERENDER_START + rest[:page_script_end] + plot_script(render) + PRERENDER_END + tail)
+
+
+def plot_script(render: dict) -> str:
+    """As Bokeh's html_page_for_render_items writes it: the documents as JSON, then the script that draws them."""
+    from bokeh.embed.wrappers import wrap_in_onload, wrap_in_safely, wrap_in_script_tag
+    from bokeh.util.serialization import make_globally_unique_css_safe_id
+
+    json_id = make_globally_unique_css_safe_id()
+    docs = wrap_in_script_tag(html_escape(render["docs_json"], quote=False), "application/json", json_id)
+    draw = prerender_template().render(docs_json=f"document.getElementById('{json_id}').textContent",
+                                       render_items=render["render_items"], root_ids=render["root_ids"])
+    return docs + wrap_in_script_tag(wrap_in_onload(wrap_in_safely(draw)))
 
 
 if __name__ == "__main__":

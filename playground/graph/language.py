@@ -19,10 +19,12 @@ ends in such an error, never in a hang or a crash.
 """
 
 import ast
+import functools
 import math
 import re
+import types
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import engine
 from engine import OPS, Value
@@ -80,8 +82,8 @@ class Statement:
 
 @dataclass
 class Program:
-    statements: list
-    leaves: dict = field(default_factory=dict)  # leaf name -> value written in the text
+    statements: tuple
+    leaves: types.MappingProxyType  # leaf name -> value written in the text (read-only: Programs are shared)
 
     @property
     def output(self):
@@ -164,8 +166,12 @@ def _parse_tree(text):
         raise ProgramError(str(e)) from None
 
 
+@functools.lru_cache(maxsize=2)
 def parse_program(text):
-    """Check `text` and return a Program, or raise ProgramError. Nothing is evaluated."""
+    """Check `text` and return a Program, or raise ProgramError. Nothing is evaluated.
+
+    The last two texts are remembered (the Program is shared: read it, never change it): one edit asks for
+    the text before it and the text after it several times (its leaves, the edit, the new graph)."""
     tree = _parse_tree(text)
     statements, leaves, names = [], {}, set()
     size = 0
@@ -199,7 +205,7 @@ def parse_program(text):
         statements.append(Statement(name, stmt.value, stmt.lineno, stmt.col_offset + 1))
     if not statements:
         raise ProgramError("the program is empty: write assignments like 'a = 2.0'")
-    return Program(statements, leaves)
+    return Program(tuple(statements), types.MappingProxyType(leaves))
 
 
 def _operands(node):

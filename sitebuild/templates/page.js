@@ -89,3 +89,4 @@ pyodideWorker.onmessage = async (event) => {
 // worker said before this script listened is handed over (templates/early_worker_handover.js).
 {% include "handler_errors.js" %}
 {% include "early_worker_handover.js" %}
+// sitebuild: the prerendered document follows this script

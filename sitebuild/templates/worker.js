@@ -24,6 +24,11 @@ const pagePainted = new Promise((resolve) => {
   self.addEventListener('message', (event) => event.data?.type === 'painted' && resolve())
   setTimeout(resolve, PAINT_WAIT_MS)
 })
+// The page's address, posted from its head (templates/early_worker.html): opened once the app is up.
+let earlyLocation = null
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'early-location') { earlyLocation = event.data.location }
+})
 let stage = 'Loading the Python runtime'
 let failed = false
 
@@ -260,6 +265,16 @@ async function startApplication() {
   self.pyodide = pyodide
   protocol = pyodide.globals.get('_sitebuild_protocol')
   self.postMessage(render)
+  // sitebuild: a link or the document kept on the device is opened now, while the page still draws, not
+  // after Panel's page script sends the address once the render is on the page. The document stays held
+  // until the page is linked ('rendered'): what opening changed then goes to the page as one patch.
+  if (earlyLocation !== null) {
+    try {
+      protocol.set_location(earlyLocation)
+    } catch (e) {
+      console.error('The address could not be opened:', e)
+    }
+  }
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)

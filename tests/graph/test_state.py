@@ -31,6 +31,26 @@ def test_editing_a_value_rewrites_the_program_and_recomputes():
     assert state.values == {"a": 1.5, "b": 3.0}
 
 
+def test_a_new_leaf_value_parses_the_program_once():
+    """An answer to a new value asks for the old text (its leaves, the edit) and the new one (the graph): the
+    old text's Program is remembered from the last answer, so the page's answer parses once, not three times."""
+    state = GraphState()
+    state.set_value("a", 3.0)
+    before = parse_program.cache_info()
+    state.set_value("a", 4.0)
+    after = parse_program.cache_info()
+    assert after.misses - before.misses == 1
+    assert after.hits - before.hits >= 2
+    assert state.graph.leaves["a"] == 4.0 and "a = 4.0" in state.program
+
+
+def test_a_parsed_program_cannot_be_changed_by_a_caller():
+    program = parse_program("a = 2.0\nb = a * 3\n")
+    with pytest.raises(TypeError):
+        program.leaves["a"] = 5.0
+    assert parse_program("a = 2.0\nb = a * 3\n").leaves == {"a": 2.0}
+
+
 def test_a_bad_program_keeps_the_old_graph_and_says_where():
     state = GraphState()
     before = state.graph

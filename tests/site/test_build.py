@@ -144,3 +144,25 @@ def test_a_rebuild_from_a_damaged_cache_heals_it_and_gives_the_same_files(site_d
     assert {n: record["files"][n] for n in downloaded_parts} == {n: expected[n] for n in downloaded_parts}
     for path in damaged:
         assert path.read_bytes() != b"" and b"corrupted!" not in path.read_bytes()[-10:]
+
+
+def test_the_page_prerenders_the_workers_saved_render_where_its_template_marks_it(site_dir):
+    """templates/page.js and page.html mark where Bokeh's prerendered document is; the build puts the worker's first render there
+    (sitebuild/snapshot.py), so the page draws what the worker will send and keeps it. No other document is
+    left in the page, and the render's roots are mapped to the page's elements in the page itself."""
+    from html import unescape
+
+    from sitebuild.convert import PRERENDER_END, PRERENDER_START
+
+    render = json.loads((site_dir / "snapshot" / "render.json").read_text())
+    page = (site_dir / "index.html").read_text()
+    assert page.count(PRERENDER_START) == 1 and page.count(PRERENDER_END) == 1
+    inside = page.split(PRERENDER_START)[1].split(PRERENDER_END)[0]
+    assert inside.count("</script>") == 3   # the page script's end, the document, the script that draws it
+    documents = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', page, re.S)
+    assert len(documents) == 1
+    json_id, docs_json = documents[0]
+    assert json_id in inside and json.loads(unescape(docs_json)) == json.loads(render["docs_json"])
+    assert f"const root_ids = {render['root_ids']}" in inside
+    root_elements = re.findall(r'<div id="[^"]+" data-root-id="[^"]+"', page)
+    assert len(root_elements) == len(json.loads(render["root_ids"]))
