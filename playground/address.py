@@ -34,8 +34,12 @@ try {
 } catch (error) {   // private mode, a sandboxed iframe, a full disk
   kept = 'not saved'
 }
-// Not at once: a change made while the page applies Python's patch would not reach Python.
-if (device.value !== kept) { setTimeout(() => { device.value = kept }) }
+// Python only hears when the notice must show or go ("saved" at first is the usual case, and telling it
+// would put a round trip before the student's first event). Not at once: a change made while the page
+// applies Python's patch would not reach Python.
+if (device.value !== kept && (kept === 'not saved' || device.value === 'not saved')) {
+  setTimeout(() => { device.value = kept })
+}
 """
 # Runs in the page once Python has opened the link (or the kept document): the page takes input again.
 OPENED_JS = """

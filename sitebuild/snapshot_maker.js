@@ -6,7 +6,7 @@
 //                               so what answering needs is imported and warm in every visitor's copy;
 //                               returns the app's first render, serialized after it;
 //   snapshotMessage(pyodide, dynlibs, render)   what sitebuild/snapshot.py receives.
-import { serializeJsObject } from './saved-start.js'
+import { jsObjectSerializer } from './saved-start.js'
 
 const SITE_PACKAGES = '/lib/python3.12/site-packages'
 
@@ -120,7 +120,7 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   const extensions = importedFiles(pyodide, '.so')
   for (const lib of dynlibs) { lib.imported = extensions.has(lib.name) }
   const heap = mallocHeap(pyodide._module)
-  const memory = pyodide.makeMemorySnapshot({serializer: serializeJsObject})
+  const memory = pyodide.makeMemorySnapshot({serializer: jsObjectSerializer(pyodide)})
   const files = siteFiles(pyodide)
   return {type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
           tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages, heap: heap}

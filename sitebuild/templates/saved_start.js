@@ -130,19 +130,24 @@ async function replayDynlibs(pyodide, dynlibs, tableLength, compiled = new Map()
 }
 
 // What Python holds of JavaScript is saved by name. Panel keeps one JS function of its own (its
-// _dict_converter, made with run_js); the restored Python gets this one, which does the same.
+// _dict_converter, made with run_js); the restored Python gets this one, which does the same. The snapshot
+// maker recognises it by identity: Python names the object it holds (`python`).
 const JS_OBJECTS = {
   panelDictConverter: {
-    matches: (obj) => typeof obj === 'function' && String(obj).includes('Object.fromEntries(entries)'),
+    python: 'import panel.io.pyodide\npanel.io.pyodide._dict_converter',
     make: () => (entries) => Object.fromEntries(entries.map(([key, value]) => [key, value === undefined ? null : value])),
   },
 }
 
-export function serializeJsObject(obj) {
-  for (const [name, known] of Object.entries(JS_OBJECTS)) {
-    if (known.matches(obj)) { return {name: name} }
+// For makeMemorySnapshot: each JS object Python holds, as the name of the one it is.
+export function jsObjectSerializer(pyodide) {
+  const known = Object.entries(JS_OBJECTS).map(([name, saved]) => [name, pyodide.runPython(saved.python)])
+  return (obj) => {
+    for (const [name, object] of known) {
+      if (obj === object) { return {name: name} }
+    }
+    throw new Error(`Python holds a JavaScript object the snapshot cannot save: ${String(obj).slice(0, 200)}`)
   }
-  throw new Error(`Python holds a JavaScript object the snapshot cannot save: ${String(obj).slice(0, 200)}`)
 }
 
 function deserializeJsObject(saved) {
