@@ -37,7 +37,7 @@ try {
 // Python only hears when the notice must show or go ("saved" at first is the usual case, and telling it
 // would put a round trip before the student's first event). Not at once: a change made while the page
 // applies Python's patch would not reach Python.
-if (device.value !== kept && (kept === 'not saved' || device.value === 'not saved')) {
+if ((kept === 'not saved') !== (device.value === 'not saved')) {
   setTimeout(() => { device.value = kept })
 }
 """

@@ -1,14 +1,11 @@
 {#- Bokeh 3.10.2's doc_js.js.jinja (recorded in templates/bokeh-3.10.2/), which draws the page's
-    prerendered document, with three changes marked: it draws once; what it drew is kept in window.prerendered, so that
+    prerendered document, with two changes marked: what it drew is kept in window.prerendered, so that
     the page script (templates/page.js) can keep it when the worker sends the same document; and a render
     made without this page (the worker's, sitebuild/snapshot.py passes its `root_ids`) finds its elements
     here. -#}
 {% extends "try_run.js.jinja" %}
 
 {% block code_to_run %}
-  {#- sitebuild: once. Panel's es-module-shims (shim mode), when it loads before the page is parsed, dispatches
-      DOMContentLoaded a second time, which ran this again: a second document drawn over the first. #}
-  if (window.prerendered !== undefined) { return; }
   const docs_json = {{ docs_json }};
   const render_items = {{ render_items }};
   {%- if root_ids %}
