@@ -6,6 +6,7 @@
 The parts live in sitebuild/; this file only runs them in order. See docs/site.md.
 """
 import argparse
+import base64
 import contextlib
 import fcntl
 import hashlib
@@ -69,6 +70,21 @@ def fetch_core(cache: Path, pyodide_dir: Path) -> dict:
         return json.load(archive.extractfile("package/pyodide-lock.json"))
 
 
+def fetch_zstd_decoder(cache: Path, folder: Path) -> None:
+    """zstd's decoder wasm, out of the pinned zstddec package (its stream build carries it as base64)."""
+    tarball = cached(cache / pins.ZSTDDEC_NPM_TARBALL, pins.ZSTDDEC_NPM_SHA256,
+                     lambda into: npm_pack(pins.ZSTDDEC_NPM_SPEC, into))
+    with tarfile.open(tarball) as archive:
+        module = archive.extractfile(pins.ZSTDDEC_MODULE).read().decode()
+    # The one long base64 string literal of the module (its layout is checked by the sha256 below).
+    literals = [part for part in module.split('"') if len(part) > 10_000]
+    wasm = base64.b64decode(literals[0]) if len(literals) == 1 else b""
+    if hashlib.sha256(wasm).hexdigest() != pins.ZSTDDEC_WASM_SHA256:
+        raise SystemExit(f"{pins.ZSTDDEC_MODULE} does not carry the zstd decoder pinned in sitebuild/pins.py")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / snapshot.DECODER).write_bytes(wasm)
+
+
 def fetch_official(cache: Path, core_lock: dict, pyodide_dir: Path, cdn_url: str, names: list[str]) -> list[dict]:
     """The official binary wheels `names`, each checked against the core's lock."""
     source = OfficialWheels(cache, cdn_url=cdn_url)
@@ -130,7 +146,8 @@ def convert_app(site: Path, packages: list[str]) -> None:
                        check=True, cwd=ROOT)
         shutil.move(Path(folder) / f"{APP.stem}.html", site / "index.html")
         shutil.move(Path(folder) / f"{APP.stem}.js", site / f"{APP.stem}.js")
-        shutil.move(Path(folder) / convert.SAVED_START, site / convert.SAVED_START)
+        for module in (convert.SAVED_START, convert.UNZSTD):
+            shutil.move(Path(folder) / module, site / module)
 
 
 def add_static(site: Path) -> None:
@@ -233,6 +250,7 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
     assets.copy_panel_dist(downloads["panel"], pins.pypi_version("panel"), work, html)
     add_static(work)
     if "snapshot" in levers:
+        fetch_zstd_decoder(cache, work / snapshot.FOLDER)
         snapshot.make(work)
     write_service_worker(work)
 

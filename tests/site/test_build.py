@@ -76,15 +76,22 @@ def test_page_js_versions_equal_the_python_versions_in_the_worker_and_the_build(
 
 
 def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_reads(site_dir):
-    """sitebuild/snapshot.py: each .bin is gzip(sha256 + payload), and saved-start.js names that sha256 and length."""
-    import gzip
+    """sitebuild/snapshot.py: each .bin is zstd(sha256 + payload) with zstd's checksum, saved-start.js names that
+    sha256 and length, and the zstd decoder the worker uses is the pinned one."""
     import hashlib
     import struct
 
+    import zstandard
+
     manifest = snapshot.manifest(site_dir)
+    decoder = (site_dir / manifest["decoder"]["url"]).read_bytes()
+    assert hashlib.sha256(decoder).hexdigest() == manifest["decoder"]["sha256"] == pins.ZSTDDEC_WASM_SHA256
     payloads = {}
     for part in ("memory", "files"):
-        raw = gzip.decompress((site_dir / manifest[part]["url"]).read_bytes())
+        packed = (site_dir / manifest[part]["url"]).read_bytes()
+        assert zstandard.get_frame_parameters(packed).has_checksum
+        assert len(packed) == manifest[part]["download"]
+        raw = zstandard.ZstdDecompressor().decompress(packed, max_output_size=manifest[part]["length"] + 32)
         digest, payloads[part] = raw[:32], raw[32:]
         assert digest.hex() == hashlib.sha256(payloads[part]).hexdigest() == manifest[part]["sha256"]
         assert len(payloads[part]) == manifest[part]["length"]
