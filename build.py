@@ -146,7 +146,7 @@ def convert_app(site: Path, packages: list[str]) -> None:
                        check=True, cwd=ROOT)
         shutil.move(Path(folder) / f"{APP.stem}.html", site / "index.html")
         shutil.move(Path(folder) / f"{APP.stem}.js", site / f"{APP.stem}.js")
-        for module in (convert.SAVED_START, convert.UNZSTD):
+        for module in convert.WORKER_MODULES:
             shutil.move(Path(folder) / module, site / module)
 
 

@@ -29,7 +29,9 @@ from jinja2 import Environment, FileSystemLoader
 
 TEMPLATES = Path(__file__).parent / "templates"
 SAVED_START = "saved-start.js"   # templates/saved_start.js in the site, beside the worker (app.js)
-UNZSTD = "unzstd.js"             # templates/unzstd.js, which saved-start.js imports
+# The worker's modules beside app.js (their name in the site: their template), saved-start.js first.
+WORKER_MODULES = {SAVED_START: "saved_start.js", "snapshot-files.js": "snapshot_files.js",
+                  "later-files.js": "later_files.js", "unzstd.js": "unzstd.js"}
 # Panel only accepts an absolute CDN root; the build writes this placeholder and then
 # makes it relative, so the site works under any path on any host.
 PLACEHOLDER_ROOT = "https://site.invalid/"
@@ -126,10 +128,10 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         path.write_text(text)
     if "window.earlyWorker = new Worker" not in (out_dir / f"{name}.html").read_text():
         raise SystemExit("the page was not rendered with templates/page.html: does the app still use a Panel template?")
-    # The worker's other half, which app.js imports: its start saved at build time, and the zstd
-    # stream that unpacks it.
-    (out_dir / SAVED_START).write_text((TEMPLATES / "saved_start.js").read_text())
-    (out_dir / UNZSTD).write_text((TEMPLATES / "unzstd.js").read_text())
+    # The worker's other half, which app.js imports: its start saved at build time, and the modules
+    # that one imports.
+    for module, template in WORKER_MODULES.items():
+        (out_dir / module).write_text((TEMPLATES / template).read_text())
 
 
 if __name__ == "__main__":

@@ -6,8 +6,12 @@ the maker's module beside it (snapshot_maker.js, served as make-snapshot.js only
 records where numpy's libraries go, warms the app up and hands the start over), and keeps what the
 worker hands back:
 - snapshot/memory.bin: Python's whole wasm memory after the app was built (zstd);
-- snapshot/files.bin: the files Pyodide installed in site-packages (zstd; modules imported
-  later, templates and data files are read from there);
+- snapshot/files.bin: the files Pyodide installed in site-packages that a first answer may read
+  (zstd: templates, data files, the libraries replayed);
+- snapshot/later.bin: the rest of them, the bytecode of modules not imported while the start was made
+  and the libraries not replayed (zstd), fetched with Pyodide's standard library after the first answer;
+- snapshot/no-stdlib.zip: an empty zip Pyodide installs as the standard library at start (its modules
+  that Python imported are in the memory; the real zip comes with later.bin);
 - snapshot/render.json: the app's first render, sent to the page as soon as the memory is back;
 - in saved-start.js (templates/saved_start.js), `SNAPSHOT`: these files' sha256 and sizes and where
   numpy's wasm libraries were loaded, so the worker loads them again at the same addresses.
@@ -41,10 +45,13 @@ MAKER = Path(__file__).parent / "snapshot_maker.js"
 MAKER_MODULE = "make-snapshot.js"   # where app.js?make-snapshot imports it from
 TIMEOUT_MS = 600_000
 # Pyodide's files a restoring worker downloads besides the snapshot (pyodide.mjs comes with app.js).
-RUNTIME_FILES = ("pyodide.asm.wasm", "pyodide.asm.js", "python_stdlib.zip")
+RUNTIME_FILES = ("pyodide.asm.wasm", "pyodide.asm.js")
+STDLIB = "python_stdlib.zip"       # Pyodide's, in pyodide/: fetched with later.bin
+NO_STDLIB = "no-stdlib.zip"        # in FOLDER: the standard library a restore starts with
+EMPTY_ZIP = b"PK\x05\x06" + bytes(18)   # a zip's end record, naming no file
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
-# [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files].
+# [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files][later files].
 MAKER_PATH = "make-snapshot.html"
 MAKER_PAGE = """<!doctype html><script>
 const worker = new Worker('./app.js?make-snapshot', {type: 'module'})
@@ -57,10 +64,10 @@ window.made = new Promise((resolve, reject) => {
     const meta = new TextEncoder().encode(JSON.stringify(
       {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, loadedPackages: msg.loadedPackages,
        heap: msg.heap,
-       memoryLength: msg.memory.length, filesLength: msg.files.length}))
+       memoryLength: msg.memory.length, filesLength: msg.files.length, laterLength: msg.later.length}))
     const length = new Uint8Array(new Uint32Array([meta.length]).buffer)
     const link = document.createElement('a')
-    link.href = URL.createObjectURL(new Blob([length, meta, msg.memory, msg.files]))
+    link.href = URL.createObjectURL(new Blob([length, meta, msg.memory, msg.files, msg.later]))
     link.download = 'snapshot'
     document.body.append(link)
     link.click()
@@ -116,7 +123,9 @@ def write(site: Path, raw: bytes) -> dict:
     meta = json.loads(raw[4:4 + meta_length])
     memory_start = 4 + meta_length
     files_start = memory_start + meta["memoryLength"]
-    parts = {"memory": raw[memory_start:files_start], "files": raw[files_start:files_start + meta["filesLength"]]}
+    later_start = files_start + meta["filesLength"]
+    parts = {"memory": raw[memory_start:files_start], "files": raw[files_start:later_start],
+             "later": raw[later_start:later_start + meta["laterLength"]]}
     folder = site / FOLDER
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
     decoder = (folder / DECODER).read_bytes()
@@ -136,6 +145,8 @@ def write(site: Path, raw: bytes) -> dict:
                           "length": len(render)}
     # The rest of what a start downloads, for the loader's count (the page's own scripts aside).
     manifest["runtime"] = {name: (site / "pyodide" / name).stat().st_size for name in RUNTIME_FILES}
+    (folder / NO_STDLIB).write_bytes(EMPTY_ZIP)
+    manifest["stdlib"] = {"url": f"./pyodide/{STDLIB}", "start": f"./{FOLDER}/{NO_STDLIB}"}
     prerender_worker_render(site / "index.html", meta["render"])
     module = site / SAVED_START
     script = module.read_text()

@@ -52,10 +52,12 @@ export function recordDynlibs(pyodide) {
   return dynlibs
 }
 
-// The files of site-packages, for a restored Python to import from and read. The bytecode of
-// modules already imported is in the snapshot's memory: those files stay, empty (a listing of a
-// package still names them). The wheels' .data folders are never read, nor are the sources and
-// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files).
+// The files of site-packages, for a restored Python to import from and read, in two images. The
+// bytecode of modules already imported is in the snapshot's memory: those files stay, empty (a listing
+// of a package still names them). The wheels' .data folders are never read, nor are the sources and
+// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files). What no first
+// answer reads, the bytecode of modules not imported and the libraries not replayed (`later`), is a
+// second image that a visitor's worker fetches after its first answer (saved_start.js).
 const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
 // The files of the modules Python imported: their bytecode (.pyc) and C extensions (.so).
 const IMPORTED_FILES = `
@@ -68,37 +70,43 @@ function importedFiles(pyodide, suffix) {
   return new Set(pyodide.runPython(IMPORTED_FILES).toJs().filter((path) => path.endsWith(suffix)))
 }
 
-function siteFiles(pyodide) {
+function image(files) {
+  const entries = files.map(([path, bytes]) => [path, bytes.length])
+  const header = new TextEncoder().encode(JSON.stringify(entries))
+  const size = files.reduce((total, [, bytes]) => total + bytes.length, 0)
+  const packed = new Uint8Array(4 + header.length + size)
+  new DataView(packed.buffer).setUint32(0, header.length, true)
+  packed.set(header, 4)
+  let at = 4 + header.length
+  for (const [, bytes] of files) {
+    packed.set(bytes, at)
+    at += bytes.length
+  }
+  return packed
+}
+
+// [the start's files, the later ones]; `replayed`: the libraries a restore loads again.
+function siteFiles(pyodide, replayed) {
   const FS = pyodide.FS
   const imported = importedFiles(pyodide, '.pyc')
-  const entries = []
-  const chunks = []
-  let size = 0
+  const start = []
+  const later = []
   const walk = (dir) => {
     for (const name of FS.readdir(dir).sort()) {
       if (name === '.' || name === '..' || (dir === SITE_PACKAGES && name.endsWith('.data'))) { continue }
       const path = `${dir}/${name}`
       if (FS.isDir(FS.stat(path).mode)) {
         walk(path)
+      } else if (imported.has(path)) {
+        start.push([path, new Uint8Array(0)])
       } else if (!NEVER_READ.test(path)) {
-        const bytes = imported.has(path) ? new Uint8Array(0) : FS.readFile(path)
-        entries.push([path, bytes.length])
-        chunks.push(bytes)
-        size += bytes.length
+        const isLater = path.endsWith('.pyc') || (path.endsWith('.so') && !replayed.has(path))
+        ;(isLater ? later : start).push([path, FS.readFile(path)])
       }
     }
   }
   walk(SITE_PACKAGES)
-  const header = new TextEncoder().encode(JSON.stringify(entries))
-  const image = new Uint8Array(4 + header.length + size)
-  new DataView(image.buffer).setUint32(0, header.length, true)
-  image.set(header, 4)
-  let at = 4 + header.length
-  for (const chunk of chunks) {
-    image.set(chunk, at)
-    at += chunk.length
-  }
-  return image
+  return [image(start), image(later)]
 }
 
 
@@ -121,8 +129,9 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   for (const lib of dynlibs) { lib.imported = extensions.has(lib.name) }
   const heap = mallocHeap(pyodide._module)
   const memory = pyodide.makeMemorySnapshot({serializer: jsObjectSerializer(pyodide)})
-  const files = siteFiles(pyodide)
-  return {type: 'snapshot', memory: memory, files: files, render: render, dynlibs: dynlibs,
+  const replayed = new Set(dynlibs.filter((lib) => lib.global || lib.imported).map((lib) => lib.name))
+  const [files, later] = siteFiles(pyodide, replayed)
+  return {type: 'snapshot', memory: memory, files: files, later: later, render: render, dynlibs: dynlibs,
           tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages, heap: heap}
 }
 

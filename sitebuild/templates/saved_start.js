@@ -9,73 +9,12 @@
 // order, at the same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
-import { zstdDecompressionStream } from "./unzstd.js";
+import { laterFiles } from "./later-files.js";
+import { compiledDecoder, snapshotFile, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
+
+export { sri };
 
 const SNAPSHOT = null   // filled in by sitebuild/snapshot.py
-// The snapshot's files are fetched past app.js's download check (it replaces self.fetch after this
-// module ran): a missing one means starting from scratch, not a failed page.
-const siteFetch = self.fetch.bind(self)
-
-export function sri(sha256hex) {
-  const digest = String.fromCharCode(...sha256hex.match(/../g).map((byte) => parseInt(byte, 16)))
-  return `sha256-${btoa(digest)}`
-}
-
-async function snapshotFile(file, options) {
-  const response = await siteFetch(new URL(file.url, self.location).href, options)
-  if (!response.ok) {
-    throw new Error(`${file.url}: HTTP ${response.status}`)
-  }
-  return response
-}
-
-// The two big files unpack while they download (subresource integrity would wait for the whole
-// file first), with zstd's decoder (`decoder`, a compiled WebAssembly.Module), into `bytes` when given;
-// `downloaded(n)` hears of every n bytes that arrive. zstd's checksum catches a damaged file; the sha256
-// each one starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
-async function unpacked(file, decoder, downloaded, bytes = new Uint8Array(file.length)) {
-  const response = await snapshotFile(file)
-  const counted = new TransformStream({transform(chunk, out) { downloaded(chunk.length); out.enqueue(chunk) }})
-  const unzstd = await zstdDecompressionStream(await decoder)
-  const reader = response.body.pipeThrough(counted).pipeThrough(unzstd).getReader()
-  const digest = new Uint8Array(32)
-  let at = -digest.length   // the first 32 bytes go to `digest`
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    let piece = chunk.value
-    if (at < 0) {
-      const head = piece.subarray(0, -at)
-      digest.set(head, digest.length + at)
-      at += head.length
-      piece = piece.subarray(head.length)
-    }
-    if (at + piece.length > bytes.length) { throw new Error(`${file.url} is longer than expected`) }
-    bytes.set(piece, at)
-    at += piece.length
-  }
-  const named = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
-  if (at !== bytes.length || named !== file.sha256) {
-    throw new Error(`${file.url} is not the one this site was built with`)
-  }
-  return bytes
-}
-
-// Each file's content stays where it is in the image (no copy): MEMFS owns that part of it.
-function writeSiteFiles(FS, image) {
-  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
-  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
-  let at = 4 + headerLength
-  let folder = null
-  for (const [path, size] of entries) {
-    const slash = path.lastIndexOf('/')
-    if (path.slice(0, slash) !== folder) {
-      folder = path.slice(0, slash)
-      FS.mkdirTree(folder)
-    }
-    FS.createDataFile(folder, path.slice(slash + 1), image.subarray(at, at + size), true, true, true)
-    at += size
-  }
-}
-
 // Only the libraries Python had imported are loaded again (numpy's 3 of 19, 4.6 of 7.5 MB of wasm):
 // nothing in the memory points into the others. Each library gets back the table slots and memory
 // recorded in its handle, whatever was loaded before it; one imported later (say numpy.random) is
@@ -241,9 +180,6 @@ if "random" in sys.modules:
 // from the device or the browser's caches the same way, in a moment.
 const PROGRESS_MS = 200
 const MB = 1e6
-// Not the wasm: Chromium may keep its compiled code only for the browser's own untouched response.
-const STREAMED = new Set(['python_stdlib.zip'])
-
 function downloadProgress(snapshot, report) {
   const sizes = {...snapshot.runtime, [snapshot.render.url.split('/').pop()]: snapshot.render.length}
   const total = snapshot.memory.download + snapshot.files.download + Object.values(sizes).reduce((a, b) => a + b, 0)
@@ -271,33 +207,12 @@ function downloadProgress(snapshot, report) {
   }
   const observer = new PerformanceObserver((list) => seen(list.getEntries()))
   observer.observe({type: 'resource', buffered: true})
-  // The standard library is counted as it arrives too: Pyodide fetches it with self.fetch, and its
-  // bytes are counted on a copy of the stream. The wasm (10 MB) counts when it has arrived: a copy of
-  // its stream might cost a return visit its compiled code (the warm start measured slower with it).
-  const outerFetch = self.fetch
-  self.fetch = async (resource, options) => {
-    const response = await outerFetch(resource, options)
-    const name = new URL(resource.url || resource, self.location).pathname.split('/').pop()
-    if (STREAMED.has(name) && name in sizes && !arrived.has(name) && response.ok && response.body) {
-      arrived.add(name)
-      const reader = response.clone().body.getReader()
-      const read = async () => {
-        for (let chunk = await reader.read(); !chunk.done && !stopped; chunk = await reader.read()) {
-          count(chunk.value.length)
-        }
-        reader.cancel().catch(() => {})
-      }
-      read().catch(() => {})
-    }
-    return response
-  }
   // Entries recorded but not yet handed to the observer are taken at the end.
   return {count: count, stop: () => {
     if (!stopped) {
       seen(observer.takeRecords())
       observer.disconnect()
       stopped = true
-      if (self.fetch !== outerFetch) { self.fetch = outerFetch }
     }
   }}
 }
@@ -306,21 +221,22 @@ function downloadProgress(snapshot, report) {
 // memory downloads (or is read from the last visit's copy) while the runtime starts, into the buffer
 // Pyodide was given, and the runtime waits for it (and for the files) in its file-system hook. A failed
 // download leaves the buffer without Pyodide's magic number, so it can never be taken for a snapshot.
-// Returns the started Pyodide, the first render, and what keeps the start for the next visit (or null).
+// Returns the started Pyodide, the first render, what keeps the start for the next visit (or null), and
+// what fetches the files no first answer needs (later_files.js: the restore starts without them).
 async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted) {
   if (!await hasKeptStart(snapshot)) {
     await pagePainted   // a download: the page's own first paint goes first
   }
   const memory = new Uint8Array(snapshot.memory.length)
   let keep = null
+  let decoder = null   // zstd's, compiled: also for the files that come later
   const progress = downloadProgress(snapshot, report)
   const siteImage = keptStart(snapshot, memory).then(async (kept) => {   // the memory is filled meanwhile
     if (kept) {
       progress.count(snapshot.memory.download + snapshot.files.download)
       return kept
     }
-    const decoder = snapshotFile(snapshot.decoder, {integrity: sri(snapshot.decoder.sha256)})
-      .then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes))
+    decoder = compiledDecoder(snapshot)
     const [, files] = await Promise.all([unpacked(snapshot.memory, decoder, progress.count, memory),
                                          unpacked(snapshot.files, decoder, progress.count)])
     keep = () => keepStart(snapshot, memory, files)
@@ -342,7 +258,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   let pyodide, firstRender
   try {
     try {
-      pyodide = await loadPyodide({env: env, _loadSnapshot: memory, fsInit: fsInit,
+      pyodide = await loadPyodide({env: env, _loadSnapshot: memory, fsInit: fsInit, stdLibURL: snapshot.stdlib.start,
                                    _snapshotDeserializer: deserializeJsObject})
     } catch (e) {
       throw failure || e
@@ -356,11 +272,11 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   await replayDynlibs(pyodide, replayed(snapshot.dynlibs), snapshot.tableLength, compiled)
   Object.assign(pyodide.loadedPackages, snapshot.loadedPackages)
   pyodide.runPython(AFTER_RESTORE)
-  return [pyodide, firstRender, keep]
+  return [pyodide, firstRender, keep, laterFiles(snapshot, pyodide, decoder)]
 }
 
 // The one entry: [Pyodide with the app built, its first render, what keeps the start on the device
-// for the next visit (or null)], or null when this build saved no start or it cannot be used (then
+// for the next visit (or null), what fetches the files a first answer does not need], or null when this build saved no start or it cannot be used (then
 // the worker starts from scratch). `report(text)` tells the page how far the start got; a download
 // waits for `pagePainted`.
 export async function savedStart(loadPyodide, env, report, pagePainted = Promise.resolve()) {

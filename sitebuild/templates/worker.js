@@ -16,6 +16,11 @@ const PACKAGES = {{ packages }};
 const PANEL_CDN_ROOT = "./panel/";
 
 const KEEP_AFTER_MS = 4000   // when a downloaded start is kept on the device for the next visit
+// The files no first answer needs (later_files.js) are fetched a moment after the first answer, or this
+// long after the start if none came: not before, so they never compete with it.
+const LATER_AFTER_ANSWER_MS = 1000
+const LATER_AFTER_MS = 4000
+let afterFirstAnswer = () => {}
 // The page says when it first painted, or when its own HTML and CSS are in (templates/early_worker.html,
 // templates/page.html), whichever comes first; a start that downloads waits for it, PAINT_WAIT_MS at most
 // (a page that never says so: e.g. a tab opened in the background).
@@ -242,7 +247,7 @@ async function startFromScratch() {
   pyodide.runPython(GC_RESUME)
   if (maker) {
     const made = maker.snapshotMessage(pyodide, dynlibs, render)
-    self.postMessage(made, [made.memory.buffer, made.files.buffer])
+    self.postMessage(made, [made.memory.buffer, made.files.buffer, made.later.buffer])
     return null
   }
   return [pyodide, render, null]
@@ -261,7 +266,7 @@ async function startApplication() {
     return fail(e)
   }
   if (started === null) { return }   // the snapshot went to the build
-  const [pyodide, render, keep] = started
+  const [pyodide, render, keep, fetchLater] = started
   self.pyodide = pyodide
   protocol = pyodide.globals.get('_sitebuild_protocol')
   self.postMessage(render)
@@ -278,6 +283,15 @@ async function startApplication() {
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)
+  }
+  if (fetchLater) {
+    const later = () => fetchLater().catch((e) => console.warn("Python's later files could not be fetched:", e))
+    const timer = setTimeout(later, LATER_AFTER_MS)
+    afterFirstAnswer = () => {
+      afterFirstAnswer = () => {}
+      clearTimeout(timer)
+      setTimeout(later, LATER_AFTER_ANSWER_MS)
+    }
   }
 }
 
@@ -297,6 +311,7 @@ self.onmessage = async (event) => {
       // what Python changed meanwhile went as one patch.
       sendHeldPatches()
       self.postMessage({type: 'idle'})
+      afterFirstAnswer()   // sitebuild: what no first answer needs is fetched after it (later_files.js)
     }
   } else if (msg.type === 'action') {
     // sitebuild: a click the page also posts straight here, so that it does not wait behind the patches

@@ -197,6 +197,63 @@ def snapshot_requests(context) -> list:
     return requests
 
 
+# Imports in the page's Python of what the start did not import: a module of the standard library, one of
+# numpy's libraries that is not replayed at start (numpy.random's), and the training view's bytecode.
+IMPORT_WHAT_CAME_LATER = """
+import sys
+before = [name for name in ("statistics", "numpy.random", "playground.training.view") if name in sys.modules]
+import statistics, numpy.random, playground.training.view
+str((before, statistics.mean([1, 2, 6]), int(numpy.random.default_rng(0).integers(10, 20))))
+"""
+LATER = ("later.bin", "python_stdlib.zip")
+
+
+def run_in_worker(page, code: str):
+    """Python run in the page's worker, as the app's own code runs (its one worker: templates/worker.js)."""
+    [worker] = page.workers
+    return worker.evaluate("(code) => self.pyodide.runPython(code)", code)
+
+
+def file_requests(context) -> list:
+    names = []
+    context.on("request", lambda request: names.append(request.url.rsplit("/", 1)[-1]))
+    return names
+
+
+def test_what_no_first_answer_needs_is_fetched_after_it_once(watched_context, site_url):
+    """templates/later_files.js: the bytecode of modules not imported at start, numpy's libraries not replayed
+    and the standard library are not part of the start; they come a moment after the first answer, once,
+    and then import."""
+    requests = file_requests(watched_context)
+    app = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
+    assert "memory.bin" in requests and not set(LATER) & set(requests), requests
+    set_leaf_a(app.page, 1.5)
+    expect(app.page.locator(".graph-summary")).to_contain_text(f"= {readme_output(1.5):.4f}", timeout=30_000)
+    for _ in range(40):
+        if all(name in requests for name in LATER):
+            break
+        app.page.wait_for_timeout(250)
+    app.page.wait_for_timeout(1000)   # placed once they arrived
+    assert run_in_worker(app.page, IMPORT_WHAT_CAME_LATER) == "([], 3, 18)"
+    assert sorted(name for name in requests if name in LATER) == sorted(LATER), requests
+    app.assert_clean()
+
+
+def test_an_import_before_the_later_files_came_fetches_them_at_once(watched_context, site_url):
+    """An import Python had not done at start, made before the later files were fetched (a student who opens
+    the training view at once), fetches them there and then, and works; they are not fetched again."""
+    requests = file_requests(watched_context)
+    app = AppPage(watched_context.new_page(), site_url, watched_context.records).open()
+    assert not set(LATER) & set(requests), requests
+    assert run_in_worker(app.page, IMPORT_WHAT_CAME_LATER) == "([], 3, 18)"
+    assert sorted(name for name in requests if name in LATER) == sorted(LATER), requests
+    app.page.wait_for_timeout(5000)   # past the time the worker would have fetched them itself
+    assert sorted(name for name in requests if name in LATER) == sorted(LATER), requests
+    app.page.get_by_role("tab", name="Training").click()
+    expect(app.page.get_by_role("button", name="Play").first).to_be_visible(timeout=30_000)
+    app.assert_clean()
+
+
 def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_url, site_dir):
     manifest = snapshot.manifest(site_dir)
     expected = {f"{manifest[part]['sha256']}.bin": manifest[part]["length"] for part in ("memory", "files")}

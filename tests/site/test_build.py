@@ -87,7 +87,7 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
     decoder = (site_dir / manifest["decoder"]["url"]).read_bytes()
     assert hashlib.sha256(decoder).hexdigest() == manifest["decoder"]["sha256"] == pins.ZSTDDEC_WASM_SHA256
     payloads = {}
-    for part in ("memory", "files"):
+    for part in ("memory", "files", "later"):
         packed = (site_dir / manifest[part]["url"]).read_bytes()
         assert zstandard.get_frame_parameters(packed).has_checksum
         assert len(packed) == manifest[part]["download"]
@@ -97,21 +97,35 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
         assert len(payloads[part]) == manifest[part]["length"]
     assert payloads["memory"][:4] != bytes(4)   # a heap, not an empty buffer
 
-    image = payloads["files"]
-    (header_length,) = struct.unpack_from("<I", image)
-    sizes = dict(json.loads(image[4:4 + header_length]))
-    assert 4 + header_length + sum(sizes.values()) == len(image)
+    def listing(image):
+        (header_length,) = struct.unpack_from("<I", image)
+        sizes = dict(json.loads(image[4:4 + header_length]))
+        assert 4 + header_length + sum(sizes.values()) == len(image)
+        return sizes
+
+    sizes, later = listing(payloads["files"]), listing(payloads["later"])
     site_packages = "/lib/python3.12/site-packages/"
-    assert all(path.startswith(site_packages) for path in sizes)
+    assert all(path.startswith(site_packages) for path in [*sizes, *later])
+    assert not set(sizes) & set(later)
     # Imported while the start was made: in the memory, their files left empty. Imported later (the
-    # training view is built when first shown): there, whole.
+    # training view is built when first shown): in the later files, whole.
     assert sizes[site_packages + "playground/graph/__pycache__/view.cpython-312.pyc"] == 0
     assert sizes[site_packages + "bokeh/models/sources.pyc"] == 0
-    assert sizes[site_packages + "playground/training/__pycache__/view.cpython-312.pyc"] > 1000
+    assert later[site_packages + "playground/training/__pycache__/view.cpython-312.pyc"] > 1000
     assert sizes[site_packages + "playground/training/view.py"] > 1000   # sources stay, for tracebacks
     assert sizes[site_packages + "panel/theme/css/bootstrap.css"] > 0   # stylesheets Panel reads
+    # The start has no bytecode of its own to read: only what the memory holds (empty) and data files.
+    assert not [path for path, size in sizes.items() if path.endswith(".pyc") and size]
+    # numpy's libraries: those replayed at start in the start's files, the others (numpy.random's) later.
+    replayed = {lib["name"] for lib in manifest["dynlibs"] if lib["global"] or lib["imported"]}
+    assert replayed and replayed <= {path for path, size in sizes.items() if path.endswith(".so") and size}
+    assert [path for path in later if "numpy/random/" in path and path.endswith(".so")]
     # What no Python reads (type stubs, C headers, TypeScript sources) is left out.
-    assert not [path for path in sizes if re.search(r"\.(pyi|h|ts|pxd)$", path)]
+    assert not [path for path in [*sizes, *later] if re.search(r"\.(pyi|h|ts|pxd)$", path)]
+    # The standard library comes later too: the start installs an empty zip in its place.
+    assert (site_dir / manifest["stdlib"]["url"]).stat().st_size > 1_000_000
+    with zipfile.ZipFile(site_dir / manifest["stdlib"]["start"]) as empty:
+        assert empty.namelist() == []
 
 
 def test_the_pages_own_css_is_in_the_head_once_not_in_every_component(site_dir):

@@ -1,0 +1,77 @@
+// The saved start's files (saved_start.js names them in SNAPSHOT): downloaded, unpacked while they
+// arrive, checked, and written into Pyodide's file system.
+import { zstdDecompressionStream } from "./unzstd.js";
+
+// The snapshot's files are fetched past app.js's download check (it replaces self.fetch after this
+// module ran): a missing one means starting from scratch, not a failed page.
+const siteFetch = self.fetch.bind(self)
+
+export function sri(sha256hex) {
+  const digest = String.fromCharCode(...sha256hex.match(/../g).map((byte) => parseInt(byte, 16)))
+  return `sha256-${btoa(digest)}`
+}
+
+export async function snapshotFile(file, options) {
+  const response = await siteFetch(new URL(file.url, self.location).href, options)
+  if (!response.ok) {
+    throw new Error(`${file.url}: HTTP ${response.status}`)
+  }
+  return response
+}
+
+// The big files unpack while they download (subresource integrity would wait for the whole
+// file first), with zstd's decoder (`decoder`, a compiled WebAssembly.Module), into `bytes` when given;
+// `downloaded(n)` hears of every n bytes that arrive; `options` go to fetch. zstd's checksum catches a damaged file; the sha256
+// each one starts with must be the one SNAPSHOT names, so a deployment half old and half new is caught too.
+export async function unpacked(file, decoder, downloaded, bytes = new Uint8Array(file.length), options = {}) {
+  const response = await snapshotFile(file, options)
+  const counted = new TransformStream({transform(chunk, out) { downloaded(chunk.length); out.enqueue(chunk) }})
+  const unzstd = zstdDecompressionStream(await decoder)
+  const reader = response.body.pipeThrough(counted).pipeThrough(unzstd).getReader()
+  const digest = new Uint8Array(32)
+  let at = -digest.length   // the first 32 bytes go to `digest`
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    let piece = chunk.value
+    if (at < 0) {
+      const head = piece.subarray(0, -at)
+      digest.set(head, digest.length + at)
+      at += head.length
+      piece = piece.subarray(head.length)
+    }
+    if (at + piece.length > bytes.length) { throw new Error(`${file.url} is longer than expected`) }
+    bytes.set(piece, at)
+    at += piece.length
+  }
+  mustBeNamed(file, digest, at)
+  return bytes
+}
+
+export function mustBeNamed(file, digest, length) {
+  const named = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  if (length !== file.length || named !== file.sha256) {
+    throw new Error(`${file.url} is not the one this site was built with`)
+  }
+}
+
+// zstd's decoder, compiled while the start downloads (its 59 KB checked by subresource integrity).
+export async function compiledDecoder(snapshot) {
+  const response = await snapshotFile(snapshot.decoder, {integrity: sri(snapshot.decoder.sha256)})
+  return WebAssembly.compile(await response.arrayBuffer())
+}
+
+// Each file's content stays where it is in the image (no copy): MEMFS owns that part of it.
+export function writeSiteFiles(FS, image) {
+  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
+  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
+  let at = 4 + headerLength
+  let folder = null
+  for (const [path, size] of entries) {
+    const slash = path.lastIndexOf('/')
+    if (path.slice(0, slash) !== folder) {
+      folder = path.slice(0, slash)
+      FS.mkdirTree(folder)
+    }
+    FS.createDataFile(folder, path.slice(slash + 1), image.subarray(at, at + size), true, true, true)
+    at += size
+  }
+}
