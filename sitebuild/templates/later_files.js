@@ -40,10 +40,10 @@ def install(fetch_now):
 install
 `
 
-// One synchronous download, for an import that cannot wait.
-function downloadNow(url) {
+// One synchronous download, for an import that cannot wait. `query`: see fetchNow.
+function downloadNow(url, query = '') {
   const request = new XMLHttpRequest()
-  request.open('GET', new URL(url, self.location).href, false)
+  request.open('GET', new URL(url, self.location).href + query, false)
   request.responseType = 'arraybuffer'
   request.send()
   if (request.status !== 200) { throw new Error(`${url}: HTTP ${request.status}`) }
@@ -56,6 +56,7 @@ function downloadNow(url) {
 export function laterFiles(snapshot, pyodide, compiling = null) {
   let placed = null
   let decoder = null       // zstd's decoder, once compiled
+  let fetching = false     // fetchLater's downloads are under way
   compiling?.then((module) => (decoder = module), () => {})
   const stop = new AbortController()
   const place = (image, stdlib) => {
@@ -68,11 +69,16 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
     done.destroy()
   }
   const fetchNow = () => {
-    stop.abort()   // a download under way is not waited for (an import cannot wait)
-    const module = decoder || new WebAssembly.Module(downloadNow(snapshot.decoder.url))
-    const image = unzstdNow(module, downloadNow(snapshot.later.url), 32 + snapshot.later.length)
+    // A download under way is not waited for (an import cannot wait), and not asked for again under the
+    // same URL: the browser's HTTP cache would hold the new request until the one under way is done, and
+    // that one waits for this thread (blocked here) to take its bytes: the page hung (seen in tests). The
+    // service worker's cache, offline, answers either URL (it ignores the query).
+    const query = fetching ? '?now' : ''
+    stop.abort()
+    const module = decoder || new WebAssembly.Module(downloadNow(snapshot.decoder.url, query))
+    const image = unzstdNow(module, downloadNow(snapshot.later.url, query), 32 + snapshot.later.length)
     mustBeNamed(snapshot.later, image.subarray(0, 32), image.length - 32)
-    place(image.subarray(32), downloadNow(snapshot.stdlib.url))
+    place(image.subarray(32), downloadNow(snapshot.stdlib.url, query))
   }
   const install = pyodide.runPython(LATER_FINDER)
   placed = install(fetchNow)
@@ -82,6 +88,7 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
     compiling ||= compiledDecoder(snapshot)
     compiling.then((module) => (decoder = module), () => {})
     const options = {signal: stop.signal}
+    fetching = true
     try {
       const [image, stdlib] = await Promise.all([
         unpacked(snapshot.later, compiling, () => {}, undefined, options),
@@ -90,6 +97,8 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
       place(image, new Uint8Array(stdlib))
     } catch (e) {
       if (!stop.signal.aborted) { throw e }
+    } finally {
+      fetching = false
     }
   }
 }

@@ -254,6 +254,49 @@ def test_an_import_before_the_later_files_came_fetches_them_at_once(watched_cont
     app.assert_clean()
 
 
+def test_an_import_while_the_later_files_download_does_not_wait_for_that_download(browser, site_dir):
+    """The worker's own download of the later files is under way (here held by the server for 12 s) when an
+    import needs them: the import fetches them itself at once, under another URL (the browser would hold a
+    request for the same URL behind the one under way, which waits for the worker's blocked thread: the
+    page hung in a test)."""
+    import time
+
+    from sitebuild.serve import SiteHandler, make_server, url_of
+
+    held = threading.Event()
+
+    class HoldingTheFirstLaterBin(SiteHandler):
+        def do_GET(self):
+            if self.path.endswith("/later.bin") and not held.is_set():
+                held.set()
+                time.sleep(12)
+            return super().do_GET()
+
+    server = make_server(site_dir, handler_class=HoldingTheFirstLaterBin)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(service_workers="block")   # not routed: routing changes how requests queue
+    try:
+        records = {"console_errors": [], "foreign_requests": []}
+        context.on("console", lambda msg: msg.type == "error" and records["console_errors"].append(msg.text))
+        requests = file_requests(context)
+        app = AppPage(context.new_page(), url_of(server), records).open()
+        set_leaf_a(app.page, 1.5)
+        expect(app.page.locator(".graph-summary")).to_contain_text(f"= {readme_output(1.5):.4f}", timeout=30_000)
+        for _ in range(40):   # the worker's own download starts a moment after the answer
+            if held.is_set():
+                break
+            app.page.wait_for_timeout(250)
+        assert held.is_set(), requests
+        started = time.monotonic()
+        assert run_in_worker(app.page, IMPORT_WHAT_CAME_LATER) == "([], 3, 18)"
+        assert time.monotonic() - started < 8, "the import waited for the download under way"
+        assert "later.bin?now" in requests and "python_stdlib.zip?now" in requests, requests
+        assert records["console_errors"] == []
+    finally:
+        context.close()
+        server.shutdown()
+
+
 def test_a_return_visit_reads_the_start_kept_by_the_first(watched_context, site_url, site_dir):
     manifest = snapshot.manifest(site_dir)
     expected = {f"{manifest[part]['sha256']}.bin": manifest[part]["length"] for part in ("memory", "files")}
