@@ -14,12 +14,16 @@
     })
   }
   const AFTER_THE_START_MS = 5000
-  function afterTheStart() { setTimeout(register, AFTER_THE_START_MS) }
-  // The page script (sitebuild/templates/page.js) says when the worker's app is on the page: it sets
-  // window.playgroundUp and sends 'playground-up' (this deferred script may run before or after that).
-  if (window.playgroundUp) {
-    afterTheStart()
-  } else {
-    window.addEventListener('playground-up', afterTheStart, {once: true})
-  }
+  // The page script (sitebuild/templates/page.js) says when the worker's app is on the page
+  // ('playground-up', window.playgroundUp) and when the files Python fetches after its first answer are
+  // in ('playground-later', window.playgroundLater: templates/later_files.js): registered only after
+  // both, or on a slow link it would download those again while the worker still does (this deferred
+  // script may run before or after either).
+  const happened = (flag, name) => new Promise((resolve) => {
+    if (window[flag]) { resolve() } else { window.addEventListener(name, resolve, {once: true}) }
+  })
+  happened('playgroundUp', 'playground-up')
+    .then(() => new Promise((resolve) => setTimeout(resolve, AFTER_THE_START_MS)))
+    .then(() => happened('playgroundLater', 'playground-later'))
+    .then(register)
 })()

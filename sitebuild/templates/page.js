@@ -75,6 +75,10 @@ pyodideWorker.onmessage = async (event) => {
     jsdoc.on_change(send_change.bind(null, jsdoc), false)
     pyodideWorker.postMessage({'type': 'rendered'})
     pyodideWorker.postMessage({'type': 'location', location: JSON.stringify(window.location)})
+  } else if (msg.type === 'later') {
+    // sitebuild: Python's files that come after the first answer are in (static/register-sw.js waits)
+    window.playgroundLater = true
+    window.dispatchEvent(new Event('playground-later'))
   } else if (msg.type === 'patch') {
     try {
       patching += 1

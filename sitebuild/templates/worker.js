@@ -284,14 +284,19 @@ async function startApplication() {
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)
   }
+  // The page hears when they are in (or failed to come): its service worker waits for that.
+  const laterIn = () => self.postMessage({type: 'later'})
   if (fetchLater) {
     const later = () => fetchLater().catch((e) => console.warn("Python's later files could not be fetched:", e))
+      .finally(laterIn)
     const timer = setTimeout(later, LATER_AFTER_MS)
     afterFirstAnswer = () => {
       afterFirstAnswer = () => {}
       clearTimeout(timer)
       setTimeout(later, LATER_AFTER_ANSWER_MS)
     }
+  } else {
+    laterIn()   // a start from scratch has them all
   }
 }
 
