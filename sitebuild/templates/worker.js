@@ -16,11 +16,10 @@ const PACKAGES = {{ packages }};
 const PANEL_CDN_ROOT = "./panel/";
 
 const KEEP_AFTER_MS = 4000   // when a downloaded start is kept on the device for the next visit
-// The files no first answer needs (later_files.js) are fetched a moment after the first answer, or this
-// long after the start if none came: not before, so they never compete with it.
-const LATER_AFTER_ANSWER_MS = 1000
-const LATER_AFTER_MS = 4000
-let afterFirstAnswer = () => {}
+// The files no first answer needs (later_files.js) are fetched once the page has sent nothing for this
+// long: never while a student is busy with it (an import that needs them earlier fetches them itself).
+const LATER_WHEN_QUIET_MS = 2000
+let pageSpoke = () => {}
 // The page says when it first painted, or when its own HTML and CSS are in (templates/early_worker.html,
 // templates/page.html), whichever comes first; a start that downloads waits for it, PAINT_WAIT_MS at most
 // (a page that never says so: e.g. a tab opened in the background).
@@ -289,12 +288,12 @@ async function startApplication() {
   if (fetchLater) {
     const later = () => fetchLater().catch((e) => console.warn("Python's later files could not be fetched:", e))
       .finally(laterIn)
-    const timer = setTimeout(later, LATER_AFTER_MS)
-    afterFirstAnswer = () => {
-      afterFirstAnswer = () => {}
+    let timer = null
+    pageSpoke = () => {
       clearTimeout(timer)
-      setTimeout(later, LATER_AFTER_ANSWER_MS)
+      timer = setTimeout(() => { pageSpoke = () => {}; later() }, LATER_WHEN_QUIET_MS)
     }
+    pageSpoke()
   } else {
     laterIn()   // a start from scratch has them all
   }
@@ -304,6 +303,7 @@ async function startApplication() {
 // the places marked.
 self.onmessage = async (event) => {
   const msg = event.data
+  pageSpoke()   // sitebuild: the later files wait for a quiet page (LATER_WHEN_QUIET_MS)
   if (msg.type === 'rendered') {
     // sitebuild: Panel's snippets of Python here are the protocol's functions above, compiled once.
     protocol.link(() => setTimeout(sendHeldPatches))
@@ -316,7 +316,6 @@ self.onmessage = async (event) => {
       // what Python changed meanwhile went as one patch.
       sendHeldPatches()
       self.postMessage({type: 'idle'})
-      afterFirstAnswer()   // sitebuild: what no first answer needs is fetched after it (later_files.js)
     }
   } else if (msg.type === 'action') {
     // sitebuild: a click the page also posts straight here, so that it does not wait behind the patches
