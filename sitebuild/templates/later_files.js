@@ -51,7 +51,8 @@ function downloadNow(url, query = '') {
 }
 
 // Installs the finder in the restored Python; returns fetchLater(), which fetches and places the files
-// (once: a second call, or one after an import placed them, does nothing). `compiling`: zstd's decoder
+// (once: a second call, or one after an import placed them, does nothing); fetchLater.placed resolves when
+// they are in, by either way. `compiling`: zstd's decoder
 // being compiled for the start's download, if there was one.
 export function laterFiles(snapshot, pyodide, compiling = null) {
   let placed = null
@@ -59,6 +60,8 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
   let fetching = false     // fetchLater's downloads are under way
   compiling?.then((module) => (decoder = module), () => {})
   const stop = new AbortController()
+  let arrived
+  const placedPromise = new Promise((resolve) => { arrived = resolve })
   const place = (image, stdlib) => {
     if (placed === null) { return }
     pyodide.FS.writeFile(STDLIB_PATH, stdlib)
@@ -67,6 +70,7 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
     placed = null
     done()
     done.destroy()
+    arrived()
   }
   const fetchNow = () => {
     // A download under way is not waited for (an import cannot wait), and not asked for again under the
@@ -83,7 +87,7 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
   const install = pyodide.runPython(LATER_FINDER)
   placed = install(fetchNow)
   install.destroy()
-  return async function fetchLater() {
+  const fetchLater = async () => {
     if (placed === null) { return }
     compiling ||= compiledDecoder(snapshot)
     compiling.then((module) => (decoder = module), () => {})
@@ -101,4 +105,6 @@ export function laterFiles(snapshot, pyodide, compiling = null) {
       fetching = false
     }
   }
+  fetchLater.placed = placedPromise
+  return fetchLater
 }

@@ -283,11 +283,14 @@ async function startApplication() {
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)
   }
-  // The page hears when they are in (or failed to come): its service worker waits for that.
+  // The page hears when they are in, by either way (or failed to come): its service worker waits for that.
   const laterIn = () => self.postMessage({type: 'later'})
   if (fetchLater) {
-    const later = () => fetchLater().catch((e) => console.warn("Python's later files could not be fetched:", e))
-      .finally(laterIn)
+    fetchLater.placed.then(laterIn)
+    const later = () => fetchLater().catch((e) => {
+      console.warn("Python's later files could not be fetched:", e)
+      laterIn()
+    })
     let timer = null
     pageSpoke = () => {
       clearTimeout(timer)
