@@ -36,6 +36,8 @@ PROJECT_DEPENDS = ["numpy", "panel"]
 # Stand-ins for packages that have no Pyodide 0.27 build we can reach (see each one's docstring).
 BROWSER_SHIMS = ROOT / "sitebuild" / "browser_shims"
 SHIM_VERSION = "0.0.0"
+# Packages whose start reads their own docstrings (sitebuild/bytecode.py, compile_wheel).
+READS_ITS_DOCSTRINGS = {"numpy"}
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # What the build reads: when none of it changed, `serve` reuses dist/.
 INPUTS = ["build.py", "pyproject.toml", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
@@ -43,7 +45,7 @@ RECORD = "build-record.json"
 # What the build does to make the page start faster (docs/site.md has each one's measured effect).
 # `python build.py --without NAME` leaves one out, to measure it.
 LEVERS = {
-    "pyc": "every wheel's Python compiled to bytecode at build time (sitebuild/bytecode.py)",
+    "pyc": "every wheel's Python and the standard library compiled to lean bytecode at build time (sitebuild/bytecode.py)",
     "no-pandas": "pandas and what only it needs are not shipped (Panel gets a stand-in: templates/worker.js)",
     "snapshot": "the app started once at build time in Chromium and kept; every load restores it (sitebuild/snapshot.py)",
 }
@@ -135,7 +137,8 @@ def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) 
     bytecode.check_python(browser_python)
     for entry in entries:
         wheel = pyodide_dir / entry["file_name"]
-        bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT)
+        bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT,
+                               keep_docstrings=entry["name"] in READS_ITS_DOCSTRINGS)
         entry["sha256"] = sha256_of(wheel)
 
 
@@ -241,6 +244,7 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
     entries += project_entries(pyodide_dir)
     if "pyc" in levers:
         compile_wheels(pyodide_dir, entries, core_lock["info"]["python"])
+        bytecode.compile_stdlib(pyodide_dir / "python_stdlib.zip")
     lock = served_lock(core_lock, entries)
     (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 

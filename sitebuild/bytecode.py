@@ -9,18 +9,86 @@ between minor versions, never within one).
   (Python imports those directly; Pyodide ships its own standard library the same way). Smaller too.
 - The project's own packages keep their sources beside `__pycache__/x.cpython-312.pyc`, compiled
   "unchecked" (used without comparing it to the source), so tracebacks and students still see the code.
+- Pyodide's standard library (python_stdlib.zip, shipped as sources) is compiled the same way, sourceless.
+
+Other people's bytecode is also made lean (`lean`): without docstrings (as `python -OO` makes it; asserts
+stay) and with line numbers but no columns (a traceback still names each line; it cannot underline the
+expression). The saved start is the memory of a Python that imported Panel and Bokeh: their code objects
+are most of it, and what they carry that the page never reads is downloaded by every visitor.
 """
+import dis
 import importlib.util
+import inspect
 import marshal
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import CodeType
 
-from sitebuild.wheels import read_wheel, write_wheel
+from sitebuild.wheels import FIXED_TIME, read_wheel, write_wheel
 
 SITE_PACKAGES = "/lib/python{minor}/site-packages/"
+# CPython 3.12's location table (Objects/locations.md): entries of 1-8 code units, each a byte
+# 1cccclll (code, length - 1), then that code's data.
+NO_COLUMNS = 13    # a signed varint: the line, relative to the entry before
+NO_LOCATION = 15   # no data: the instructions the compiler added have no line
+
+
+def _signed_varint(value: int) -> bytes:
+    value = (-value << 1) | 1 if value < 0 else value << 1
+    out = bytearray()
+    while value >= 64:
+        out.append(0x40 | (value & 63))
+        value >>= 6
+    return bytes(out + bytes([value]))
+
+
+def _lines_only(code: CodeType) -> bytes:
+    """The code's location table with each instruction's line and no column: the same co_lines()."""
+    table, line = bytearray(), code.co_firstlineno
+    for start, end, at in code.co_lines():
+        units = (end - start) // 2
+        while units:
+            length = min(units, 8)
+            units -= length
+            if at is None:
+                table.append(0x80 | NO_LOCATION << 3 | length - 1)
+            else:
+                table += bytes([0x80 | NO_COLUMNS << 3 | length - 1]) + _signed_varint(at - line)
+                line = at
+    return bytes(table)
+
+
+def _docstring_index(code: CodeType) -> int | None:
+    """Where in co_consts the code keeps its docstring, if nothing else uses that constant.
+    A function's is its first constant (the compiler puts None there when it has none) and no
+    instruction loads it; a module or class body stores it: LOAD_CONST, then STORE_NAME __doc__."""
+    instructions = list(dis.get_instructions(code))
+    loads = [ins.arg for ins in instructions if ins.opcode in dis.hasconst]
+    if code.co_flags & inspect.CO_NEWLOCALS:
+        if code.co_name.startswith("<"):   # lambdas, generator expressions: no docstring
+            return None
+        index, stores = 0, 0
+    else:
+        stored = [load.arg for load, store in zip(instructions, instructions[1:])
+                  if load.opname == "LOAD_CONST" and store.opname == "STORE_NAME" and store.argval == "__doc__"]
+        if not stored:
+            return None
+        index, stores = stored[0], 1
+    if not isinstance(code.co_consts[index] if code.co_consts else None, str) or loads.count(index) != stores:
+        return None
+    return index
+
+
+def lean(code: CodeType, docstrings: bool = False) -> CodeType:
+    """`code` and the code inside it with lines but no columns, and without docstrings unless asked."""
+    consts = [lean(const, docstrings) if isinstance(const, CodeType) else const for const in code.co_consts]
+    docstring = None if docstrings else _docstring_index(code)
+    if docstring is not None:
+        consts[docstring] = None
+    return code.replace(co_consts=tuple(consts), co_linetable=_lines_only(code))
 
 
 def check_python(browser_python: str) -> None:
@@ -31,31 +99,37 @@ def check_python(browser_python: str) -> None:
                          f"{browser_python}: build with Python {'.'.join(browser_python.split('.')[:2])}")
 
 
-def _pyc(source: bytes, filename: str, source_hash: bytes | None) -> bytes:
-    """A .pyc file: header (magic, flags, then a hash or an mtime/size pair of zeros) + marshalled code."""
+def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bool = False) -> bytes:
+    """A .pyc file: header (magic, flags, then a hash or an mtime/size pair of zeros) + marshalled code.
+    Sourceless bytecode is lean; the project's own keeps what a student's traceback shows."""
     code = compile(source, filename, "exec", dont_inherit=True)
     if source_hash is None:  # sourceless: nothing to compare with, the mtime/size fields stay 0
+        code = lean(code, docstrings)
         header = importlib.util.MAGIC_NUMBER + (0).to_bytes(4, "little") + bytes(8)
     else:  # flags 0b01: hash-based, not checked against the source
         header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + source_hash
     return header + marshal.dumps(code)
 
 
-def compile_wheel(wheel: Path, keep_sources: bool) -> Path:
+def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: bool = False) -> Path:
     """Rewrite `wheel` in place with every module compiled (see the module docstring).
 
     The same sources must give the same bytes (the build is reproducible), but marshal's output
     depends on the compiling process: set constants follow string hashes, which change with each
     process's hash seed, and an object's reference count decides whether it is written once and
     referred to later. So each wheel is compiled by a fresh interpreter with a fixed hash seed,
-    which starts in the same state every time."""
+    which starts in the same state every time.
+
+    `keep_docstrings`: for a package that reads its own docstrings as it starts, unless `python -OO`
+    tells it not to (numpy's add_docstring): lean bytecode does not set that flag."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), str(keep_sources)],
+    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), str(keep_sources),
+                    str(keep_docstrings)],
                    check=True, env=env, cwd=Path(__file__).resolve().parents[1])
     return wheel
 
 
-def _compile_wheel_here(wheel: Path, keep_sources: bool) -> Path:
+def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: bool) -> Path:
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
     tag = sys.implementation.cache_tag
     files = read_wheel(wheel)
@@ -72,10 +146,40 @@ def _compile_wheel_here(wheel: Path, keep_sources: bool) -> Path:
                 compiled[cached] = _pyc(data, filename, importlib.util.source_hash(data))
                 compiled[name] = data
             else:
-                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None)
+                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, keep_docstrings)
         except SyntaxError:  # e.g. a template or test data that only looks like Python: ship it as is
             compiled[name] = data
     return write_wheel(wheel, compiled)
+
+
+def compile_stdlib(archive: Path) -> Path:
+    """Rewrite Pyodide's standard library zip in place with its modules compiled, sourceless and lean
+    (zipimport imports x.pyc as it would x.py). A fresh interpreter, as compile_wheel."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", "stdlib", str(archive)],
+                   check=True, env=env, cwd=Path(__file__).resolve().parents[1])
+    return archive
+
+
+def _compile_stdlib_here(archive: Path) -> None:
+    prefix = f"/lib/python{sys.version_info.major}{sys.version_info.minor}.zip/"
+    with zipfile.ZipFile(archive) as source:
+        files = {info.filename: source.read(info) for info in source.infolist() if not info.is_dir()}
+    compiled = {}
+    for name, data in files.items():
+        if name.endswith(".py"):
+            try:
+                compiled[name[:-3] + ".pyc"] = _pyc(data, prefix + name, None)
+                continue
+            except SyntaxError:
+                pass
+        compiled[name] = data
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in sorted(compiled.items()):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
 
 
 def is_compiled(wheel: Path) -> bool:
@@ -84,4 +188,7 @@ def is_compiled(wheel: Path) -> bool:
 
 
 if __name__ == "__main__":
-    _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True")
+    if sys.argv[1] == "stdlib":
+        _compile_stdlib_here(Path(sys.argv[2]))
+    else:
+        _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True", sys.argv[3] == "True")

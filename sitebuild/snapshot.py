@@ -5,7 +5,8 @@ the page's start. The build does that once, with the site's own worker (app.js?m
 the maker's module beside it (snapshot_maker.js, served as make-snapshot.js only while it runs: it
 records where numpy's libraries go, warms the app up and hands the start over), and keeps what the
 worker hands back:
-- snapshot/memory.bin: Python's whole wasm memory after the app was built (zstd);
+- snapshot/memory.bin: Python's whole wasm memory after the app was built, less the runtime's own
+  static data (memory_delta.py; zstd);
 - snapshot/files.bin: the files Pyodide installed in site-packages that a first answer may read
   (zstd: templates, data files, the libraries replayed);
 - snapshot/later.bin: the rest of them, the bytecode of modules not imported while the start was made
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import zstandard
 
-from sitebuild import chromium
+from sitebuild import chromium, memory_delta
 from sitebuild.convert import PRERENDER_END, PRERENDER_START, SAVED_START, prerender_template
 from sitebuild.serve import serve_in_thread, url_of
 
@@ -128,6 +129,7 @@ def write(site: Path, raw: bytes) -> dict:
              "later": raw[later_start:later_start + meta["laterLength"]]}
     folder = site / FOLDER
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
+    parts["memory"], delta = memory_delta.xor_out(parts["memory"], (site / "pyodide" / RUNTIME_FILES[0]).read_bytes())
     decoder = (folder / DECODER).read_bytes()
     manifest["decoder"] = {"url": f"./{FOLDER}/{DECODER}", "sha256": hashlib.sha256(decoder).hexdigest()}
     # zstd's checksum catches a damaged file; the frame says its size, so the worker knows it too.
@@ -139,6 +141,7 @@ def write(site: Path, raw: bytes) -> dict:
         (folder / f"{name}.bin").write_bytes(packed)
         manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data),
                           "download": len(packed)}
+    manifest["memory"]["delta"] = delta
     render = json.dumps(meta["render"]).encode()
     (folder / "render.json").write_bytes(render)
     manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest(),

@@ -10,7 +10,7 @@
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
 import { laterFiles } from "./later-files.js";
-import { compiledDecoder, snapshotFile, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
+import { compiledDecoder, putBackRuntimeData, runtimeData, snapshotFile, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
 
 export { sri };
 
@@ -231,14 +231,16 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   let keep = null
   let decoder = null   // zstd's, compiled: also for the files that come later
   const progress = downloadProgress(snapshot, report)
+  const runtime = runtimeData(snapshot.memory.delta)
   const siteImage = keptStart(snapshot, memory).then(async (kept) => {   // the memory is filled meanwhile
-    if (kept) {
+    if (kept) {   // as it was restored: the runtime's data already in
       progress.count(snapshot.memory.download + snapshot.files.download)
       return kept
     }
     decoder = compiledDecoder(snapshot)
-    const [, files] = await Promise.all([unpacked(snapshot.memory, decoder, progress.count, memory),
-                                         unpacked(snapshot.files, decoder, progress.count)])
+    const memoryBack = unpacked(snapshot.memory, decoder, progress.count, memory)
+      .then(() => putBackRuntimeData(memory, snapshot.memory.delta, runtime.copied))
+    const [, files] = await Promise.all([memoryBack, unpacked(snapshot.files, decoder, progress.count)])
     keep = () => keepStart(snapshot, memory, files)
     return files
   })
@@ -267,6 +269,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
     firstRender = await render
   } finally {
     progress.stop()   // a start from scratch after a failure says its own stages
+    runtime.stop()
   }
   report('Starting the app…')
   await replayDynlibs(pyodide, replayed(snapshot.dynlibs), snapshot.tableLength, compiled)

@@ -75,3 +75,39 @@ export function writeSiteFiles(FS, image) {
     at += size
   }
 }
+
+// The memory file holds the runtime's static data XORed out (sitebuild/memory_delta.py): the worker
+// puts it back from the runtime's own memory, copied the moment the browser instantiated it (its data
+// segment written, none of its code run). Wraps the two ways Pyodide instantiates its wasm until then.
+export function runtimeData(delta) {
+  const {instantiate, instantiateStreaming} = WebAssembly
+  const stop = () => Object.assign(WebAssembly, {instantiate, instantiateStreaming})
+  let copy
+  const copied = new Promise((resolve, reject) => {
+    copy = (imports) => (result) => {
+      stop()
+      const memory = imports && imports.env && imports.env.memory
+      if (memory instanceof WebAssembly.Memory) {
+        resolve(new Uint8Array(memory.buffer, delta.heap, delta.length).slice())
+      } else {
+        reject(new Error('the runtime was instantiated without its memory'))
+      }
+      return result
+    }
+  })
+  copied.catch(() => {})   // reported when awaited
+  WebAssembly.instantiateStreaming = (source, imports) => instantiateStreaming(source, imports).then(copy(imports))
+  WebAssembly.instantiate = (source, imports) => instantiate(source, imports).then(copy(imports))
+  return {copied: copied, stop: stop}
+}
+
+// XORs the runtime's static data (`copied`, checked against the sha256 the build saw) back into the memory.
+export async function putBackRuntimeData(memory, delta, copied) {
+  const data = await copied
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+  mustBeNamed({url: "the runtime's static data", sha256: delta.sha256, length: delta.length}, digest, data.length)
+  const stretch = memory.subarray(delta.at, delta.at + delta.length)
+  for (let i = 0; i < data.length; i++) {
+    stretch[i] ^= data[i]
+  }
+}

@@ -66,3 +66,90 @@ def test_compiling_is_deterministic(tmp_path):
     first = bytecode.compile_wheel(make_wheel(tmp_path / "a"), keep_sources=False).read_bytes()
     second = bytecode.compile_wheel(make_wheel(tmp_path / "b"), keep_sources=False).read_bytes()
     assert first == second
+
+
+LEAN_MODULE = '''"""The module's docstring."""
+class Shape:
+    """The class's docstring."""
+    sides = 0
+
+    def area(self):
+        """The method's docstring."""
+        x = 1
+        raise ValueError(x)
+
+    def name(self):
+        """shape"""
+        return "shape"   # the same string as its docstring: one constant, which must stay
+
+square = lambda: "lambda's first constant"
+words = list(w for w in ("a generator's first constant",))
+'''
+
+
+def lean_namespace():
+    code = bytecode.lean(compile(LEAN_MODULE, "/lib/lean.py", "exec"))
+    namespace = {"__name__": "lean"}
+    exec(code, namespace)
+    return namespace
+
+
+def test_lean_bytecode_has_no_docstrings_and_runs_the_same():
+    namespace = lean_namespace()
+    shape = namespace["Shape"]
+    assert namespace.get("__doc__") is None and shape.__doc__ is None and shape.area.__doc__ is None
+    assert shape().name() == "shape" and shape.name.__doc__ == "shape"   # a constant in use is kept
+    assert namespace["square"]() == "lambda's first constant"
+    assert namespace["words"] == ["a generator's first constant"]
+
+
+def test_lean_bytecode_keeps_every_line_for_tracebacks():
+    def lines(code):
+        merged = []
+        for start, end, line in code.co_lines():
+            if merged and merged[-1][2] == line and merged[-1][1] == start:
+                merged[-1] = (merged[-1][0], end, line)
+            else:
+                merged.append((start, end, line))
+        return [merged] + [lines(c) for c in code.co_consts if hasattr(c, "co_lines")]
+
+    import dataclasses, inspect as inspect_module   # big modules, every kind of statement
+    for module in (dataclasses, inspect_module):
+        source = open(module.__file__).read()
+        full = compile(source, module.__file__, "exec")
+        lean = bytecode.lean(full, docstrings=True)
+        assert lines(lean) == lines(full), module.__name__
+        assert len(lean.co_linetable) < len(full.co_linetable) / 2
+    import traceback
+    try:
+        lean_namespace()["Shape"]().area()
+    except ValueError as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+    assert (where.filename, where.lineno, where.name) == ("/lib/lean.py", 9, "area")
+
+
+def test_the_standard_library_zip_becomes_lean_sourceless_bytecode(tmp_path):
+    archive = tmp_path / "python_stdlib.zip"
+    with zipfile.ZipFile(archive, "w") as stdlib:
+        stdlib.writestr("lean.py", LEAN_MODULE)
+        stdlib.writestr("data/grammar.txt", "kept as it is")
+        stdlib.writestr("template_only.py", "{% if python %}")
+    first = bytecode.compile_stdlib(archive).read_bytes()
+    assert set(zipfile.ZipFile(archive).namelist()) == {"lean.pyc", "data/grammar.txt", "template_only.py"}
+    out = subprocess.run([sys.executable, "-c", "import lean; print(lean.Shape.__doc__, lean.__file__)"],
+                         env={"PYTHONPATH": str(archive)}, capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == "None" and out.split()[1].endswith("lean.pyc")
+    with zipfile.ZipFile(archive, "w") as stdlib:   # the same sources again: the same bytes
+        stdlib.writestr("lean.py", LEAN_MODULE)
+        stdlib.writestr("data/grammar.txt", "kept as it is")
+        stdlib.writestr("template_only.py", "{% if python %}")
+    assert bytecode.compile_stdlib(archive).read_bytes() == first
+
+
+def test_a_package_that_reads_its_docstrings_keeps_them(tmp_path):
+    wheel = bytecode.compile_wheel(make_wheel(tmp_path), keep_sources=False, keep_docstrings=True)
+    out = unpack_and_run(wheel, tmp_path / "site", "import pkg.core; print(pkg.core.twice.__doc__)")
+    assert out == "Doubles."
+    wheel = bytecode.compile_wheel(make_wheel(tmp_path / "lean"), keep_sources=False)
+    out = unpack_and_run(wheel, tmp_path / "lean-site", "import pkg.core; print(pkg.core.twice.__doc__)")
+    assert out == "None"

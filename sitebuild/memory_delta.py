@@ -1,0 +1,76 @@
+"""The saved memory, minus what the visitor's runtime already holds.
+
+Python's wasm memory begins with the runtime's static data (type objects, frozen modules, interned
+strings): pyodide.asm.wasm carries it as one data segment, which the browser writes into the memory
+when it instantiates the runtime, and 97 % of it is still the same in the saved memory. The build
+stores that stretch XORed with the segment: unchanged bytes become zeros, which zstd packs to nothing
+(1.2 MB of the download -> 0.1 MB). The visitor's worker copies the segment out of its freshly
+instantiated memory and XORs it back (templates/saved_start.js, `pristineData`).
+"""
+import hashlib
+import struct
+
+DATA_SECTION = 11
+I32_CONST, GLOBAL_GET, END = 0x41, 0x23, 0x0B
+SAMPLES = 16          # places in the segment looked up in the memory to find where it went
+MIN_SAME = 0.9        # of the segment's bytes still the same there, or the build is not what it seems
+
+
+def _uleb(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def data_segment(wasm: bytes) -> bytes:
+    """The one active data segment of an emscripten main module (placed at __memory_base)."""
+    at = 8   # magic and version
+    while at < len(wasm):
+        section, at = wasm[at], at + 1
+        size, at = _uleb(wasm, at)
+        if section == DATA_SECTION:
+            count, body = _uleb(wasm, at)
+            flags, body = _uleb(wasm, body)
+            if count != 1 or flags != 0 or wasm[body] not in (I32_CONST, GLOBAL_GET):
+                raise ValueError("the runtime's wasm does not have one active data segment")
+            _, body = _uleb(wasm, body + 1)   # the offset: a constant or __memory_base
+            if wasm[body] != END:
+                raise ValueError("the runtime's data segment has an offset that is not one value")
+            length, body = _uleb(wasm, body + 1)
+            return wasm[body:body + length]
+        at += size
+    raise ValueError("the runtime's wasm has no data section")
+
+
+def where(memory: bytes, segment: bytes) -> int:
+    """Where the segment starts in the saved memory: the place most of SAMPLES of its pieces agree on."""
+    votes = {}
+    for i in range(SAMPLES):
+        piece_at = i * (len(segment) - 64) // SAMPLES
+        found = memory.find(segment[piece_at:piece_at + 64])
+        if found >= 0:
+            votes[found - piece_at] = votes.get(found - piece_at, 0) + 1
+    start = max(votes, key=votes.get, default=-1)
+    same = sum(a == b for a, b in zip(memory[start:start + len(segment)], segment)) if start >= 0 else 0
+    if same < MIN_SAME * len(segment):
+        raise ValueError("the runtime's data segment is not in the saved memory")
+    return start
+
+
+def xor_out(memory: bytes, wasm: bytes) -> tuple[bytes, dict]:
+    """The memory with the runtime's data segment XORed out, and what the worker needs to put it back:
+    where it is in the memory file (`at`) and in the runtime's memory (`heap`: the memory file is
+    Pyodide's snapshot header then the heap), its length and sha256."""
+    segment = data_segment(wasm)
+    start = where(memory, segment)
+    (_magic, header_length) = struct.unpack_from("<II", memory)
+    stretch = int.from_bytes(memory[start:start + len(segment)], "little")
+    delta = (stretch ^ int.from_bytes(segment, "little")).to_bytes(len(segment), "little")
+    packed = memory[:start] + delta + memory[start + len(segment):]
+    return packed, {"at": start, "heap": start - header_length, "length": len(segment),
+                    "sha256": hashlib.sha256(segment).hexdigest()}
