@@ -36,8 +36,9 @@ PROJECT_DEPENDS = ["numpy", "panel"]
 # Stand-ins for packages that have no Pyodide 0.27 build we can reach (see each one's docstring).
 BROWSER_SHIMS = ROOT / "sitebuild" / "browser_shims"
 SHIM_VERSION = "0.0.0"
-# Packages whose start reads their own docstrings (sitebuild/bytecode.py, compile_wheel).
-READS_ITS_DOCSTRINGS = {"numpy"}
+# Modules whose docstrings their package reads as it starts (sitebuild/bytecode.py, compile_wheel):
+# numpy gives its C functions the docstrings of their Python dispatchers.
+READS_ITS_DOCSTRINGS = {"numpy": ("numpy/_core/multiarray.py",)}
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # What the build reads: when none of it changed, `serve` reuses dist/.
 INPUTS = ["build.py", "pyproject.toml", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
@@ -138,7 +139,7 @@ def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) 
     for entry in entries:
         wheel = pyodide_dir / entry["file_name"]
         bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT,
-                               keep_docstrings=entry["name"] in READS_ITS_DOCSTRINGS)
+                               keep_docstrings=READS_ITS_DOCSTRINGS.get(entry["name"], ()))
         entry["sha256"] = sha256_of(wheel)
 
 

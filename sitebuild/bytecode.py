@@ -111,7 +111,7 @@ def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bo
     return header + marshal.dumps(code)
 
 
-def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: bool = False) -> Path:
+def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, ...] = ()) -> Path:
     """Rewrite `wheel` in place with every module compiled (see the module docstring).
 
     The same sources must give the same bytes (the build is reproducible), but marshal's output
@@ -120,16 +120,16 @@ def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: bool = False
     referred to later. So each wheel is compiled by a fresh interpreter with a fixed hash seed,
     which starts in the same state every time.
 
-    `keep_docstrings`: for a package that reads its own docstrings as it starts, unless `python -OO`
-    tells it not to (numpy's add_docstring): lean bytecode does not set that flag."""
+    `keep_docstrings`: the modules (names in the wheel) whose docstrings the package reads as it starts,
+    unless `python -OO` tells it not to (numpy's add_docstring): lean bytecode does not set that flag."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), str(keep_sources),
-                    str(keep_docstrings)],
+                    *keep_docstrings],
                    check=True, env=env, cwd=Path(__file__).resolve().parents[1])
     return wheel
 
 
-def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: bool) -> Path:
+def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[str]) -> Path:
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
     tag = sys.implementation.cache_tag
     files = read_wheel(wheel)
@@ -146,7 +146,7 @@ def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: bool) 
                 compiled[cached] = _pyc(data, filename, importlib.util.source_hash(data))
                 compiled[name] = data
             else:
-                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, keep_docstrings)
+                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, name in keep_docstrings)
         except SyntaxError:  # e.g. a template or test data that only looks like Python: ship it as is
             compiled[name] = data
     return write_wheel(wheel, compiled)
@@ -191,4 +191,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "stdlib":
         _compile_stdlib_here(Path(sys.argv[2]))
     else:
-        _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True", sys.argv[3] == "True")
+        _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True", sys.argv[3:])

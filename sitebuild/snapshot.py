@@ -13,7 +13,8 @@ worker hands back:
   and the libraries not replayed (zstd), fetched with Pyodide's standard library after the first answer;
 - snapshot/no-stdlib.zip: an empty zip Pyodide installs as the standard library at start (its modules
   that Python imported are in the memory; the real zip comes with later.bin);
-- snapshot/render.json: the app's first render, sent to the page as soon as the memory is back;
+- the app's first render: prerendered into index.html (its document in the element PRERENDERED_DOCS), so
+  the worker sends the page only its ids (in SNAPSHOT.render) as soon as the memory is back;
 - in saved-start.js (templates/saved_start.js), `SNAPSHOT`: these files' sha256 and sizes and where
   numpy's wasm libraries were loaded, so the worker loads them again at the same addresses.
 - snapshot/unzstd.wasm: zstd's decoder (put there by build.py from the pinned zstddec package), which
@@ -50,6 +51,7 @@ RUNTIME_FILES = ("pyodide.asm.wasm", "pyodide.asm.js")
 STDLIB = "python_stdlib.zip"       # Pyodide's, in pyodide/: fetched with later.bin
 NO_STDLIB = "no-stdlib.zip"        # in FOLDER: the standard library a restore starts with
 EMPTY_ZIP = b"PK\x05\x06" + bytes(18)   # a zip's end record, naming no file
+PRERENDERED_DOCS = "playground-prerendered-docs"   # the id of the page's element holding the first document
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
 # [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files][later files].
@@ -142,10 +144,9 @@ def write(site: Path, raw: bytes) -> dict:
         manifest[name] = {"url": f"./{FOLDER}/{name}.bin", "sha256": digest.hex(), "length": len(data),
                           "download": len(packed)}
     manifest["memory"]["delta"] = delta
-    render = json.dumps(meta["render"]).encode()
-    (folder / "render.json").write_bytes(render)
-    manifest["render"] = {"url": f"./{FOLDER}/render.json", "sha256": hashlib.sha256(render).hexdigest(),
-                          "length": len(render)}
+    # The page holds the document itself (prerender_worker_render); the render names where.
+    manifest["render"] = {"render_items": meta["render"]["render_items"], "root_ids": meta["render"]["root_ids"],
+                          "docs_in_page": PRERENDERED_DOCS}
     # The rest of what a start downloads, for the loader's count (the page's own scripts aside).
     manifest["runtime"] = {name: (site / "pyodide" / name).stat().st_size for name in RUNTIME_FILES}
     (folder / NO_STDLIB).write_bytes(EMPTY_ZIP)
@@ -189,11 +190,9 @@ def prerender_worker_render(page: Path, render: dict) -> None:
 def plot_script(render: dict) -> str:
     """As Bokeh's html_page_for_render_items writes it: the documents as JSON, then the script that draws them."""
     from bokeh.embed.wrappers import wrap_in_onload, wrap_in_safely, wrap_in_script_tag
-    from bokeh.util.serialization import make_globally_unique_css_safe_id
 
-    json_id = make_globally_unique_css_safe_id()
-    docs = wrap_in_script_tag(html_escape(render["docs_json"], quote=False), "application/json", json_id)
-    draw = prerender_template().render(docs_json=f"document.getElementById('{json_id}').textContent",
+    docs = wrap_in_script_tag(html_escape(render["docs_json"], quote=False), "application/json", PRERENDERED_DOCS)
+    draw = prerender_template().render(docs_json=f"document.getElementById('{PRERENDERED_DOCS}').textContent",
                                        render_items=render["render_items"], root_ids=render["root_ids"])
     return docs + wrap_in_script_tag(wrap_in_onload(wrap_in_safely(draw)))
 

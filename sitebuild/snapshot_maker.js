@@ -28,7 +28,9 @@ await write_doc()
 `
 
 export async function warmUp(pyodide) {
-  const [docs_json, render_items, root_ids] = await pyodide.runPythonAsync(WARM_UP)
+  const rendered = await pyodide.runPythonAsync(WARM_UP)
+  const [docs_json, render_items, root_ids] = rendered.toJs()
+  rendered.destroy()   // else Python keeps the tuple, and every visitor its 0.25 MB document
   return {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
 }
 
@@ -55,10 +57,17 @@ export function recordDynlibs(pyodide) {
 // The files of site-packages, for a restored Python to import from and read, in two images. The
 // bytecode of modules already imported is in the snapshot's memory: those files stay, empty (a listing
 // of a package still names them). The wheels' .data folders are never read, nor are the sources and
-// headers they ship for compilers and type checkers (NEVER_READ: 2 MB in 350 files). What no first
-// answer reads, the bytecode of modules not imported and the libraries not replayed (`later`), is a
-// second image that a visitor's worker fetches after its first answer (saved_start.js).
-const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$/
+// headers they ship for compilers and type checkers, Panel's npm lock and pyviz_comms' JupyterLab
+// extension (NEVER_READ: 2 MB in 350 files). What no first answer reads (`later`) is a second image that
+// a visitor's worker fetches after its first answer (later_files.js): the bytecode of modules not
+// imported and the libraries not replayed; the files of packages not imported at all (their data is
+// read after an import, which fetches the later files first); what only pip and importlib.metadata's
+// files() read in a wheel's .dist-info (its RECORD, licenses; METADATA and the entry points stay:
+// packages look up each other's versions and plugins); the project's own sources (only a traceback reads
+// them: its bytecode is in the memory, or later).
+const NEVER_READ = /\.(pyi|pxd|pyx|h|c|a|ts|less)$|\/py\.typed$|^panel\/package-lock\.json$|^pyviz_comms\/labextension\//
+const READ_IN_DIST_INFO = /\.dist-info\/(METADATA|entry_points\.txt|top_level\.txt)$/
+const PROJECT_SOURCES = /^(engine|playground)\/.*\.py$/
 // The files of the modules Python imported: their bytecode (.pyc) and C extensions (.so).
 const IMPORTED_FILES = `
 import sys
@@ -89,19 +98,23 @@ function image(files) {
 function siteFiles(pyodide, replayed) {
   const FS = pyodide.FS
   const imported = importedFiles(pyodide, '.pyc')
+  const importedPackages = new Set([...imported].map((path) => path.slice(SITE_PACKAGES.length + 1).split('/')[0]))
+  const isLater = (path, inSite) => !replayed.has(path) && (path.endsWith('.pyc') || path.endsWith('.so') ||
+    PROJECT_SOURCES.test(inSite) || (inSite.includes('.dist-info/') && !READ_IN_DIST_INFO.test(inSite)) ||
+    (!inSite.includes('.dist-info/') && !importedPackages.has(inSite.split('/')[0])))
   const start = []
   const later = []
   const walk = (dir) => {
     for (const name of FS.readdir(dir).sort()) {
       if (name === '.' || name === '..' || (dir === SITE_PACKAGES && name.endsWith('.data'))) { continue }
       const path = `${dir}/${name}`
+      const inSite = path.slice(SITE_PACKAGES.length + 1)
       if (FS.isDir(FS.stat(path).mode)) {
         walk(path)
       } else if (imported.has(path)) {
         start.push([path, new Uint8Array(0)])
-      } else if (!NEVER_READ.test(path)) {
-        const isLater = path.endsWith('.pyc') || (path.endsWith('.so') && !replayed.has(path))
-        ;(isLater ? later : start).push([path, FS.readFile(path)])
+      } else if (!NEVER_READ.test(inSite)) {
+        (isLater(path, inSite) ? later : start).push([path, FS.readFile(path)])
       }
     }
   }
@@ -127,12 +140,66 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   // restored worker loads only those (saved_start.js).
   const extensions = importedFiles(pyodide, '.so')
   for (const lib of dynlibs) { lib.imported = extensions.has(lib.name) }
+  pyodide.runPython(LEAVE_OUT)
+  zeroFreeMemory(pyodide._module)
   const heap = mallocHeap(pyodide._module)
   const memory = pyodide.makeMemorySnapshot({serializer: jsObjectSerializer(pyodide)})
   const replayed = new Set(dynlibs.filter((lib) => lib.global || lib.imported).map((lib) => lib.name))
   const [files, later] = siteFiles(pyodide, replayed)
   return {type: 'snapshot', memory: memory, files: files, later: later, render: render, dynlibs: dynlibs,
           tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages, heap: heap}
+}
+
+// What no visitor's Python reads is left out of the memory every visitor downloads:
+// - garbage: the start runs with the cycle collector paused (worker.js, GC_PAUSE), then freezes what it
+//   made, garbage and all; collected here, once, then frozen again;
+// - the docstrings Panel, param and Bokeh write as they start (Bokeh documents every property of every
+//   glyph method: 0.6 MB); only help() reads them. numpy's and the project's own stay (numpy reads its
+//   own; the lesson shows ours).
+const LEAVE_OUT = `
+import gc
+import types
+
+def _leave_out_docstrings(keep=("numpy", "engine", "playground")):
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType):
+            doc = obj.__doc__
+        elif isinstance(obj, type):
+            doc = obj.__dict__.get("__doc__")   # its own, not a property its metaclass gives
+        else:
+            continue
+        if isinstance(doc, str):
+            if str(getattr(obj, "__module__", None) or "").split(".")[0] not in keep:
+                try:
+                    obj.__doc__ = None
+                except (AttributeError, TypeError):   # a type that does not take one
+                    pass
+
+gc.unfreeze()
+_leave_out_docstrings()
+del _leave_out_docstrings
+gc.collect()
+gc.freeze()
+`
+
+// Memory C's malloc has freed still holds what was there: zstd packs it like live data. calloc hands
+// out each free chunk zeroed; given back at once, it stays zero (but for malloc's own few words).
+// Only chunks below the heap's top are taken (the top is zero already): one that came from the top
+// (at or above topStart) is given back at once and ends its size.
+function zeroFreeMemory(Module) {
+  const topStart = Module._sbrk(0) - mallocHeap(Module).top - 64
+  const taken = []
+  for (let size = 1 << 20; size >= 16; size >>= 1) {   // Pyodide's Python has no pymalloc: its objects are malloc's
+    for (let chunk = Module._calloc(1, size - 8); chunk; chunk = Module._calloc(1, size - 8)) {
+      if (chunk >= topStart) {
+        Module._free(chunk)
+        break
+      }
+      taken.push(chunk)
+    }
+  }
+  for (const chunk of taken) { Module._free(chunk) }
+  return taken.length
 }
 
 // What the memory image holds, for the build's report (docs/site.md): C's heap (dlmalloc's mallinfo:

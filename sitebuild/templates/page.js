@@ -32,7 +32,9 @@ pyodideWorker.onmessage = async (event) => {
   } else if (msg.type === 'error') {
     window.panelLoader?.error(msg.msg)
   } else if (msg.type === 'render') {
-    const docs_json = JSON.parse(msg.docs_json)
+    // sitebuild: a render restored from the saved start names the page's own copy of its document
+    // (as text: Bokeh reads it as it reads the prerendered one); only a redraw below needs it.
+    const docs_json = msg.docs_json === null ? document.getElementById(msg.docs_in_page).textContent : JSON.parse(msg.docs_json)
     const render_items = JSON.parse(msg.render_items)
     const root_ids = JSON.parse(msg.root_ids)
 

@@ -10,7 +10,7 @@
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
 import { laterFiles } from "./later-files.js";
-import { compiledDecoder, putBackRuntimeData, runtimeData, snapshotFile, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
+import { compiledDecoder, putBackRuntimeData, runtimeData, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
 
 export { sri };
 
@@ -181,7 +181,7 @@ if "random" in sys.modules:
 const PROGRESS_MS = 200
 const MB = 1e6
 function downloadProgress(snapshot, report) {
-  const sizes = {...snapshot.runtime, [snapshot.render.url.split('/').pop()]: snapshot.render.length}
+  const sizes = {...snapshot.runtime}
   const total = snapshot.memory.download + snapshot.files.download + Object.values(sizes).reduce((a, b) => a + b, 0)
   let done = 0
   let shownAt = 0
@@ -244,8 +244,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
     keep = () => keepStart(snapshot, memory, files)
     return files
   })
-  const render = snapshotFile(snapshot.render, {integrity: sri(snapshot.render.sha256)}).then((response) => response.json())
-  for (const part of [siteImage, render]) { part.catch(() => {}) }   // reported when awaited
+  siteImage.catch(() => {})   // reported when awaited
   let failure = null
   let compiled
   const fsInit = async (FS) => {
@@ -266,7 +265,8 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
       throw failure || e
     }
     if (failure) { throw failure }
-    firstRender = await render
+    // The page prerendered this render's document (sitebuild/snapshot.py): it is told where it is.
+    firstRender = {type: 'render', docs_json: null, ...snapshot.render}
   } finally {
     progress.stop()   // a start from scratch after a failure says its own stages
     runtime.stop()

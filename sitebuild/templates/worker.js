@@ -238,7 +238,11 @@ async function startFromScratch() {
   pyodide.runPython(GC_PAUSE)
   pyodide.runPython(PANDAS_STANDIN)
   self.pyodide = pyodide   // the app's code below runs with self.pyodide
-  const [docs_json, render_items, root_ids] = await pyodide.runPythonAsync(`{{ code }}`)
+  // The three strings come over as copies; the tuple's proxy is let go, or Python keeps it (and the
+  // saved start keeps its 0.25 MB document forever).
+  const rendered = await pyodide.runPythonAsync(`{{ code }}`)
+  const [docs_json, render_items, root_ids] = rendered.toJs()
+  rendered.destroy()
   let render = {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
   if (maker) { render = await maker.warmUp(pyodide) }
   pyodide.runPython(DROP_HELD_EVENTS)

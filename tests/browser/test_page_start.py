@@ -98,8 +98,7 @@ NO_THROTTLING = {"offline": False, "latency": 0, "downloadThroughput": -1, "uplo
 def start_download_mb(site_dir) -> float:
     """Everything a restoring worker downloads, as saved-start.js counts it."""
     manifest = snapshot.manifest(site_dir)
-    return (manifest["memory"]["download"] + manifest["files"]["download"] + manifest["render"]["length"]
-            + sum(manifest["runtime"].values())) / 1e6
+    return (manifest["memory"]["download"] + manifest["files"]["download"] + sum(manifest["runtime"].values())) / 1e6
 
 
 def test_progress_on_a_slow_link(browser, site_url, site_dir):

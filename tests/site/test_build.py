@@ -112,16 +112,23 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
     assert sizes[site_packages + "playground/graph/__pycache__/view.cpython-312.pyc"] == 0
     assert sizes[site_packages + "bokeh/models/sources.pyc"] == 0
     assert later[site_packages + "playground/training/__pycache__/view.cpython-312.pyc"] > 1000
-    assert sizes[site_packages + "playground/training/view.py"] > 1000   # sources stay, for tracebacks
+    assert later[site_packages + "playground/training/view.py"] > 1000   # sources come later, for tracebacks
     assert sizes[site_packages + "panel/theme/css/bootstrap.css"] > 0   # stylesheets Panel reads
+    # What only pip and importlib.metadata.files() read comes later; versions and plugins stay at start.
+    assert later[site_packages + "bokeh-3.10.2.dist-info/RECORD"] > 0
+    assert sizes[site_packages + "bokeh-3.10.2.dist-info/METADATA"] > 0
+    assert sizes[site_packages + "panel-1.10.0.dist-info/entry_points.txt"] > 0
+    # A package not imported at start (xyzservices) comes later whole: its data is read after an import.
+    assert later[site_packages + "xyzservices/data/providers.json"] > 0
+    assert not [path for path in sizes if "/xyzservices/" in path]
     # The start has no bytecode of its own to read: only what the memory holds (empty) and data files.
     assert not [path for path, size in sizes.items() if path.endswith(".pyc") and size]
     # numpy's libraries: those replayed at start in the start's files, the others (numpy.random's) later.
     replayed = {lib["name"] for lib in manifest["dynlibs"] if lib["global"] or lib["imported"]}
     assert replayed and replayed <= {path for path, size in sizes.items() if path.endswith(".so") and size}
     assert [path for path in later if "numpy/random/" in path and path.endswith(".so")]
-    # What no Python reads (type stubs, C headers, TypeScript sources) is left out.
-    assert not [path for path in [*sizes, *later] if re.search(r"\.(pyi|h|ts|pxd)$", path)]
+    # What no Python reads (type stubs, C headers, TypeScript sources, npm's lock, a JupyterLab extension) is left out.
+    assert not [path for path in [*sizes, *later] if re.search(r"\.(pyi|h|ts|pxd)$|package-lock|labextension", path)]
     # The standard library comes later too: the start installs an empty zip in its place.
     assert (site_dir / manifest["stdlib"]["url"]).stat().st_size > 1_000_000
     with zipfile.ZipFile(site_dir / manifest["stdlib"]["start"]) as empty:
@@ -131,12 +138,14 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
 def test_the_pages_own_css_is_in_the_head_once_not_in_every_component(site_dir):
     """Panel copies pn.config.raw_css into every component's stylesheets: the page's own rules (they style
     the template's header and drawer) go into the page's head instead, once, and the first render (the
-    worker's render.json, prerendered into index.html) carries none of them."""
+    worker's, prerendered into index.html) carries none of them."""
+    from html import unescape
+
     from playground.page import LAYOUT_CSS
     from playground.share import PAGE_CSS
 
-    render = json.loads((site_dir / "snapshot" / "render.json").read_text())["docs_json"]
     page = (site_dir / "index.html").read_text()
+    render = unescape(prerendered_document(page))
     head, body = page.split("</head>", 1)
     for css in (PAGE_CSS, LAYOUT_CSS):
         rule = css.strip().splitlines()[0]
@@ -144,6 +153,10 @@ def test_the_pages_own_css_is_in_the_head_once_not_in_every_component(site_dir):
         assert head.count(rule) == 1
         assert json.dumps(rule)[1:-1] not in body   # nor in the prerendered document
     assert len(render) < 300_000   # 404 KB while the CSS went into each of ~120 components
+
+
+def prerendered_document(page: str) -> str:
+    return re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S).group(1)
 
 
 def test_a_rebuild_from_a_damaged_cache_heals_it_and_gives_the_same_files(site_dir, tmp_path):
@@ -175,7 +188,7 @@ def test_the_page_prerenders_the_workers_saved_render_where_its_template_marks_i
 
     from sitebuild.convert import PRERENDER_END, PRERENDER_START
 
-    render = json.loads((site_dir / "snapshot" / "render.json").read_text())
+    render = snapshot.manifest(site_dir)["render"]   # the worker sends the page these, and its document's id
     page = (site_dir / "index.html").read_text()
     assert page.count(PRERENDER_START) == 1 and page.count(PRERENDER_END) == 1
     inside = page.split(PRERENDER_START)[1].split(PRERENDER_END)[0]
@@ -183,7 +196,8 @@ def test_the_page_prerenders_the_workers_saved_render_where_its_template_marks_i
     documents = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', page, re.S)
     assert len(documents) == 1
     json_id, docs_json = documents[0]
-    assert json_id in inside and json.loads(unescape(docs_json)) == json.loads(render["docs_json"])
+    assert json_id == render["docs_in_page"] and json_id in inside
+    assert json.loads(unescape(docs_json))[json.loads(render["render_items"])[0]["docid"]]["roots"]
     assert f"const root_ids = {render['root_ids']}" in inside
     root_elements = re.findall(r'<div id="[^"]+" data-root-id="[^"]+"', page)
     assert len(root_elements) == len(json.loads(render["root_ids"]))
