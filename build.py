@@ -39,6 +39,8 @@ SHIM_VERSION = "0.0.0"
 # Modules whose docstrings their package reads as it starts (sitebuild/bytecode.py, compile_wheel):
 # numpy gives its C functions the docstrings of their Python dispatchers.
 READS_ITS_DOCSTRINGS = {"numpy": ("numpy/_core/multiarray.py",)}
+# The keywords whose string arguments document a package's classes (its docs and help() read them).
+DOCUMENTATION_KEYWORDS = {"bokeh": ("help",), "panel": ("doc",), "param": ("doc",)}
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # What the build reads: when none of it changed, `serve` reuses dist/.
 INPUTS = ["build.py", "pyproject.toml", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
@@ -139,7 +141,8 @@ def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) 
     for entry in entries:
         wheel = pyodide_dir / entry["file_name"]
         bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT,
-                               keep_docstrings=READS_ITS_DOCSTRINGS.get(entry["name"], ()))
+                               keep_docstrings=READS_ITS_DOCSTRINGS.get(entry["name"], ()),
+                               documentation_keywords=DOCUMENTATION_KEYWORDS.get(entry["name"], ()))
         entry["sha256"] = sha256_of(wheel)
 
 

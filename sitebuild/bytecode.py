@@ -16,8 +16,10 @@ stay) and with line numbers but no columns (a traceback still names each line; i
 expression). The saved start is the memory of a Python that imported Panel and Bokeh: their code objects
 are most of it, and what they carry that the page never reads is downloaded by every visitor.
 """
+import ast
 import dis
 import importlib.util
+import json
 import inspect
 import marshal
 import os
@@ -99,9 +101,25 @@ def check_python(browser_python: str) -> None:
                          f"{browser_python}: build with Python {'.'.join(browser_python.split('.')[:2])}")
 
 
-def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bool = False) -> bytes:
+class _WithoutDocumentation(ast.NodeTransformer):
+    """Calls without their string arguments of the given keywords: Bokeh documents each property with
+    help="...", param each parameter with doc="..." (read by the docs and help() only)."""
+    def __init__(self, keywords: tuple[str, ...]):
+        self.keywords = keywords
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        node.keywords = [kw for kw in node.keywords if not (
+            kw.arg in self.keywords and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str))]
+        return node
+
+
+def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bool = False,
+         documentation_keywords: tuple[str, ...] = ()) -> bytes:
     """A .pyc file: header (magic, flags, then a hash or an mtime/size pair of zeros) + marshalled code.
     Sourceless bytecode is lean; the project's own keeps what a student's traceback shows."""
+    if documentation_keywords:
+        source = _WithoutDocumentation(documentation_keywords).visit(ast.parse(source, filename))
     code = compile(source, filename, "exec", dont_inherit=True)
     if source_hash is None:  # sourceless: nothing to compare with, the mtime/size fields stay 0
         code = lean(code, docstrings)
@@ -111,7 +129,8 @@ def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bo
     return header + marshal.dumps(code)
 
 
-def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, ...] = ()) -> Path:
+def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, ...] = (),
+                  documentation_keywords: tuple[str, ...] = ()) -> Path:
     """Rewrite `wheel` in place with every module compiled (see the module docstring).
 
     The same sources must give the same bytes (the build is reproducible), but marshal's output
@@ -121,15 +140,18 @@ def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, .
     which starts in the same state every time.
 
     `keep_docstrings`: the modules (names in the wheel) whose docstrings the package reads as it starts,
-    unless `python -OO` tells it not to (numpy's add_docstring): lean bytecode does not set that flag."""
+    unless `python -OO` tells it not to (numpy's add_docstring): lean bytecode does not set that flag.
+    `documentation_keywords`: the keywords whose string arguments are documentation (_WithoutDocumentation)."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), str(keep_sources),
-                    *keep_docstrings],
+    options = {"keep_sources": keep_sources, "keep_docstrings": list(keep_docstrings),
+               "documentation_keywords": list(documentation_keywords)}
+    subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), json.dumps(options)],
                    check=True, env=env, cwd=Path(__file__).resolve().parents[1])
     return wheel
 
 
-def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[str]) -> Path:
+def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[str],
+                        documentation_keywords: list[str]) -> Path:
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
     tag = sys.implementation.cache_tag
     files = read_wheel(wheel)
@@ -146,7 +168,8 @@ def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[s
                 compiled[cached] = _pyc(data, filename, importlib.util.source_hash(data))
                 compiled[name] = data
             else:
-                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, name in keep_docstrings)
+                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, name in keep_docstrings,
+                                                    tuple(documentation_keywords))
         except SyntaxError:  # e.g. a template or test data that only looks like Python: ship it as is
             compiled[name] = data
     return write_wheel(wheel, compiled)
@@ -191,4 +214,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "stdlib":
         _compile_stdlib_here(Path(sys.argv[2]))
     else:
-        _compile_wheel_here(Path(sys.argv[1]), sys.argv[2] == "True", sys.argv[3:])
+        _compile_wheel_here(Path(sys.argv[1]), **json.loads(sys.argv[2]))

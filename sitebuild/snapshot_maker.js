@@ -60,8 +60,9 @@ export function recordDynlibs(pyodide) {
 // headers they ship for compilers and type checkers, Panel's npm lock and pyviz_comms' JupyterLab
 // extension (NEVER_READ: 2 MB in 350 files). What no first answer reads (`later`) is a second image that
 // a visitor's worker fetches after its first answer (later_files.js): the bytecode of modules not
-// imported and the libraries not replayed; the files of packages not imported at all (their data is
-// read after an import, which fetches the later files first); what only pip and importlib.metadata's
+// imported and the libraries not replayed; the data files of packages not imported (read after an
+// import, which fetches the later files first); Bokeh's SRI hashes of its other versions (it reads its
+// own version's only: 56 KB of zstd); what only pip and importlib.metadata's
 // files() read in a wheel's .dist-info (its RECORD, licenses; METADATA and the entry points stay:
 // packages look up each other's versions and plugins); the project's own sources (only a traceback reads
 // them: its bytecode is in the memory, or later).
@@ -98,10 +99,28 @@ function image(files) {
 function siteFiles(pyodide, replayed) {
   const FS = pyodide.FS
   const imported = importedFiles(pyodide, '.pyc')
-  const importedPackages = new Set([...imported].map((path) => path.slice(SITE_PACKAGES.length + 1).split('/')[0]))
+  // The folders of the packages imported (and their parents): a data file belongs to the nearest
+  // package folder it is in (a folder with an __init__), whose modules read it.
+  const importedFolders = new Set()
+  for (const path of imported) {
+    for (let folder = path.slice(0, path.lastIndexOf('/')); folder.length > SITE_PACKAGES.length;
+         folder = folder.slice(0, folder.lastIndexOf('/'))) {
+      importedFolders.add(folder)
+    }
+  }
+  const packageOf = (path) => {
+    let folder = path.slice(0, path.lastIndexOf('/'))
+    while (folder.length > SITE_PACKAGES.length && !FS.analyzePath(`${folder}/__init__.pyc`).exists &&
+           !FS.analyzePath(`${folder}/__init__.py`).exists) {
+      folder = folder.slice(0, folder.lastIndexOf('/'))
+    }
+    return folder
+  }
+  const bokehSri = `bokeh/_sri/${pyodide.runPython('import bokeh; bokeh.__version__')}.json`
   const isLater = (path, inSite) => !replayed.has(path) && (path.endsWith('.pyc') || path.endsWith('.so') ||
     PROJECT_SOURCES.test(inSite) || (inSite.includes('.dist-info/') && !READ_IN_DIST_INFO.test(inSite)) ||
-    (!inSite.includes('.dist-info/') && !importedPackages.has(inSite.split('/')[0])))
+    (inSite.startsWith('bokeh/_sri/') && inSite !== bokehSri) ||
+    (!inSite.includes('.dist-info/') && !importedFolders.has(packageOf(path))))
   const start = []
   const later = []
   const walk = (dir) => {
@@ -155,10 +174,19 @@ export function snapshotMessage(pyodide, dynlibs, render) {
 //   made, garbage and all; collected here, once, then frozen again;
 // - the docstrings Panel, param and Bokeh write as they start (Bokeh documents every property of every
 //   glyph method: 0.6 MB); only help() reads them. numpy's and the project's own stay (numpy reads its
-//   own; the lesson shows ours).
+//   own; the lesson shows ours);
+// - what Python read of the standard library's zip directory: a restore starts with an empty zip, and
+//   when the real one is placed (later_files.js) importlib.invalidate_caches() reads it again.
 const LEAVE_OUT = `
 import gc
+import importlib.metadata
 import types
+import zipimport
+
+for _files in zipimport._zip_directory_cache.values():
+    _files.clear()   # the zipimporters share each archive's dict
+del _files
+importlib.metadata.FastPath.__new__.cache_clear()
 
 def _leave_out_docstrings(keep=("numpy", "engine", "playground")):
     for obj in gc.get_objects():

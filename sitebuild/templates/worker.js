@@ -226,8 +226,11 @@ async function startFromScratch() {
   status('Loading the Python runtime…')
   prefetchPackages().catch(() => {})   // a failure shows up when loadPackage asks for the file
   const maker = MAKING_SNAPSHOT ? await import('./make-snapshot.js') : null
-  // The env makes stylesheet URLs that Panel builds in the worker point into this site.
-  const pyodide = await loadPyodide({env: {PANEL_CDN_ROOT: PANEL_CDN_ROOT}, _makeSnapshot: Boolean(maker)})
+  // The env makes stylesheet URLs that Panel builds in the worker point into this site. The saved start
+  // fixes one hash seed for every visitor anyway: the maker fixes it to 0, so that a build makes the
+  // same memory each time (set and dict layouts follow string hashes).
+  const env = {PANEL_CDN_ROOT: PANEL_CDN_ROOT, ...(maker ? {PYTHONHASHSEED: '0'} : {})}
+  const pyodide = await loadPyodide({env: env, _makeSnapshot: Boolean(maker)})
   const dynlibs = maker?.recordDynlibs(pyodide)
   stage = 'Loading the Python packages'
   status(`Loading ${PACKAGES.length} Python packages…`)

@@ -153,3 +153,16 @@ def test_a_module_whose_docstrings_its_package_reads_keeps_them(tmp_path):
     wheel = bytecode.compile_wheel(make_wheel(tmp_path / "lean"), keep_sources=False)
     out = unpack_and_run(wheel, tmp_path / "lean-site", "import pkg.core; print(pkg.core.twice.__doc__)")
     assert out == "None"
+
+
+def test_documentation_arguments_are_left_out_where_asked(tmp_path):
+    package = tmp_path / "src" / "props"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "def prop(default=None, help=None, doc=None):\n    return (default, help, doc)\n"
+        "A = prop(1, help='''Long documentation.''', doc='kept')\n"
+        "B = prop(2, help=f'{1 + 1}')   # not a plain string: kept\n")
+    wheel = bytecode.compile_wheel(wheels.project_wheel(package, "1.0", tmp_path / "wheels"), keep_sources=False,
+                                   documentation_keywords=("help",))
+    assert unpack_and_run(wheel, tmp_path / "site", "import props; print(props.A, props.B)") == \
+        "(1, None, 'kept') (2, '2', None)"
