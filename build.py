@@ -39,8 +39,10 @@ SHIM_VERSION = "0.0.0"
 # Modules whose docstrings their package reads as it starts (sitebuild/bytecode.py, compile_wheel):
 # numpy gives its C functions the docstrings of their Python dispatchers.
 READS_ITS_DOCSTRINGS = {"numpy": ("numpy/_core/multiarray.py",)}
-# The keywords whose string arguments document a package's classes (its docs and help() read them).
-DOCUMENTATION_KEYWORDS = {"bokeh": ("help",), "panel": ("doc",), "param": ("doc",)}
+# Arguments that only document (sitebuild/bytecode.py, _WithoutDocumentation): Bokeh's properties'
+# help=, param's parameters' doc=, numpy's add_newdoc texts (its docs and help() read them).
+DOCUMENTATION = {"bokeh": {"keywords": ["help"]}, "panel": {"keywords": ["doc"]}, "param": {"keywords": ["doc"]},
+                 "numpy": {"calls": ["add_newdoc", "add_newdoc_for_scalar_type"]}}
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # What the build reads: when none of it changed, `serve` reuses dist/.
 INPUTS = ["build.py", "pyproject.toml", "sitebuild", "static", "engine", "playground", "requirements/dev.txt"]
@@ -142,7 +144,7 @@ def compile_wheels(pyodide_dir: Path, entries: list[dict], browser_python: str) 
         wheel = pyodide_dir / entry["file_name"]
         bytecode.compile_wheel(wheel, keep_sources=entry["name"] == PROJECT,
                                keep_docstrings=READS_ITS_DOCSTRINGS.get(entry["name"], ()),
-                               documentation_keywords=DOCUMENTATION_KEYWORDS.get(entry["name"], ()))
+                               documentation=DOCUMENTATION.get(entry["name"]))
         entry["sha256"] = sha256_of(wheel)
 
 

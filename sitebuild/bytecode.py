@@ -102,24 +102,36 @@ def check_python(browser_python: str) -> None:
 
 
 class _WithoutDocumentation(ast.NodeTransformer):
-    """Calls without their string arguments of the given keywords: Bokeh documents each property with
-    help="...", param each parameter with doc="..." (read by the docs and help() only)."""
-    def __init__(self, keywords: tuple[str, ...]):
-        self.keywords = keywords
+    """Calls without the strings that only document: the string arguments of `keywords` (Bokeh documents
+    each property with help="...", param each parameter with doc="...") and the last argument of the
+    functions named in `calls` (numpy's add_newdoc(place, name, doc), where doc is a string or a tuple
+    (attribute, string)), made empty. Their docs and help() read them; nothing else does."""
+    def __init__(self, keywords=(), calls=()):
+        self.keywords, self.calls = tuple(keywords), tuple(calls)
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
-        node.keywords = [kw for kw in node.keywords if not (
-            kw.arg in self.keywords and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str))]
+        node.keywords = [kw for kw in node.keywords if not (kw.arg in self.keywords and _is_text(kw.value))]
+        name = getattr(node.func, "id", getattr(node.func, "attr", None))
+        if name in self.calls and node.args:
+            doc = node.args[-1]
+            if _is_text(doc):
+                node.args[-1] = ast.copy_location(ast.Constant(""), doc)
+            elif isinstance(doc, ast.Tuple) and len(doc.elts) == 2 and _is_text(doc.elts[1]):
+                doc.elts[1] = ast.copy_location(ast.Constant(""), doc.elts[1])
         return node
 
 
+def _is_text(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
 def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bool = False,
-         documentation_keywords: tuple[str, ...] = ()) -> bytes:
+         documentation: dict | None = None) -> bytes:
     """A .pyc file: header (magic, flags, then a hash or an mtime/size pair of zeros) + marshalled code.
     Sourceless bytecode is lean; the project's own keeps what a student's traceback shows."""
-    if documentation_keywords:
-        source = _WithoutDocumentation(documentation_keywords).visit(ast.parse(source, filename))
+    if documentation:
+        source = _WithoutDocumentation(**documentation).visit(ast.parse(source, filename))
     code = compile(source, filename, "exec", dont_inherit=True)
     if source_hash is None:  # sourceless: nothing to compare with, the mtime/size fields stay 0
         code = lean(code, docstrings)
@@ -130,7 +142,7 @@ def _pyc(source: bytes, filename: str, source_hash: bytes | None, docstrings: bo
 
 
 def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, ...] = (),
-                  documentation_keywords: tuple[str, ...] = ()) -> Path:
+                  documentation: dict | None = None) -> Path:
     """Rewrite `wheel` in place with every module compiled (see the module docstring).
 
     The same sources must give the same bytes (the build is reproducible), but marshal's output
@@ -141,17 +153,18 @@ def compile_wheel(wheel: Path, keep_sources: bool, keep_docstrings: tuple[str, .
 
     `keep_docstrings`: the modules (names in the wheel) whose docstrings the package reads as it starts,
     unless `python -OO` tells it not to (numpy's add_docstring): lean bytecode does not set that flag.
-    `documentation_keywords`: the keywords whose string arguments are documentation (_WithoutDocumentation)."""
+    `documentation`: which arguments of which calls only document (_WithoutDocumentation's `keywords`
+    and `calls`)."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     options = {"keep_sources": keep_sources, "keep_docstrings": list(keep_docstrings),
-               "documentation_keywords": list(documentation_keywords)}
+               "documentation": documentation}
     subprocess.run([sys.executable, "-s", "-m", "sitebuild.bytecode", str(wheel), json.dumps(options)],
                    check=True, env=env, cwd=Path(__file__).resolve().parents[1])
     return wheel
 
 
 def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[str],
-                        documentation_keywords: list[str]) -> Path:
+                        documentation: dict | None) -> Path:
     minor = f"{sys.version_info.major}.{sys.version_info.minor}"
     tag = sys.implementation.cache_tag
     files = read_wheel(wheel)
@@ -168,8 +181,7 @@ def _compile_wheel_here(wheel: Path, keep_sources: bool, keep_docstrings: list[s
                 compiled[cached] = _pyc(data, filename, importlib.util.source_hash(data))
                 compiled[name] = data
             else:
-                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, name in keep_docstrings,
-                                                    tuple(documentation_keywords))
+                compiled[name[:-3] + ".pyc"] = _pyc(data, filename, None, name in keep_docstrings, documentation)
         except SyntaxError:  # e.g. a template or test data that only looks like Python: ship it as is
             compiled[name] = data
     return write_wheel(wheel, compiled)

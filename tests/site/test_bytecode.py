@@ -160,9 +160,12 @@ def test_documentation_arguments_are_left_out_where_asked(tmp_path):
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(
         "def prop(default=None, help=None, doc=None):\n    return (default, help, doc)\n"
-        "A = prop(1, help='''Long documentation.''', doc='kept')\n"
-        "B = prop(2, help=f'{1 + 1}')   # not a plain string: kept\n")
+        "def add_newdoc(place, name, doc):\n    return doc\n"
+        "A = prop(1, help='Long documentation.', doc='kept')\n"
+        "B = prop(2, help=f'{1 + 1}')   # not a plain string: kept\n"
+        "C = add_newdoc('numpy', 'dot', 'Dot product.')\n"
+        "D = add_newdoc('numpy', 'ndarray', ('T', 'The transpose.'))\n")
     wheel = bytecode.compile_wheel(wheels.project_wheel(package, "1.0", tmp_path / "wheels"), keep_sources=False,
-                                   documentation_keywords=("help",))
-    assert unpack_and_run(wheel, tmp_path / "site", "import props; print(props.A, props.B)") == \
-        "(1, None, 'kept') (2, '2', None)"
+                                   documentation={"keywords": ["help"], "calls": ["add_newdoc"]})
+    out = unpack_and_run(wheel, tmp_path / "site", "import props; print(props.A, props.B, repr(props.C), props.D)")
+    assert out == "(1, None, 'kept') (2, '2', None) '' ('T', '')"
