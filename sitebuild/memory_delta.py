@@ -5,9 +5,10 @@ strings): pyodide.asm.wasm carries it as one data segment, which the browser wri
 when it instantiates the runtime, and 97 % of it is still the same in the saved memory. The build
 stores that stretch XORed with the segment: unchanged bytes become zeros, which zstd packs to nothing
 (1.2 MB of the download -> 0.1 MB). The visitor's worker copies the segment out of its freshly
-instantiated memory and XORs it back (templates/saved_start.js, `pristineData`).
+instantiated memory and XORs it back (templates/snapshot_files.js, `runtimeData`), checked by `checksum`
+(not sha256: SubtleCrypto exists only in secure contexts, and a course page on http:// that embeds the
+playground makes its frame one that is not).
 """
-import hashlib
 import struct
 
 DATA_SECTION = 11
@@ -62,10 +63,22 @@ def where(memory: bytes, segment: bytes) -> int:
     return start
 
 
+def checksum(data: bytes) -> int:
+    """FNV-1a (32 bits) over the data's little-endian 32-bit words, then its last 0-3 bytes: what the
+    worker computes (snapshot_files.js, `checksum`) to be sure it XORs back the same segment."""
+    value = 0x811C9DC5
+    words = len(data) // 4
+    for word in struct.unpack_from(f"<{words}I", data):
+        value = ((value ^ word) * 0x01000193) & 0xFFFFFFFF
+    for byte in data[4 * words:]:
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
 def xor_out(memory: bytes, wasm: bytes) -> tuple[bytes, dict]:
     """The memory with the runtime's data segment XORed out, and what the worker needs to put it back:
     where it is in the memory file (`at`) and in the runtime's memory (`heap`: the memory file is
-    Pyodide's snapshot header then the heap), its length and sha256."""
+    Pyodide's snapshot header then the heap), its length and checksum."""
     segment = data_segment(wasm)
     start = where(memory, segment)
     (_magic, header_length) = struct.unpack_from("<II", memory)
@@ -73,4 +86,4 @@ def xor_out(memory: bytes, wasm: bytes) -> tuple[bytes, dict]:
     delta = (stretch ^ int.from_bytes(segment, "little")).to_bytes(len(segment), "little")
     packed = memory[:start] + delta + memory[start + len(segment):]
     return packed, {"at": start, "heap": start - header_length, "length": len(segment),
-                    "sha256": hashlib.sha256(segment).hexdigest()}
+                    "checksum": checksum(segment)}
