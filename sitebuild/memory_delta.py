@@ -9,6 +9,7 @@ instantiated memory and XORs it back (templates/snapshot_files.js, `runtimeData`
 (not sha256: SubtleCrypto exists only in secure contexts, and a course page on http:// that embeds the
 playground makes its frame one that is not).
 """
+import json
 import struct
 
 DATA_SECTION = 11
@@ -87,3 +88,33 @@ def xor_out(memory: bytes, wasm: bytes) -> tuple[bytes, dict]:
     packed = memory[:start] + delta + memory[start + len(segment):]
     return packed, {"at": start, "heap": start - header_length, "length": len(segment),
                     "checksum": checksum(segment)}
+
+
+def image_files(image: bytes) -> dict[str, bytes]:
+    """The files of a site image (templates/snapshot_files.js, writeSiteFiles): u32 header length, a JSON
+    list of [path, size], then the files' bytes in that order."""
+    (header_length,) = struct.unpack_from("<I", image)
+    files, at = {}, 4 + header_length
+    for path, size in json.loads(image[4:at]):
+        files[path], at = image[at:at + size], at + size
+    return files
+
+
+def xor_out_libraries(memory: bytes, header_length: int, libraries: list[dict], files: dict[str, bytes]):
+    """The same for the libraries a restore loads again (numpy's): each one's data segment lies at its
+    memoryBase in the heap, and the worker has the library's file (in files.bin) to XOR it back from.
+    A library whose data is not there, or not as one segment, is left as it is."""
+    packed, deltas = bytearray(memory), []
+    for lib in libraries:
+        try:
+            segment = data_segment(files[lib["name"]])
+        except (KeyError, ValueError):
+            continue
+        at = header_length + lib["memoryBase"]
+        stretch = bytes(packed[at:at + len(segment)])
+        if sum(a == b for a, b in zip(stretch, segment)) < MIN_SAME * len(segment):
+            continue
+        delta = int.from_bytes(stretch, "little") ^ int.from_bytes(segment, "little")
+        packed[at:at + len(segment)] = delta.to_bytes(len(segment), "little")
+        deltas.append({"name": lib["name"], "at": at, "length": len(segment), "checksum": checksum(segment)})
+    return bytes(packed), deltas

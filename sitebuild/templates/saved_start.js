@@ -10,7 +10,7 @@
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
 import { laterFiles } from "./later-files.js";
-import { compiledDecoder, putBackRuntimeData, runtimeData, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
+import { compiledDecoder, putBackLibraryData, putBackRuntimeData, runtimeData, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
 
 export { sri };
 
@@ -241,6 +241,7 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
     const memoryBack = unpacked(snapshot.memory, decoder, progress.count, memory)
       .then(() => putBackRuntimeData(memory, snapshot.memory.delta, runtime.copied))
     const [, files] = await Promise.all([memoryBack, unpacked(snapshot.files, decoder, progress.count)])
+    putBackLibraryData(memory, snapshot.memory.delta.libraries, files)
     keep = () => keepStart(snapshot, memory, files)
     return files
   })

@@ -104,6 +104,7 @@ export function runtimeData(delta) {
 // FNV-1a over the data's 32-bit words, then its last bytes (sitebuild/memory_delta.py, checksum): not
 // sha256, which SubtleCrypto gives only in secure contexts (a frame on an http:// course page is not one).
 function checksum(data) {
+  if (data.byteOffset % 4) { data = data.slice() }   // words must be aligned: a library's segment may not be
   const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
   let value = 0x811c9dc5
   for (let i = 0; i < words.length; i++) { value = Math.imul(value ^ words[i], 0x01000193) >>> 0 }
@@ -121,4 +122,63 @@ export async function putBackRuntimeData(memory, delta, copied) {
   for (let i = 0; i < data.length; i++) {
     stretch[i] ^= data[i]
   }
+}
+
+// The libraries a restore loads again (numpy's) had their data XORed out of the memory too, each at its
+// place (sitebuild/memory_delta.py, xor_out_libraries): put back from their files in the start's image.
+export function putBackLibraryData(memory, libraries, image) {
+  const files = imageFiles(image)
+  for (const lib of libraries) {
+    const data = dataSegment(files.get(lib.name))
+    if (data.length !== lib.length || checksum(data) !== lib.checksum) {
+      throw new Error(`${lib.name}: its data is not the one this site was built with`)
+    }
+    const stretch = memory.subarray(lib.at, lib.at + lib.length)
+    for (let i = 0; i < data.length; i++) {
+      stretch[i] ^= data[i]
+    }
+  }
+}
+
+// path -> bytes of a site image (as writeSiteFiles reads it).
+function imageFiles(image) {
+  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
+  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
+  const files = new Map()
+  let at = 4 + headerLength
+  for (const [path, size] of entries) {
+    files.set(path, image.subarray(at, at + size))
+    at += size
+  }
+  return files
+}
+
+// A wasm module's one active data segment (as memory_delta.py's data_segment reads it).
+function dataSegment(wasm) {
+  const leb = (at) => {   // [value, where it ends]; an offset's signed LEB is only skipped
+    let value = 0
+    let shift = 0
+    for (;;) {
+      const byte = wasm[at++]
+      value += (byte & 0x7f) * 2 ** shift
+      shift += 7
+      if (byte < 0x80) { return [value, at] }
+    }
+  }
+  let at = 8   // magic and version
+  while (at < wasm.length) {
+    const section = wasm[at]
+    const [size, body] = leb(at + 1)
+    if (section === 11) {
+      const [count, afterCount] = leb(body)
+      const [flags, afterFlags] = leb(afterCount)
+      if (count !== 1 || flags !== 0) { break }
+      const [, afterOffset] = leb(afterFlags + 1)   // the offset's opcode, then its value
+      if (wasm[afterOffset] !== 0x0b) { break }
+      const [length, data] = leb(afterOffset + 1)
+      return wasm.subarray(data, data + length)
+    }
+    at = body + size
+  }
+  throw new Error('a library without one active data segment')
 }

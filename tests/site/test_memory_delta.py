@@ -84,3 +84,18 @@ def test_the_sites_memory_file_holds_the_runtimes_data_xored_out(site_dir):
     assert stretch.count(0) > 0.9 * len(segment)   # the runtime's data, nearly all unchanged, is gone
     header_length = struct.unpack_from("<I", stored, 4)[0]
     assert delta["at"] == header_length + delta["heap"]
+
+
+def test_the_replayed_libraries_data_is_xored_out_too(site_dir):
+    manifest = snapshot.manifest(site_dir)
+    libraries = manifest["memory"]["delta"]["libraries"]
+    replayed = {lib["name"] for lib in manifest["dynlibs"] if lib["global"] or lib["imported"]}
+    assert libraries and {lib["name"] for lib in libraries} <= replayed
+    stored = zstandard.ZstdDecompressor().decompress((site_dir / "snapshot" / "memory.bin").read_bytes())[32:]
+    files = memory_delta.image_files(
+        zstandard.ZstdDecompressor().decompress((site_dir / "snapshot" / "files.bin").read_bytes())[32:])
+    for lib in libraries:
+        segment = memory_delta.data_segment(files[lib["name"]])
+        assert memory_delta.checksum(segment) == lib["checksum"] and len(segment) == lib["length"]
+        stretch = stored[lib["at"]:lib["at"] + lib["length"]]
+        assert stretch.count(0) > 0.9 * len(segment), lib["name"]
