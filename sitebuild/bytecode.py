@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 from types import CodeType
 
-from sitebuild.wheels import FIXED_TIME, read_wheel, write_wheel
+from sitebuild.wheels import read_wheel, write_wheel, write_zip
 
 SITE_PACKAGES = "/lib/python{minor}/site-packages/"
 # CPython 3.12's location table (Objects/locations.md): entries of 1-8 code units, each a byte
@@ -209,12 +209,7 @@ def _compile_stdlib_here(archive: Path) -> None:
             except SyntaxError:
                 pass
         compiled[name] = data
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in sorted(compiled.items()):
-            info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, data)
+    write_zip(archive, compiled)
 
 
 def is_compiled(wheel: Path) -> bool:

@@ -76,45 +76,42 @@ def checksum(data: bytes) -> int:
     return value
 
 
-def xor_out(memory: bytes, wasm: bytes) -> tuple[bytes, dict]:
+def xor_out(memory: bytes, wasm: bytes, libraries: list[tuple[str, int, bytes]] = ()) -> tuple[bytes, dict]:
     """The memory with the runtime's data segment XORed out, and what the worker needs to put it back:
     where it is in the memory file (`at`) and in the runtime's memory (`heap`: the memory file is
-    Pyodide's snapshot header then the heap), its length and checksum."""
+    Pyodide's snapshot header then the heap), its length and checksum. The same for `libraries` (name,
+    memoryBase, file: the libraries a restore loads again, numpy's), whose data segments lie at their
+    memoryBase; the worker has their files (files.bin). A library whose data is not there, or not as one
+    segment, is left as it is."""
+    packed = bytearray(memory)
     segment = data_segment(wasm)
     start = where(memory, segment)
     (_magic, header_length) = struct.unpack_from("<II", memory)
-    stretch = int.from_bytes(memory[start:start + len(segment)], "little")
-    delta = (stretch ^ int.from_bytes(segment, "little")).to_bytes(len(segment), "little")
-    packed = memory[:start] + delta + memory[start + len(segment):]
-    return packed, {"at": start, "heap": start - header_length, "length": len(segment),
-                    "checksum": checksum(segment)}
+    delta = {**_xor(packed, start, segment), "heap": start - header_length, "libraries": []}
+    for name, memory_base, library in libraries:
+        try:
+            segment = data_segment(library)
+        except ValueError:
+            continue
+        at = header_length + memory_base
+        if sum(a == b for a, b in zip(memory[at:at + len(segment)], segment)) >= MIN_SAME * len(segment):
+            delta["libraries"].append({"name": name, **_xor(packed, at, segment)})
+    return bytes(packed), delta
+
+
+def _xor(memory: bytearray, at: int, segment: bytes) -> dict:
+    """XORs `segment` into `memory` at `at` (in place); what the worker checks before it XORs it back."""
+    end = at + len(segment)
+    memory[at:end] = (int.from_bytes(memory[at:end], "little") ^ int.from_bytes(segment, "little")).to_bytes(
+        len(segment), "little")
+    return {"at": at, "length": len(segment), "checksum": checksum(segment)}
 
 
 def image_files(image: bytes) -> dict[str, bytes]:
-    """The files of a site image (templates/snapshot_files.js, writeSiteFiles): u32 header length, a JSON
+    """The files of a site image (templates/snapshot_files.js, imageFiles): u32 header length, a JSON
     list of [path, size], then the files' bytes in that order."""
     (header_length,) = struct.unpack_from("<I", image)
     files, at = {}, 4 + header_length
     for path, size in json.loads(image[4:at]):
         files[path], at = image[at:at + size], at + size
     return files
-
-
-def xor_out_libraries(memory: bytes, header_length: int, libraries: list[dict], files: dict[str, bytes]):
-    """The same for the libraries a restore loads again (numpy's): each one's data segment lies at its
-    memoryBase in the heap, and the worker has the library's file (in files.bin) to XOR it back from.
-    A library whose data is not there, or not as one segment, is left as it is."""
-    packed, deltas = bytearray(memory), []
-    for lib in libraries:
-        try:
-            segment = data_segment(files[lib["name"]])
-        except (KeyError, ValueError):
-            continue
-        at = header_length + lib["memoryBase"]
-        stretch = bytes(packed[at:at + len(segment)])
-        if sum(a == b for a, b in zip(stretch, segment)) < MIN_SAME * len(segment):
-            continue
-        delta = int.from_bytes(stretch, "little") ^ int.from_bytes(segment, "little")
-        packed[at:at + len(segment)] = delta.to_bytes(len(segment), "little")
-        deltas.append({"name": lib["name"], "at": at, "length": len(segment), "checksum": checksum(segment)})
-    return bytes(packed), deltas

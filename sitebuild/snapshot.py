@@ -131,10 +131,11 @@ def write(site: Path, raw: bytes) -> dict:
              "later": raw[later_start:later_start + meta["laterLength"]]}
     folder = site / FOLDER
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
-    parts["memory"], delta = memory_delta.xor_out(parts["memory"], (site / "pyodide" / RUNTIME_FILES[0]).read_bytes())
-    replayed = [lib for lib in meta["dynlibs"] if lib["global"] or lib.get("imported")]
-    parts["memory"], delta["libraries"] = memory_delta.xor_out_libraries(
-        parts["memory"], delta["at"] - delta["heap"], replayed, memory_delta.image_files(parts["files"]))
+    files = memory_delta.image_files(parts["files"])
+    replayed = [(lib["name"], lib["memoryBase"], files[lib["name"]])
+                for lib in meta["dynlibs"] if lib["global"] or lib.get("imported")]
+    parts["memory"], delta = memory_delta.xor_out(parts["memory"], (site / "pyodide" / RUNTIME_FILES[0]).read_bytes(),
+                                                  replayed)
     decoder = (folder / DECODER).read_bytes()
     manifest["decoder"] = {"url": f"./{FOLDER}/{DECODER}", "sha256": hashlib.sha256(decoder).hexdigest()}
     # zstd's checksum catches a damaged file; the frame says its size, so the worker knows it too.

@@ -26,9 +26,14 @@ def write_wheel(target: Path, files: dict[str, bytes]) -> Path:
     record_name = f"{dist_info}/RECORD"
     lines = [_record_line(name, data) for name, data in sorted(files.items())]
     record = "\n".join(lines + [f"{record_name},,", ""]).encode()
+    return write_zip(target, {**files, record_name: record})
+
+
+def write_zip(target: Path, files: dict[str, bytes]) -> Path:
+    """Write `files` (archive name -> bytes) as a zip: entries sorted, timestamps fixed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted({**files, record_name: record}.items()):
+        for name, data in sorted(files.items()):
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -1,6 +1,6 @@
 // What no first answer needs comes after it: the bytecode of the modules not imported while the start
-// was made and the libraries not replayed (SNAPSHOT.later, 3 MB of zstd), and Pyodide's standard library
-// (SNAPSHOT.stdlib, 2.4 MB: the modules of it that Python imported are in the memory; the start installs
+// was made and the libraries not replayed, and files no first answer reads (SNAPSHOT.later, 2 MB of zstd), and
+// Pyodide's standard library (SNAPSHOT.stdlib, 2.5 MB: the modules of it that Python imported are in the memory; the start installs
 // an empty zip in its place). The worker fetches them once the page has been quiet for 2 s (fetchLater).
 // Until they are in place, Python's first import of anything new fetches them first, synchronously (a
 // worker may), so an import never fails for coming early: a finder first in sys.meta_path asks for them.

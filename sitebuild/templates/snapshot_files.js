@@ -61,19 +61,29 @@ export async function compiledDecoder(snapshot) {
 
 // Each file's content stays where it is in the image (no copy): MEMFS owns that part of it.
 export function writeSiteFiles(FS, image) {
-  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
-  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
-  let at = 4 + headerLength
   let folder = null
-  for (const [path, size] of entries) {
+  for (const [path, bytes] of imageFiles(image)) {
     const slash = path.lastIndexOf('/')
     if (path.slice(0, slash) !== folder) {
       folder = path.slice(0, slash)
       FS.mkdirTree(folder)
     }
-    FS.createDataFile(folder, path.slice(slash + 1), image.subarray(at, at + size), true, true, true)
+    FS.createDataFile(folder, path.slice(slash + 1), bytes, true, true, true)
+  }
+}
+
+// A site image's files, path -> bytes where they are in the image: u32 header length, a JSON list of
+// [path, size], then the files' bytes in that order (snapshot_maker.js, image).
+function imageFiles(image) {
+  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
+  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
+  const files = new Map()
+  let at = 4 + headerLength
+  for (const [path, size] of entries) {
+    files.set(path, image.subarray(at, at + size))
     at += size
   }
+  return files
 }
 
 // The memory file holds the runtime's static data XORed out (sitebuild/memory_delta.py): the worker
@@ -112,45 +122,30 @@ function checksum(data) {
   return value
 }
 
-// XORs the runtime's static data (`copied`, checked against the checksum the build saw) back into the memory.
+// XORs the runtime's static data (`copied`) back into the memory.
 export async function putBackRuntimeData(memory, delta, copied) {
-  const data = await copied
-  if (data.length !== delta.length || checksum(data) !== delta.checksum) {
-    throw new Error("the runtime's static data is not the one this site was built with")
-  }
-  const stretch = memory.subarray(delta.at, delta.at + delta.length)
-  for (let i = 0; i < data.length; i++) {
-    stretch[i] ^= data[i]
-  }
+  xorBack(memory, await copied, delta, "the runtime's static data")
 }
 
 // The libraries a restore loads again (numpy's) had their data XORed out of the memory too, each at its
-// place (sitebuild/memory_delta.py, xor_out_libraries): put back from their files in the start's image.
+// place (sitebuild/memory_delta.py, xor_out): put back from their files in the start's image.
 export function putBackLibraryData(memory, libraries, image) {
   const files = imageFiles(image)
   for (const lib of libraries) {
-    const data = dataSegment(files.get(lib.name))
-    if (data.length !== lib.length || checksum(data) !== lib.checksum) {
-      throw new Error(`${lib.name}: its data is not the one this site was built with`)
-    }
-    const stretch = memory.subarray(lib.at, lib.at + lib.length)
-    for (let i = 0; i < data.length; i++) {
-      stretch[i] ^= data[i]
-    }
+    xorBack(memory, dataSegment(files.get(lib.name)), lib, lib.name)
   }
 }
 
-// path -> bytes of a site image (as writeSiteFiles reads it).
-function imageFiles(image) {
-  const headerLength = new DataView(image.buffer, image.byteOffset).getUint32(0, true)
-  const entries = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + headerLength)))
-  const files = new Map()
-  let at = 4 + headerLength
-  for (const [path, size] of entries) {
-    files.set(path, image.subarray(at, at + size))
-    at += size
+// XORs `data` into the memory where the build XORed it out (`saved`: at, length, checksum), once it is sure
+// it is the same data.
+function xorBack(memory, data, saved, what) {
+  if (data.length !== saved.length || checksum(data) !== saved.checksum) {
+    throw new Error(`${what}: not the data this site was built with`)
   }
-  return files
+  const stretch = memory.subarray(saved.at, saved.at + saved.length)
+  for (let i = 0; i < data.length; i++) {
+    stretch[i] ^= data[i]
+  }
 }
 
 // A wasm module's one active data segment (as memory_delta.py's data_segment reads it).
