@@ -7,11 +7,16 @@
   const handlers = {message: pyodideWorker.onmessage, error: pyodideWorker.onerror}
   const held = window.earlyWorker.held
   let ready = false
-  const onMessage = async (event) => {
-    await handlers.message(event)
-    if (event.data.type === 'render') {
-      sendEarlyEvents()
-    }
+  // One message at a time, in the order the worker sent them: a render is drawn (a start from scratch
+  // embeds its document, which takes a while) before the patches that follow it are applied.
+  let previous = Promise.resolve()
+  const onMessage = (event) => {
+    previous = previous.then(async () => {
+      await handlers.message(event)
+      if (event.data.type === 'render') {
+        sendEarlyEvents()
+      }
+    }).catch((error) => console.error('A message from the Python worker failed:', error))
   }
   // Until then the loader still shows the start's stage and download count as they come.
   pyodideWorker.onmessage = (event) => ready ? onMessage(event)

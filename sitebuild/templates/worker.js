@@ -154,6 +154,15 @@ def _sitebuild_protocol():
 _sitebuild_protocol = _sitebuild_protocol()
 `
 let protocol = null   // the namespace above, once the app is up
+let linked = false
+
+// sitebuild: Panel's snippets of Python here are the protocol's functions above, compiled once.
+function linkToPage() {
+  if (!linked) {
+    linked = true
+    protocol.link(() => setTimeout(sendHeldPatches))
+  }
+}
 
 function sendHeldPatches() {
   let taken
@@ -278,7 +287,7 @@ async function startApplication() {
   self.postMessage(render)
   // sitebuild: a link or the document kept on the device is opened now, while the page still draws, not
   // after Panel's page script sends the address once the render is on the page. The document stays held
-  // until the page is linked ('rendered'): what opening changed then goes to the page as one patch.
+  // until it is linked to the page: what opening changed then goes to the page as one patch.
   if (earlyLocation !== null) {
     try {
       protocol.set_location(earlyLocation)
@@ -286,6 +295,10 @@ async function startApplication() {
       console.error('The address could not be opened:', e)
     }
   }
+  // sitebuild: linked at once, not when the page says 'rendered': the page takes the worker's messages
+  // in order (templates/early_worker_handover.js), so the render is on the page before any patch, and
+  // what opening the address changed reaches it right behind the render instead of a round trip later.
+  linkToPage()
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)
@@ -315,8 +328,7 @@ self.onmessage = async (event) => {
   const msg = event.data
   pageSpoke()   // sitebuild: the later files wait for a quiet page (LATER_WHEN_QUIET_MS)
   if (msg.type === 'rendered') {
-    // sitebuild: Panel's snippets of Python here are the protocol's functions above, compiled once.
-    protocol.link(() => setTimeout(sendHeldPatches))
+    linkToPage()   // sitebuild: done already, as the worker sent its render (startApplication)
   } else if (msg.type === 'patch') {
     try {
       protocol.apply_patch(msg.patch)
@@ -334,7 +346,10 @@ self.onmessage = async (event) => {
     lane?.run(String(msg.name))
     lane?.destroy()
   } else if (msg.type === 'location') {
-    protocol.set_location(msg.location)
+    // sitebuild: the same address the page's head sent is open already (startApplication)
+    if (msg.location !== earlyLocation) {
+      protocol.set_location(msg.location)
+    }
   }
 }
 

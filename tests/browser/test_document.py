@@ -287,6 +287,46 @@ def test_reload_and_the_address_keep_program_settings_and_step(watched_context, 
     assert_clean(app)
 
 
+
+# The page's 'rendered' message never reaches the worker (the page still sends it; the worker no longer
+# waits for it: templates/worker.js links the document as it sends its render).
+DROP_RENDERED = """
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (msg, ...rest) {
+  if (msg && msg.type === 'rendered') { return; }
+  return post.call(this, msg, ...rest);
+};
+"""
+
+
+def test_a_link_opens_without_waiting_for_the_page_to_say_it_rendered(watched_context, site_url):
+    """What opening a link changed reaches the page right behind the render, not a round trip later."""
+    typed = "early = 2.5\nlate = early * 3.0\n"
+    watched_context.add_init_script(DROP_RENDERED)
+    page = watched_context.new_page()
+    page.goto(site_url + D.make_fragment(with_program(typed)))
+    wait_until_interactive(page)
+    expect(program(page)).to_have_value(typed, timeout=SETTLED_MS)
+    expect(summary(page)).to_contain_text("Output late = 7.5000", timeout=SETTLED_MS)
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-opening') && !document.body.inert",
+                           timeout=SETTLED_MS)
+    assert_still_working(page, 1.5)
+
+
+def test_a_link_opens_on_a_page_that_starts_from_scratch(watched_context, site_url):
+    """Without the saved start the page draws the worker's own render (which takes a while) and only then
+    applies what opening the link changed: the worker's messages are taken one at a time, in order."""
+    watched_context.route("**/snapshot/memory.bin", lambda route: route.fulfill(status=404, body="gone"))
+    typed = "scratch = 1.25\nout = scratch + 1.0\n"
+    app = AppPage(watched_context.new_page(), site_url + D.make_fragment(with_program(typed)),
+                  watched_context.records).open()
+    page = app.page
+    expect(program(page)).to_have_value(typed, timeout=SETTLED_MS)
+    expect(summary(page)).to_contain_text("Output out = 2.2500", timeout=SETTLED_MS)
+    assert_still_working(page, 3.0)
+    errors = watched_context.records["console_errors"]
+    assert all("404" in e or "saved start could not be used" in e for e in errors), errors
+
 def test_a_bad_document_on_the_device_is_discarded_with_a_notice(watched_context, site_url):
     bad = with_program("import os")
     fragment = D.make_fragment(bad)
