@@ -30,6 +30,7 @@ const pagePainted = new Promise((resolve) => {
 })
 // The page's address, posted from its head (templates/early_worker.html): opened once the app is up.
 let earlyLocation = null
+let openedLocation = null   // the address Python opened at the start, if it did
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'early-location') { earlyLocation = event.data.location }
 })
@@ -291,6 +292,7 @@ async function startApplication() {
   if (earlyLocation !== null) {
     try {
       protocol.set_location(earlyLocation)
+      openedLocation = earlyLocation
     } catch (e) {
       console.error('The address could not be opened:', e)
     }
@@ -347,7 +349,7 @@ self.onmessage = async (event) => {
     lane?.destroy()
   } else if (msg.type === 'location') {
     // sitebuild: the same address the page's head sent is open already (startApplication)
-    if (msg.location !== earlyLocation) {
+    if (msg.location !== openedLocation) {
       protocol.set_location(msg.location)
     }
   }
