@@ -231,7 +231,11 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
         if error:
             raise RuntimeError(error)
         rendered = page.evaluate("performance.now()")
-        answer_first_callback(page, new_value)
+        try:
+            answer_first_callback(page, new_value)
+        except Exception as failure:   # say what the page was in: still opening a document, its errors
+            state = page.evaluate("[document.documentElement.hasAttribute('data-opening'), document.body.inert]")
+            raise RuntimeError(f"{failure}".splitlines()[0] + f" (opening, inert: {state}; console errors: {errors})")
         interactive = page.evaluate("performance.now()")
         sent, requests = counter.snapshot(), counter.requests
         stages = {}

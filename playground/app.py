@@ -14,6 +14,7 @@ from playground import a11y, page
 from playground.address import AddressKeeper
 from playground import document as D
 from playground.graph.view import GraphView
+from playground.inline_styles import inline_panel_stylesheets
 from playground.lesson.lessons import builtin_tour
 from playground.lesson.step_code import StepCode
 from playground.lesson.tour import link_fragment
@@ -151,3 +152,5 @@ template.sidebar.append(address)
 watch_location(open_address)
 a11y.install()   # keyboard, screen reader and focus fixes in the page (playground/a11y/)
 template.servable()
+if pn.state.curdoc is not None:   # in the page: the first render's stylesheets as text (playground/inline_styles.py)
+    inline_panel_stylesheets(pn.state.curdoc)

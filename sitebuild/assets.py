@@ -10,7 +10,7 @@ from pathlib import Path
 BOKEH_JS_DIR = "bokeh/server/static/js/"
 PANEL_DIST_DIR = "panel/dist/"
 # Always shipped: Panel's page script, and the stylesheets the worker may ask for at run time.
-PANEL_ALWAYS = ("panel.min.js", "css/", "bundled/theme/", "images/")
+PANEL_ALWAYS = ("panel.min.js", "css/", "bundled/theme/", "images/", "assets/")   # assets: loading.css's spinners
 
 
 def copy_bokehjs(bokeh_wheel: Path, version: str, site: Path, page_html: str) -> list[str]:

@@ -13,6 +13,11 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Parts of the published wheels the worker never reads: the page loads BokehJS and
 # Panel's JS/CSS from the site itself, and tests are not run in the browser.
 UNUSED_IN_WORKER = ("panel/dist/", "panel/tests/", "bokeh/server/static/", "bokeh/sphinxext/")
+# ...but for the stylesheets of Panel's that the first render carries as text (playground/inline_styles.py;
+# tests/site/test_build.py checks that it imports no other).
+READ_IN_WORKER = frozenset(f"panel/dist/{name}" for name in (
+    "css/loading.css", "css/button.css", "css/listpanel.css", "css/select.css", "css/divider.css",
+    "bundled/theme/bootstrap.css", "bundled/theme/default.css", "bundled/theme/bootstrap_default.css"))
 
 
 def _record_line(arcname: str, data: bytes) -> str:
@@ -60,7 +65,7 @@ def repack(source: Path, target: Path, drop_native: bool = False) -> Path:
     py3-none-any: packages like MarkupSafe and PyYAML fall back to pure Python.
     """
     files = {name: data for name, data in read_wheel(source).items()
-             if not name.startswith(UNUSED_IN_WORKER)
+             if (not name.startswith(UNUSED_IN_WORKER) or name in READ_IN_WORKER)
              and not (drop_native and name.endswith((".so", ".c", ".pyx")))}
     if drop_native:
         wheel_name = next(name for name in files if name.endswith(".dist-info/WHEEL"))

@@ -155,6 +155,38 @@ def test_the_pages_own_css_is_in_the_head_once_not_in_every_component(site_dir):
     assert len(render) < 300_000   # 404 KB while the CSS went into each of ~120 components
 
 
+def test_the_first_render_carries_panels_stylesheets_as_text(site_dir):
+    """playground/inline_styles.py: the stylesheets Panel gives every component are inline in the prerendered
+    document (the worker's first render), once each, their URLs relative to the page; what is still linked
+    (the template's few models made as it renders, Bootstrap's whole CSS) is linked by one model each."""
+    from html import unescape
+
+    text = unescape(prerendered_document((site_dir / "index.html").read_text()))
+    sheets = {}
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value.get("name") in ("ImportedStyleSheet", "InlineStyleSheet"):
+                sheets[value["id"]] = (value["name"], value["attributes"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+    walk(json.loads(text))
+    uses = {key: 1 + text.count(json.dumps({"id": key})) for key in sheets}
+    imported = {key for key, (name, _) in sheets.items() if name == "ImportedStyleSheet"}
+    assert all(uses[key] == 1 for key in imported), {sheets[key][1]["url"]: uses[key] for key in imported}
+    loading = [key for key, (name, attributes) in sheets.items()
+               if name == "InlineStyleSheet" and "spinner.svg" in attributes["css"]]
+    assert len(loading) == 1 and uses[loading[0]] > 100
+    css = sheets[loading[0]][1]["css"]
+    addresses = re.findall(r"url\('(\./[^']+)'\)", css)
+    assert len(addresses) >= 6    # the spinners
+    for address in addresses:     # each URL it names is on the site
+        assert (site_dir / address).resolve().is_file(), address
+
+
 def prerendered_document(page: str) -> str:
     return re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S).group(1)
 

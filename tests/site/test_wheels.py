@@ -40,6 +40,15 @@ def test_repack_drops_the_js_the_worker_never_reads(tmp_path):
         assert "panel/__init__.py" in archive.namelist()
 
 
+def test_repack_keeps_the_stylesheets_the_first_render_carries_as_text(tmp_path):
+    source = make_wheel(tmp_path / "panel.whl", {"panel/__init__.py": "", "panel/dist/css/loading.css": "a {}",
+                                                 "panel/dist/css/chat_feed.css": "b {}",
+                                                 "panel-1.0.dist-info/METADATA": "Name: panel\n"})
+    with zipfile.ZipFile(wheels.repack(source, tmp_path / "out.whl")) as archive:
+        assert "panel/dist/css/loading.css" in archive.namelist()
+        assert "panel/dist/css/chat_feed.css" not in archive.namelist()
+
+
 def test_wheels_are_byte_identical_when_written_twice(tmp_path):
     source = make_wheel(tmp_path / "fast.whl", NATIVE)
     first = wheels.repack(source, tmp_path / "a" / "fast.whl", drop_native=True).read_bytes()
