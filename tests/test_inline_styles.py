@@ -14,7 +14,7 @@ def sheets_of(document):
 
 def test_panels_stylesheets_become_one_shared_inline_sheet_per_file():
     document = Document()
-    pn.Column(pn.widgets.Button(name="go"), pn.widgets.TextInput(), pn.pane.HTML("hi")).server_doc(document)
+    pn.Column(pn.widgets.Button(label="go"), pn.widgets.TextInput(), pn.pane.HTML("hi")).server_doc(document)
     imported = {sheet.url for sheet in sheets_of(document) if isinstance(sheet, ImportedStyleSheet)}
     assert any(url.split("?")[0].endswith("/dist/css/loading.css") for url in imported)
 
