@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import panel
 from bokeh.models import ImportedStyleSheet, InlineStyleSheet
 
-PANEL_DIST = Path(__import__("panel").__file__).parent / "dist"
+PANEL_DIST = Path(panel.__file__).parent / "dist"
 LARGEST_BYTES = 50_000
 # url(...) in CSS: its quote and its address
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
@@ -56,7 +57,7 @@ def _from_page(match, sheet_url):
     """A url(...) of the file at sheet_url, as the page must name it: the page resolves an inline sheet's
     URLs against itself, not against the file's folder."""
     quote, address = match.groups()
-    if re.match(r"(data:|[a-z]+:|/|#)", address):
+    if re.match(r"[a-z]+:|/|#", address):   # data:, absolute, the page's own
         return match.group(0)
     joined = urljoin(sheet_url, address)
     if sheet_url.startswith("./") and not joined.startswith("./"):

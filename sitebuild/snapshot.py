@@ -133,7 +133,7 @@ def write(site: Path, raw: bytes) -> dict:
     manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
     files = memory_delta.image_files(parts["files"])
     replayed = [(lib["name"], lib["memoryBase"], files[lib["name"]])
-                for lib in meta["dynlibs"] if lib["global"] or lib.get("imported")]
+                for lib in meta["dynlibs"] if lib["global"] or lib.get("imported") is not False]   # saved_start.js replayed()
     parts["memory"], delta = memory_delta.xor_out(parts["memory"], (site / "pyodide" / RUNTIME_FILES[0]).read_bytes(),
                                                   replayed)
     decoder = (folder / DECODER).read_bytes()

@@ -30,7 +30,6 @@ const pagePainted = new Promise((resolve) => {
 })
 // The page's address, posted from its head (templates/early_worker.html): opened once the app is up.
 let earlyLocation = null
-let openedLocation = null   // the address Python opened at the start, if it did
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'early-location') { earlyLocation = event.data.location }
 })
@@ -155,15 +154,6 @@ def _sitebuild_protocol():
 _sitebuild_protocol = _sitebuild_protocol()
 `
 let protocol = null   // the namespace above, once the app is up
-let linked = false
-
-// sitebuild: Panel's snippets of Python here are the protocol's functions above, compiled once.
-function linkToPage() {
-  if (!linked) {
-    linked = true
-    protocol.link(() => setTimeout(sendHeldPatches))
-  }
-}
 
 function sendHeldPatches() {
   let taken
@@ -292,15 +282,15 @@ async function startApplication() {
   if (earlyLocation !== null) {
     try {
       protocol.set_location(earlyLocation)
-      openedLocation = earlyLocation
     } catch (e) {
       console.error('The address could not be opened:', e)
     }
   }
-  // sitebuild: linked at once, not when the page says 'rendered': the page takes the worker's messages
-  // in order (templates/early_worker_handover.js), so the render is on the page before any patch, and
-  // what opening the address changed reaches it right behind the render instead of a round trip later.
-  linkToPage()
+  // sitebuild: linked at once, not when the page says 'rendered' (Panel's page script still says it; nothing
+  // waits for it): the page takes the worker's messages in order (templates/early_worker_handover.js), so the
+  // render is on the page before any patch, and what opening the address changed reaches it right behind the
+  // render instead of a round trip later. The protocol's functions are compiled once (PROTOCOL above).
+  protocol.link(() => setTimeout(sendHeldPatches))
   if (keep) {   // not during the start: once the app is up and the visitor busy with it
     setTimeout(() => keep().catch((e) => console.warn('The start could not be kept for the next visit:', e)),
                KEEP_AFTER_MS)
@@ -329,9 +319,7 @@ async function startApplication() {
 self.onmessage = async (event) => {
   const msg = event.data
   pageSpoke()   // sitebuild: the later files wait for a quiet page (LATER_WHEN_QUIET_MS)
-  if (msg.type === 'rendered') {
-    linkToPage()   // sitebuild: done already, as the worker sent its render (startApplication)
-  } else if (msg.type === 'patch') {
+  if (msg.type === 'patch') {   // sitebuild: 'rendered' links nothing: linked with the render (startApplication)
     try {
       protocol.apply_patch(msg.patch)
     } finally {
@@ -348,10 +336,7 @@ self.onmessage = async (event) => {
     lane?.run(String(msg.name))
     lane?.destroy()
   } else if (msg.type === 'location') {
-    // sitebuild: the same address the page's head sent is open already (startApplication)
-    if (msg.location !== openedLocation) {
-      protocol.set_location(msg.location)
-    }
+    protocol.set_location(msg.location)   // the address opened at the start changes nothing here
   }
 }
 
