@@ -38,6 +38,7 @@ PLACEHOLDER_ROOT = "https://site.invalid/"
 PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
 BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
 UNUSED_BOKEHJS = ["bokeh-mathjax", "bokeh-gl"]
+UNUSED_SCRIPTS = ["es-module-shims"]   # for ES module components (Panel's ReactiveESM): the app has none
 # Where a page or script makes the browser fetch something: script/link/img/iframe/source tags,
 # stylesheet URLs in the Bokeh document, module imports and CSS url(). Links a visitor may
 # click (<a href>) are not requests, so an app may show them.
@@ -54,10 +55,20 @@ PRERENDER_END = "<!-- sitebuild: end of the prerendered document -->"
 
 
 def is_unused_bundle(url) -> bool:
-    """A BokehJS bundle this app never uses: MathJax (TeX in text; without it such text shows as
-    typed) and WebGL plots."""
+    """A script this app never uses: BokehJS's MathJax (TeX in text; without it such text shows as
+    typed) and WebGL bundles, and es-module-shims."""
     name = str(url).rsplit("/", 1)[-1]
-    return any(name.startswith(bundle + "-") for bundle in UNUSED_BOKEHJS)
+    return any(name.startswith(bundle + "-") for bundle in UNUSED_BOKEHJS) or \
+        any(f"/{script}@" in str(url) for script in UNUSED_SCRIPTS)
+
+
+def loaded_only(declarations):
+    """Panel's resource declarations (libraries the page's script tags load) without the libraries whose
+    scripts are left out: Panel's resource registry would take those for loaded."""
+    if not declarations:
+        return declarations
+    libs = [lib for lib in declarations.get("libs", []) if not any(is_unused_bundle(js) for js in lib.get("js", []))]
+    return {**declarations, "libs": libs} if libs else {k: v for k, v in declarations.items() if k != "libs"}
 
 
 def page_document_class(app_name: str):
@@ -86,7 +97,7 @@ def use_our_templates(packages: list[str], app_name: str) -> None:
     panel_convert.WORKER_HANDLER_TEMPLATE = ours.get_template("page.js")
     panel_convert.Document = page_document_class(app_name)
     panel_resources.JS_RESOURCES = panel_resources.JS_RESOURCES.environment.from_string(
-        (TEMPLATES / "page_scripts.html").read_text(), globals={"unused": is_unused_bundle})
+        (TEMPLATES / "page_scripts.html").read_text(), globals={"unused": is_unused_bundle, "loaded_only": loaded_only})
     bokeh_elements.DOC_JS = prerender_template()
 
 

@@ -2,7 +2,7 @@
 // own decoder, compiled to wasm (the zstddec npm package, pinned in sitebuild/pins.py), unpacks them
 // faster than the browser's gzip. Browsers have no zstd DecompressionStream, so this is one: it drives
 // the decoder's streaming API chunk by chunk as a download arrives. Each stream has its own instance
-// of the decoder (`module`, compiled), dropped with the stream (its memory holds zstd's 8 MB window).
+// of the decoder (`module`, compiled), dropped with the stream (its memory holds zstd's window: 32 MB for the memory, sitebuild/snapshot.py).
 
 // zstd returns an error as a size_t of -1..-120 (ZSTD_isError): near 2^32 in 32-bit wasm.
 const isError = (result) => (result >>> 0) > 0xffffff00

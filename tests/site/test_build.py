@@ -63,6 +63,17 @@ def test_every_url_of_the_page_points_into_the_site(site_dir):
     assert [path for path in local if not (site_dir / path).is_file()] == []
 
 
+def test_the_page_loads_only_the_scripts_the_app_uses(site_dir):
+    """BokehJS's MathJax and WebGL bundles and es-module-shims (for ES module components) are left out
+    (sitebuild/convert.py is_unused_bundle): bytes before the first answer, and es-module-shims ran the
+    page's DOMContentLoaded listeners a second time."""
+    page = (site_dir / "index.html").read_text()
+    scripts = re.findall(r"""<script[^>]*\bsrc=["']\./([^"'?#]+)""", page)
+    assert f"bokeh/bokeh-{bokeh.__version__}.min.js" in scripts
+    assert [s for s in scripts if re.search(r"es-module-shims|bokeh-(mathjax|gl)-", s)] == []
+    assert "esms-options" not in page and "es-module-shims" not in page   # nor declared loaded to Panel
+
+
 def test_page_js_versions_equal_the_python_versions_in_the_worker_and_the_build(site_dir):
     packages = lock_of(site_dir)["packages"]
     bokeh_version, panel_version = packages["bokeh"]["version"], packages["panel"]["version"]
