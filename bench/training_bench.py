@@ -1,9 +1,11 @@
 """Training-view benchmark: heatmap redraws per second while training, and how fast Pause answers.
 
-    .venv/bin/python bench/training_bench.py [--runs 5] [--play-seconds 6] [--site DIR]
+    .venv/bin/python bench/training_bench.py [--runs 5] [--play-seconds 6] [--site DIR] [--no-baseline]
 
-Serves the built site (dist/, built if needed; or --site, a site built elsewhere, used as is), loads the
-playground once in headless Chromium, opens the training view with its default settings, then per run:
+Serves the built site (dist/, built if needed; or --site, a site built elsewhere, used as is) and the
+baseline (a plain `panel convert` build of the same app, bench/baseline_site.py; --no-baseline leaves it out),
+loads each once in a headless Chromium of its own, opens the training view with its default settings, then
+per run, interleaved (run i: ours, then the baseline):
 Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a requestAnimationFrame loop:
 
   redraws_per_s    how often the heatmap's data changed in the page's Bokeh document (a new image arrived;
@@ -32,8 +34,9 @@ measure; Play on to 10,000 steps and make 900 more edits, measure again:
   curve_rows_page     rows in the page's loss/accuracy curves
   growth              each figure after 10,000 steps and 1,000 edits over after the first 1,000 and 100 edits
 
-Prints JSON: the medians over the runs, every run's numbers, the memory figures and the machine's load (from
-`uptime`) before and after: this machine is shared, so compare ratios measured in one run.
+Prints JSON: ours's medians over the runs, every run's numbers, the memory figures, the same for the baseline
+(`baseline`), ours over the baseline for steps/s, redraws/s and Pause (`ratio_to_baseline`), and the machine's
+load (from `uptime`) before and after: this machine is shared, so compare ratios measured in one run.
 """
 import argparse
 import json
@@ -49,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import build  # noqa: E402
+from bench import baseline_site  # noqa: E402
 from sitebuild import chromium  # noqa: E402
 from sitebuild.serve import serve_in_thread, url_of  # noqa: E402
 
@@ -345,39 +349,69 @@ def median(runs, key):
     return statistics.median(values) if values else None
 
 
+def open_site(playwright, url):
+    """A browser of its own with the site's training view open (service workers off: the page's own loads)."""
+    browser = chromium.launch(playwright)
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    loaded = time.monotonic()
+    open_training_view(page, url)
+    return browser, page, time.monotonic() - loaded
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--play-seconds", type=float, default=6.0)
     parser.add_argument("--site", type=Path, help="a built site to serve as is (default: dist/, built if needed)")
+    parser.add_argument("--no-baseline", action="store_true", help="do not build and measure the baseline")
     parser.add_argument("--no-memory", action="store_true", help="skip the long visit's memory figures")
     args = parser.parse_args()
     load_before = os.getloadavg()
 
-    site = args.site or build.ensure_built()
-    server = serve_in_thread(site)
-    runs = []
+    sites = {"ours": args.site or build.ensure_built()}
+    if not args.no_baseline:
+        sites["baseline"] = baseline_site.ensure_built()
+    servers = {name: serve_in_thread(path) for name, path in sites.items()}
+    result = {name: {"runs": []} for name in sites}
     with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
-        context.add_init_script(INIT_SCRIPT)
-        page = context.new_page()
-        loaded = time.monotonic()
-        open_training_view(page, url_of(server))
-        print(f"training view open after {time.monotonic() - loaded:.1f} s", file=sys.stderr, flush=True)
+        opened = {}
+        for name, server in servers.items():
+            browser, page, seconds = open_site(playwright, url_of(server))
+            opened[name] = (browser, page)
+            print(f"{name}: training view open after {seconds:.1f} s", file=sys.stderr, flush=True)
+        # Interleaved, so that the machine's load hits the sites alike; the site not measured stays paused.
         for run in range(args.runs):
-            runs.append(one_run(page, args.play_seconds))
-            print(f"run {run + 1}: {runs[-1]}", file=sys.stderr, flush=True)
-        kinds = page.evaluate("window.__bench.kinds")
-        visit = None if args.no_memory else long_visit(page)
-        browser.close()
-    server.shutdown()
-    keys = list(runs[0])
-    print(json.dumps({"load_before": load_before, "load_after": os.getloadavg(), "long_visit": visit,
-                      "runs": args.runs, "play_seconds": args.play_seconds,
-                      "median": {key: median(runs, key) for key in keys}, "each_run": runs,
-                      # what the worker's patches carried over the whole session (event kind: count)
-                      "patch_events": kinds}, indent=1))
+            for name, (_, page) in opened.items():
+                result[name]["runs"].append(one_run(page, args.play_seconds))
+                print(f"run {run + 1} {name}: {result[name]['runs'][-1]}", file=sys.stderr, flush=True)
+        for name, (browser, page) in opened.items():
+            result[name]["patch_events"] = page.evaluate("window.__bench.kinds")
+            result[name]["long_visit"] = None if args.no_memory else long_visit(page)
+            browser.close()
+    for server in servers.values():
+        server.shutdown()
+    keys = list(result["ours"]["runs"][0])
+    for figures in result.values():
+        figures["median"] = {key: median(figures["runs"], key) for key in keys}
+    ours = result["ours"]
+    output = {"load_before": load_before, "load_after": os.getloadavg(), "runs": args.runs,
+              "play_seconds": args.play_seconds, "long_visit": ours["long_visit"], "median": ours["median"],
+              "each_run": ours["runs"],
+              # what the worker's patches carried over the whole session (event kind: count)
+              "patch_events": ours["patch_events"]}
+    if "baseline" in result:
+        base = result["baseline"]
+        output["baseline"] = {"median": base["median"], "each_run": base["runs"], "long_visit": base["long_visit"]}
+        output["ratio_to_baseline"] = {key: round(ours["median"][key] / base["median"][key], 2)
+                                       for key in ("steps_per_s", "redraws_per_s", "pause_ms")
+                                       if ours["median"][key] and base["median"][key]}
+    print(json.dumps(output, indent=1))
+    for name, figures in result.items():
+        m = figures["median"]
+        print(f"{name:<9} median of {args.runs}: {m['steps_per_s']:.0f} steps/s, {m['redraws_per_s']:.1f} redraws/s, "
+              f"Pause {m['pause_ms']} ms", file=sys.stderr)
 
 
 if __name__ == "__main__":
