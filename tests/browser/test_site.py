@@ -49,7 +49,7 @@ def test_page_shows_progress_answers_with_the_engine_and_stays_on_origin(watched
     # ...and the page kept the document it prerendered (the worker's saved first render), not a redraw.
     assert page.evaluate("window.prerendered.then(([views]) =>"
                          " [...views.roots.values()][0].model.document === pyodideWorker.jsdoc)")
-    # Drawn once: es-module-shims dispatched DOMContentLoaded again, which drew a second document over it.
+    # Drawn once: es-module-shims (no longer loaded) dispatched DOMContentLoaded again, which drew a second document.
     assert page.evaluate("Bokeh.documents.length") == 1
 
     summary = page.locator(".graph-summary")
