@@ -130,8 +130,12 @@ function node_table(V, E, grad, receiver, numbers) {
   const row = new Map(V.id.map((id, r) => [id, r]));
   const inputs = V.id.map(() => []);
   for (let e = 0; e < E.source.length; e++) inputs[row.get(E.target[e])][E.slot[e]] = V.name[row.get(E.source[e])];
-  let html = '<table class="graph-nodes"><caption>Nodes in topological order (topo: the index in ' +
-    'build_topo\'s list); backward runs them from the last row up</caption>' +
+  // The table is wider than its column and scrolls sideways; its caption would be cut with it, so the words
+  // are shown above it, wrapped to the column, and the caption (hidden) names the table for screen readers.
+  const title = 'Nodes in topological order (topo: the index in build_topo\'s list); backward runs them from the ' +
+    'last row up'
+  let html = `<p class="graph-nodes-title" aria-hidden="true">${title}</p>` +
+    `<table class="graph-nodes"><caption>${title}</caption>` +
     // data and grad first: a narrow table column shows the numbers and scrolls to topo and the inputs
     '<thead><tr><th scope="col">label</th><th scope="col">op</th><th scope="col">data</th>' +
     '<th scope="col">grad</th><th scope="col">topo</th><th scope="col">inputs</th></tr></thead><tbody>';

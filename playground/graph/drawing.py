@@ -42,7 +42,11 @@ MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
 NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
 TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
 table.graph-nodes { border-collapse: collapse; font: 12px/1.4 system-ui, sans-serif; }
-table.graph-nodes caption { text-align: left; font-weight: 600; padding: 4px 0; }
+/* the table scrolls sideways in its column; the words above it wrap to the column (Bokeh's Div wraps its text in
+   an inline-block (its style attribute), as wide as the table: a block is as wide as the column) */
+div.bk-clearfix:has(> table.graph-nodes) { display: block !important; }
+p.graph-nodes-title { font: 600 12px/1.4 system-ui, sans-serif; margin: 0; padding: 4px 0; position: sticky; left: 0; }
+table.graph-nodes caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 table.graph-nodes th, table.graph-nodes td { padding: 2px 5px; border-bottom: 1px solid #e3e5e8; text-align: right; }
 /* a long derived name wraps: the data and grad columns stay in a narrow table column */
 table.graph-nodes th[scope=row] { min-width: 6em; max-width: 8em; overflow-wrap: anywhere; }

@@ -84,6 +84,13 @@ def test_the_first_screen_at_each_size(browser, site_url, width, height):
         expect(page.locator(".graph-explain")).to_contain_text("Too big to show whole and readable")
         assert state["inside"] >= 1          # at least the output, where the graph is centred
 
+    # The node table scrolls sideways in its column; the words that say what it is wrap to the column (they
+    # were the table's caption, cut at the column's edge at 1280 px); the caption, hidden, names it.
+    title, table_box = page.evaluate(BOX, ".graph-nodes-title"), page.evaluate(BOX, ".graph-table")
+    assert title["left"] >= table_box["left"] - 1 and title["right"] <= table_box["right"] + 1, \
+        f"{where}: the table's title at {title}, its column at {table_box}"
+    expect(page.locator("table.graph-nodes")).to_have_accessible_name(re.compile("^Nodes in topological order"))
+
     # Pressing Step shows one step, explained; the node table has no grad for a constant.
     page.locator(".graph-step button").click()
     expect(page.locator(".graph-explain")).to_contain_text("Step 1 of 46")
