@@ -114,7 +114,7 @@ IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
 
 def code_names(nodes):
     """Names as code can write them: a node's label when it is a Python name, else Value(data) for a
-    constant (the 2.0 of `x * 2.0`) or the picture's name#id."""
+    constant (the 2.0 of `x * 2.0`) or, for an unnamed node, the expression that makes it (the picture's name)."""
     shown = node_names(nodes)
     return {n["id"]: shown[n["id"]] if IDENTIFIER.match(shown[n["id"]])
             else f"Value({number_text(n['data'])})" if not n["op"] else shown[n["id"]] for n in nodes}

@@ -13,7 +13,7 @@ import engine
 from playground.graph import GraphState
 
 from . import code, picture
-from .common import GraphFollower, code_html, html_pane, stepper, table_html
+from .common import GraphFollower, code_html, html_pane, picture_pane, stepper, table_html
 
 
 def _signed(x):
@@ -29,7 +29,7 @@ class CodePanel(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.picture = html_pane("lesson-code-picture")
+        self.picture = picture_pane("lesson-code-picture")
         self.loop = html_pane("lesson-code-loop")
         self.closure = html_pane("lesson-code-closure")
         self.details = html_pane("lesson-code-details")

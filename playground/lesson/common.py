@@ -22,7 +22,7 @@ table.lesson-table tr.wrong td, table.lesson-table td.wrong { color: #b71c1c; ba
 table.lesson-table tr.right td.check { color: #1b5e20; }
 .lesson-experiment { border: 2px dashed #c62828; border-radius: 6px; padding: 4px 10px; }
 .lesson-pictures { display: flex; flex-wrap: wrap; gap: 12px; }
-.lesson-pictures > div { flex: 1 1 300px; min-width: 0; }
+.lesson-pictures > div { flex: 1 1 300px; min-width: 0; overflow-x: auto; }  /* a wide graph scrolls */
 h3.tour-title { font: 600 17px/1.3 system-ui, sans-serif; margin: 6px 0; }
 .tour-lesson-text p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; max-width: 70em; }
 .tour-error { color: #b71c1c; font-weight: 600; }
@@ -83,6 +83,14 @@ def table_html(header, rows, caption="", classes=None):
 def html_pane(css_class, **params):
     """An HTML pane with the lesson's CSS (each pane draws in its own shadow root, so each gets it)."""
     return pn.pane.HTML("", css_classes=[css_class], sizing_mode="stretch_width", stylesheets=[CSS], **params)
+
+
+def picture_pane(css_class):
+    """A pane for the graph's picture (picture.svg). A graph wider than the column scrolls sideways rather than
+    shrink to unreadable text, opening at its output end (the right: backward and build_topo start there, and
+    the graph view opens there too); the pane's own element scrolls, so a redraw at the next step keeps the
+    place the student scrolled to (the picture inside sets its text left to right again)."""
+    return html_pane(css_class, styles={"overflow-x": "auto", "direction": "rtl"})
 
 
 def stepper(owner, name, label):

@@ -9,7 +9,7 @@ from engine import lesson as engine_lesson
 from playground.graph import GraphState
 
 from . import picture
-from .common import GraphFollower, html_pane, table_html
+from .common import GraphFollower, html_pane, picture_pane, table_html
 
 
 class NudgePanel(pn.viewable.Viewer):
@@ -22,7 +22,7 @@ class NudgePanel(pn.viewable.Viewer):
         self.button = pn.widgets.Button(label="Nudge", color="primary", css_classes=["lesson-nudge-go"])
         self.button.on_click(lambda _: self.nudge())
         self.result = html_pane("lesson-nudge-result")
-        self.picture = html_pane("lesson-nudge-picture")
+        self.picture = picture_pane("lesson-nudge-picture")
         self.follower = GraphFollower(self.state, self._new_graph)
         self._new_graph()
 

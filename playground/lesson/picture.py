@@ -6,18 +6,24 @@ whatever the lesson passes in (its grad, its number in topological order, a mark
 import html
 from collections import Counter
 
+from playground.graph.drawing import display_names
 from playground.graph.layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 
 MARK_COLORS = {"current": "#d95f02", "input": "#1b9e77", "wrong": "#c62828", "seen": "#7570b3"}
 FILL = {"leaf": "#dceaf7", "computed": "#ffffff", "output": "#fde9c6"}
 MAX_PICTURE_NODES = 120  # bigger graphs are drawn as the table only
+MIN_SCALE = 11 / 12      # the boxes' 12 px text is never drawn under 11 px: a wider graph scrolls (common.py)
 
 
 def node_names(nodes):
-    """A unique name per node: its label, or label#id when it has none or shares it (constants like 2.0)."""
-    counts = Counter(n["label"] for n in nodes)
-    return {n["id"]: n["label"] if n["label"] and counts[n["label"]] == 1 else f"{n['label']}#{n['id']}"
-            for n in nodes}
+    """A unique name per node, the one the graph view shows (its label, a constant's number, or for an unnamed
+    node the expression that makes it: `10.0/f`, never a bare `#31`), with a ′ for each repeat of a name
+    (two constants 1.0: `1.0`, `1.0′`): the nudge's choice of leaf goes by name."""
+    names, seen = {}, Counter()
+    for node_id, name in display_names(nodes).items():
+        seen[name] += 1
+        names[node_id] = name + "\u2032" * (seen[name] - 1)
+    return names
 
 
 def fmt(x):
@@ -37,7 +43,7 @@ def svg(graph, grads=None, numbers=None, marks=None, active_edges=(), op_names=N
     {(target, slot)} drawn thick; op_names: {id: the text in the op's circle} (default: the engine's op)."""
     nodes, layout = graph.trace["nodes"], graph.layout
     if len(nodes) > MAX_PICTURE_NODES:
-        return (f"<p class='lesson-too-big'>This graph has {len(nodes)} nodes: too many to draw here "
+        return (f"<p class='lesson-too-big' style='direction:ltr'>This graph has {len(nodes)} nodes: too many to draw here "
                 f"(at most {MAX_PICTURE_NODES}); the table below has every number.</p>")
     grads, numbers, marks = grads or {}, numbers or {}, marks or {}
     names = node_names(nodes)
@@ -48,8 +54,8 @@ def svg(graph, grads=None, numbers=None, marks=None, active_edges=(), op_names=N
     flip = lambda y: y1 + y0 - y  # noqa: E731  the layout's y grows upwards, SVG's downwards
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lesson-graph" role="img" '
              f'aria-label="the graph, inputs left, output right" viewBox="{x0:.0f} {y0:.0f} {x1 - x0:.0f} '
-             f'{y1 - y0:.0f}" style="width:100%;max-width:{x1 - x0:.0f}px;height:auto;'
-             f'font:12px system-ui,sans-serif">']
+             f'{y1 - y0:.0f}" style="width:100%;min-width:{MIN_SCALE * (x1 - x0):.0f}px;max-width:{x1 - x0:.0f}px;'
+             f'height:auto;direction:ltr;font:12px system-ui,sans-serif">']
     for edge in layout["edges"]:
         active = (edge["target"], edge["slot"]) in active_edges
         points = " ".join(f"{x:.1f},{flip(y):.1f}" for x, y in zip(edge["xs"], edge["ys"]))

@@ -13,7 +13,7 @@ from playground.graph import GraphState
 from playground.graph.topo_steps import topo_captions
 
 from . import picture
-from .common import GraphFollower, code_html, html_pane, stepper, table_html
+from .common import GraphFollower, code_html, html_pane, picture_pane, stepper, table_html
 
 BUILD_TOPO = [
     "topo, visited = [], set()",
@@ -60,7 +60,7 @@ class TopoPanel(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.picture = html_pane("lesson-topo-picture")
+        self.picture = picture_pane("lesson-topo-picture")
         self.code = html_pane("lesson-topo-code")
         self.caption = html_pane("lesson-topo-caption")
         self.table = html_pane("lesson-topo-table")

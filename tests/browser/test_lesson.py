@@ -145,3 +145,39 @@ def test_a_reload_resumes_the_tour_where_it_stood_with_the_students_work(app_pag
     expect(page.locator(".tour-start button")).to_be_visible(timeout=TIMEOUT)
     page.wait_for_function("() => location.hash.includes('d=') && !location.hash.includes('tour=')", timeout=TIMEOUT)
     app_page.assert_clean()
+
+
+# The lesson's picture of a graph wider than its column: its scale, where its scroll box stands, the picture's
+# width against the box's, and the names on its boxes (they live in the pane's shadow root).
+PICTURE = """(selector) => {
+  const find = (root) => { const hit = root.querySelector(selector); if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const inner = find(el.shadowRoot); if (inner) return inner; }
+    return null; };
+  const host = find(document), svg = host.shadowRoot.querySelector('svg.lesson-graph');
+  return {scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, scroll: host.scrollLeft,
+          box: host.clientWidth, wide: host.scrollWidth,
+          names: [...svg.querySelectorAll('text[font-weight="bold"]')].map((t) => t.textContent)};
+}"""
+
+
+def test_the_lessons_picture_of_a_big_graph_is_readable_and_scrolls_from_its_output(app_page):
+    """The page's default graph (33 nodes) in the code lesson: drawn at 11/12 of its size at least (it was
+    shrunk to the column's width: 12 px text at ~3 px), scrolling sideways from its output end, where backward
+    starts; a step's redraw keeps where the student scrolled to; unnamed nodes are named as in the graph
+    view (`10.0/f`, never `#31`)."""
+    page = app_page.page
+    page.locator(".bk-tab", has_text="Lesson").first.click()
+    expect(page.locator(".lesson-code-picture svg.lesson-graph")).to_be_visible(timeout=TIMEOUT)
+    seen = page.evaluate(PICTURE, ".lesson-code-picture")
+    assert seen["scale"] >= 11 / 12 - 0.01 and seen["wide"] > seen["box"], seen
+    assert seen["scroll"] == 0 or abs(seen["scroll"]) + seen["box"] >= seen["wide"] - 2, seen   # at its right end
+    assert "10.0/f" in seen["names"] and not [n for n in seen["names"] if re.search(r"#\d", n)], seen["names"]
+    # The student scrolls to the inputs (the left end), then steps: the picture stays where it was.
+    page.evaluate("""(selector) => { const find = (root) => { const hit = root.querySelector(selector); if (hit) return hit;
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const inner = find(el.shadowRoot); if (inner) return inner; }
+        return null; }; const host = find(document); host.scrollLeft = -host.scrollWidth; }""", ".lesson-code-picture")
+    left = page.evaluate(PICTURE, ".lesson-code-picture")["scroll"]
+    assert abs(left) >= seen["wide"] - seen["box"] - 2
+    click(page, ".lesson-code-next")
+    expect(page.locator(".lesson-code-picture g.lesson-current")).to_have_count(1, timeout=TIMEOUT)
+    assert page.evaluate(PICTURE, ".lesson-code-picture")["scroll"] == left
