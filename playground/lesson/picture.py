@@ -26,6 +26,11 @@ def node_names(nodes):
     return names
 
 
+def box_name(name, chars=14):
+    """A name that fits its box, cut with an ellipsis (the box's full name is in the table beside it)."""
+    return name if len(name) <= chars else name[:chars - 1] + "\u2026"
+
+
 def fmt(x):
     """A number as the lesson prints it: up to 4 decimals, trailing zeros dropped, one decimal kept."""
     if x is None:
@@ -80,7 +85,7 @@ def svg(graph, grads=None, numbers=None, marks=None, active_edges=(), op_names=N
                      f'height="{BOX_HEIGHT}" rx="6" fill="{FILL[role]}" stroke="{stroke}" '
                      f'stroke-width="{3.5 if mark else 1.2}"/>')
         grad = grads.get(i)
-        for dy, text, bold in ((-17, names[i][:14], True), (0, f"data {fmt(node['data'])}", False),
+        for dy, text, bold in ((-17, box_name(names[i]), True), (0, f"data {fmt(node['data'])}", False),
                                (17, f"grad {fmt(grad)}", False)):
             weight = ' font-weight="bold"' if bold else ""
             parts.append(f'<text x="{x:.1f}" y="{y + dy + 4:.1f}" text-anchor="middle"{weight}>'
