@@ -11,6 +11,7 @@ import param
 
 import engine
 from playground.graph import GraphState
+from playground.graph.drawing import is_constant
 
 from . import code, picture
 from .common import GraphFollower, code_html, html_pane, picture_pane, stepper, table_html
@@ -102,7 +103,8 @@ class CodePanel(pn.viewable.Viewer):
         return text
 
     def _order_table(self, current):
-        rows = [[n["id"], self.names[n["id"]], n["op"] or "leaf"] for n in reversed(self.trace["nodes"])]
+        rows = [[n["id"], self.names[n["id"]], n["op"] or ("constant" if is_constant(n) else "leaf")]
+                for n in reversed(self.trace["nodes"])]
         classes = ["now" if r[0] == current else "" for r in rows]
         return table_html(["number", "node", "op"], rows, classes=classes,
                           caption="reversed(topo): the order backward calls _backward")

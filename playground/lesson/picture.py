@@ -6,11 +6,10 @@ whatever the lesson passes in (its grad, its number in topological order, a mark
 import html
 from collections import Counter
 
-from playground.graph.drawing import display_names
+from playground.graph.drawing import NODE_FILL, display_names, is_constant
 from playground.graph.layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 
 MARK_COLORS = {"current": "#d95f02", "input": "#1b9e77", "wrong": "#c62828", "seen": "#7570b3"}
-FILL = {"leaf": "#dceaf7", "computed": "#ffffff", "output": "#fde9c6"}
 MAX_PICTURE_NODES = 120  # bigger graphs are drawn as the table only
 MIN_SCALE = 11 / 12      # the boxes' 12 px text is never drawn under 11 px: a wider graph scrolls (common.py)
 
@@ -77,12 +76,14 @@ def svg(graph, grads=None, numbers=None, marks=None, active_edges=(), op_names=N
                          f'{html.escape(text[:6])}</text>')
         x, y = layout["value"][i]
         y = flip(y)
-        role = "output" if i == output else "computed" if node["op"] else "leaf"
+        # the graph view's colours: a number written in the program (a constant) grey, a leaf you can change blue
+        role = ("output" if i == output else "computed" if node["op"] else
+                "constant" if is_constant(node) else "leaf")
         mark = marks.get(i)
         stroke = MARK_COLORS.get(mark, "#5b6170")
         parts.append(f'<g class="lesson-node{" lesson-" + mark if mark else ""}" data-node="{i}">'
                      f'<rect x="{x - BOX_WIDTH / 2:.1f}" y="{y - BOX_HEIGHT / 2:.1f}" width="{BOX_WIDTH}" '
-                     f'height="{BOX_HEIGHT}" rx="6" fill="{FILL[role]}" stroke="{stroke}" '
+                     f'height="{BOX_HEIGHT}" rx="6" fill="{NODE_FILL[role]}" stroke="{stroke}" '
                      f'stroke-width="{3.5 if mark else 1.2}"/>')
         grad = grads.get(i)
         for dy, text, bold in ((-17, box_name(names[i]), True), (0, f"data {fmt(node['data'])}", False),

@@ -19,6 +19,7 @@ class TrainingCurves:
         self.accuracy_figure = self._figure("accuracy", width, height, "train_accuracy", "test_accuracy",
                                             "{0.0%}")
         self.accuracy_figure.y_range = Range1d(0.0, 1.02)
+        self.accuracy_figure.x_range.start = 0   # steps start at 0 (one point at step 0 spread the axis over -1..1)
         self.loss_figure.x_range = self.accuracy_figure.x_range  # zooming one zooms both
         self.legend = pn.pane.HTML(
             f"<span style='color:{BLUE}'>━━ train</span> &nbsp; <span style='color:{ORANGE_TEXT}'>╍╍ test</span>",
@@ -36,6 +37,7 @@ class TrainingCurves:
             ("test", f"@{test_column}{number_format}"),
         ]))
         fig.xaxis.axis_label = "step"
+        fig.xaxis.ticker.min_interval = 1   # whole steps only (no 0.2, 0.4 ... before training)
         return fig
 
     def clear(self):

@@ -33,6 +33,17 @@ def test_the_lesson_names_nodes_as_the_graph_view_does_never_by_number():
     assert sorted(name for name in names.values() if name.rstrip("\u2032") == "1.0") == ["1.0", "1.0\u2032"]
     unnamed = [names[n["id"]] for n in nodes if n["op"] and not n["label"]]
     assert len(unnamed) >= 10 and "10.0/f" in unnamed and "c+1.0" in unnamed
+    # ...and coloured as the graph view colours them: the leaves a and b blue, the program's numbers grey
+    from playground.graph.drawing import NODE_FILL
+
+    svg = picture.svg(GraphState(program=README_EXAMPLE).graph)
+    fills = dict(re.findall(r'data-node="(\d+)"><rect [^>]*fill="(#\w+)"', svg))
+    for n in nodes:
+        if not n["op"]:
+            assert fills[str(n["id"])] == NODE_FILL["leaf" if n["label"] in ("a", "b") else "constant"], n
+    # the code lesson's reversed(topo) table says so too, as the graph view's table does
+    order = CodePanel(state=GraphState(program=README_EXAMPLE)).order.object
+    assert "<td>Value(10.0)</td><td>constant</td>" in order and "<td>a</td><td>leaf</td>" in order
 
 
 def test_topo_panel_numbers_every_node_and_keeps_the_numbers():

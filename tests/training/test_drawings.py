@@ -107,6 +107,10 @@ def test_curves_stream_rows_and_show_a_missing_test_set_as_a_gap():
     assert np.isnan(data["test_loss"]).all()
     curves.clear()
     assert len(curves.source.data["step"]) == 0
+    # the step axis, shared by both curves, starts at step 0 (one point at step 0 spread it over -1..1) and
+    # ticks whole steps
+    assert curves.loss_figure.x_range is curves.accuracy_figure.x_range and curves.loss_figure.x_range.start == 0
+    assert [fig.xaxis[0].ticker.min_interval for fig in (curves.loss_figure, curves.accuracy_figure)] == [1, 1]
 
 
 def test_settings_validation_explains_bad_layers():
