@@ -108,6 +108,11 @@ def prerender_template():
     return bokeh_env().from_string((TEMPLATES / "prerender_items.js").read_text())
 
 
+# Panel's page links its stylesheets with a `?v=<version>` suffix, its models import the same files without one:
+# two URLs, so a first visit downloaded loading.css and two theme files twice. The folder is versioned already.
+VERSION_QUERY = re.compile(r"""(href=["']\./panel/[^"'?#]+\.css)\?v=[\w.]+(["'])""")
+
+
 def make_local(text: str) -> str:
     return text.replace(PLACEHOLDER_ROOT, "./").replace(BOKEH_CDN, "./bokeh/")
 
@@ -132,7 +137,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         raise SystemExit(f"Panel could not convert {app}")
     for suffix in (".html", ".js"):
         path = out_dir / f"{name}{suffix}"
-        text = make_local(path.read_text())
+        text = VERSION_QUERY.sub(r"\1\2", make_local(path.read_text()))
         leaving = foreign_urls(text)
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
