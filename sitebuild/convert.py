@@ -37,8 +37,10 @@ WORKER_MODULES = {SAVED_START: "saved_start.js", "snapshot-files.js": "snapshot_
 PLACEHOLDER_ROOT = "https://site.invalid/"
 PANEL_CDN_ROOT = PLACEHOLDER_ROOT + "panel/"
 BOKEH_CDN = "https://cdn.bokeh.org/bokeh/release/"
-UNUSED_BOKEHJS = ["bokeh-mathjax", "bokeh-gl"]
-UNUSED_SCRIPTS = ["es-module-shims"]   # for ES module components (Panel's ReactiveESM): the app has none
+# Scripts of Panel's page the app never uses, by how their file name starts: BokehJS's MathJax (TeX in text;
+# without it such text shows as typed) and WebGL bundles, and es-module-shims (for ES module components, Panel's
+# ReactiveESM: the app has none).
+UNUSED_SCRIPTS = ["bokeh-mathjax-", "bokeh-gl-", "es-module-shims."]
 # Where a page or script makes the browser fetch something: script/link/img/iframe/source tags,
 # stylesheet URLs in the Bokeh document, module imports and CSS url(). Links a visitor may
 # click (<a href>) are not requests, so an app may show them.
@@ -55,11 +57,8 @@ PRERENDER_END = "<!-- sitebuild: end of the prerendered document -->"
 
 
 def is_unused_bundle(url) -> bool:
-    """A script this app never uses: BokehJS's MathJax (TeX in text; without it such text shows as
-    typed) and WebGL bundles, and es-module-shims."""
-    name = str(url).rsplit("/", 1)[-1]
-    return any(name.startswith(bundle + "-") for bundle in UNUSED_BOKEHJS) or \
-        any(f"/{script}@" in str(url) for script in UNUSED_SCRIPTS)
+    """A script this app never uses (UNUSED_SCRIPTS)."""
+    return str(url).rsplit("/", 1)[-1].startswith(tuple(UNUSED_SCRIPTS))
 
 
 def loaded_only(declarations):

@@ -1,6 +1,6 @@
 // Names for what Bokeh and Panel draw without one: spin buttons, slider handles (with aria-valuetext),
 // checkboxes, the file inputs, the layer +/- buttons, the plots' toolbars, the drawings (role="img"
-// with a text summary) and the node table's scrolling region. Uses shadow.js.
+// with a text summary) and the regions that scroll (node table, the lesson's pictures). Uses shadow.js.
 
 const BUTTON_NAMES = [   // [class of the host, name]; a name keeps the visible label in it (WCAG 2.5.3)
   [/^train-add-neuron-(\d+)$/, (n) => `+ add a neuron to layer ${n}`],
@@ -72,12 +72,18 @@ function nameControl(el) {
   }
 }
 
-// The node table scrolls: it must take the focus so the keyboard can scroll it (and a screen reader can
-// name the region).
-function nameRegion(host) {
-  if (host.matches(".graph-table")) {
-    setAttr(host, "tabindex", "0");
-    setAttr(host, "role", "region");
-    setAttr(host, "aria-label", "Node table");
-  }
+// What scrolls (the node table, the lesson's pictures of a wide graph) must take the focus so the keyboard
+// can scroll it, and a screen reader can name the region.
+const REGIONS = [   // [selector, name]
+  [".graph-table", "Node table"],
+  [".lesson-code-picture, .lesson-topo-picture, .lesson-nudge-picture, .lesson-pictures > div",
+   "Picture of the graph (scrolls sideways)"],
+];
+const REGION = REGIONS.map(([selector]) => selector).join(", ");
+
+function nameRegion(el) {
+  const [, name] = REGIONS.find(([selector]) => el.matches(selector));
+  setAttr(el, "tabindex", "0");
+  setAttr(el, "role", "region");
+  setAttr(el, "aria-label", name);
 }

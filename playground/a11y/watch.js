@@ -13,7 +13,7 @@ function fix(el) {
   if (el.matches(CONTROLS)) nameControl(el);
   if (el.shadowRoot) watch(el.shadowRoot);
   if (el.matches(".bk-header")) makeTabs(el);
-  if (el.matches(".graph-table")) nameRegion(el);
+  if (el.matches(REGION)) nameRegion(el);
 }
 function fixTree(root) {
   if (root.nodeType === 1) fix(root);

@@ -131,9 +131,9 @@ def op_symbol(node):
     return op.function or re.sub(r"\{\d\}", "", op.written).strip()
 
 
-def short_name(name):
-    """A name that fits its box: at most NAME_CHARS characters, cut with an ellipsis."""
-    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "\u2026"
+def short_name(name, chars=NAME_CHARS):
+    """A name that fits its box: at most `chars` characters, cut with an ellipsis."""
+    return name if len(name) <= chars else name[:chars - 1] + "\u2026"
 
 
 def short_number(x):

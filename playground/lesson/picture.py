@@ -6,11 +6,12 @@ whatever the lesson passes in (its grad, its number in topological order, a mark
 import html
 from collections import Counter
 
-from playground.graph.drawing import NODE_FILL, display_names, is_constant
+from playground.graph.drawing import NODE_FILL, display_names, is_constant, short_name
 from playground.graph.layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 
 MARK_COLORS = {"current": "#d95f02", "input": "#1b9e77", "wrong": "#c62828", "seen": "#7570b3"}
 MAX_PICTURE_NODES = 120  # bigger graphs are drawn as the table only
+BOX_NAME_CHARS = 14      # a longer name is cut with an ellipsis (its whole name is in the table beside it)
 MIN_SCALE = 11 / 12      # the boxes' 12 px text is never drawn under 11 px: a wider graph scrolls (common.py)
 
 
@@ -23,11 +24,6 @@ def node_names(nodes):
         seen[name] += 1
         names[node_id] = name + "\u2032" * (seen[name] - 1)
     return names
-
-
-def box_name(name, chars=14):
-    """A name that fits its box, cut with an ellipsis (the box's full name is in the table beside it)."""
-    return name if len(name) <= chars else name[:chars - 1] + "\u2026"
 
 
 def fmt(x):
@@ -86,7 +82,7 @@ def svg(graph, grads=None, numbers=None, marks=None, active_edges=(), op_names=N
                      f'height="{BOX_HEIGHT}" rx="6" fill="{NODE_FILL[role]}" stroke="{stroke}" '
                      f'stroke-width="{3.5 if mark else 1.2}"/>')
         grad = grads.get(i)
-        for dy, text, bold in ((-17, box_name(names[i]), True), (0, f"data {fmt(node['data'])}", False),
+        for dy, text, bold in ((-17, short_name(names[i], BOX_NAME_CHARS), True), (0, f"data {fmt(node['data'])}", False),
                                (17, f"grad {fmt(grad)}", False)):
             weight = ' font-weight="bold"' if bold else ""
             parts.append(f'<text x="{x:.1f}" y="{y + dy + 4:.1f}" text-anchor="middle"{weight}>'

@@ -165,6 +165,21 @@ def test_axe_training_view(app_page):
     app_page.assert_clean()
 
 
+def test_axe_lesson_tools(app_page):
+    """Each lesson tool on the page's default graph (33 nodes): its pictures are wider than their column and
+    scroll, so each scroll box takes the focus and is named (axe: scrollable-region-focusable)."""
+    page = app_page.page
+    page.locator(".bk-tab", has_text="Lesson").first.click()
+    for tool, picture in [("The code of backward", ".lesson-code-picture svg"), ("build_topo", ".lesson-topo-picture svg"),
+                          ("Break it", ".lesson-break-pictures svg"), ("Nudge", ".lesson-nudge-picture svg")]:
+        page.locator(".lesson-modes button", has_text=tool).click()
+        expect(page.locator(picture).first).to_be_visible(timeout=TIMEOUT)
+        assert_no_violations(page, f"lesson: {tool}")
+    expect(page.get_by_role("region", name="Picture of the graph (scrolls sideways)").first).to_have_attribute(
+        "tabindex", "0")
+    app_page.assert_clean()
+
+
 @pytest.mark.parametrize("fragment", ["#view=graph", "#view=training", "#hide=header", "#hide=controls",
                                       "#hide=editor", "#view=training&hide=curves", "#chrome=minimal"])
 def test_axe_embed_options(watched_context, site_url, fragment):

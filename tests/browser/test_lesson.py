@@ -148,16 +148,19 @@ def test_a_reload_resumes_the_tour_where_it_stood_with_the_students_work(app_pag
 
 
 # The lesson's picture of a graph wider than its column: its scale, where its scroll box stands, the picture's
-# width against the box's, and the names on its boxes (they live in the pane's shadow root).
-PICTURE = """(selector) => {
-  const find = (root) => { const hit = root.querySelector(selector); if (hit) return hit;
+# width against the box's, and the names on its boxes (they live in the pane's shadow root). SCROLL_LEFT puts the
+# box at its left end.
+_HOST = """const find = (root) => { const hit = root.querySelector(selector); if (hit) return hit;
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const inner = find(el.shadowRoot); if (inner) return inner; }
     return null; };
-  const host = find(document), svg = host.shadowRoot.querySelector('svg.lesson-graph');
+  const host = find(document);"""
+PICTURE = "(selector) => {" + _HOST + """
+  const svg = host.shadowRoot.querySelector('svg.lesson-graph');
   return {scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, scroll: host.scrollLeft,
           box: host.clientWidth, wide: host.scrollWidth,
           names: [...svg.querySelectorAll('text[font-weight="bold"]')].map((t) => t.textContent)};
 }"""
+SCROLL_LEFT = "(selector) => {" + _HOST + " host.scrollLeft = -host.scrollWidth; }"
 
 
 def test_the_lessons_picture_of_a_big_graph_is_readable_and_scrolls_from_its_output(app_page):
@@ -173,9 +176,7 @@ def test_the_lessons_picture_of_a_big_graph_is_readable_and_scrolls_from_its_out
     assert seen["scroll"] == 0 or abs(seen["scroll"]) + seen["box"] >= seen["wide"] - 2, seen   # at its right end
     assert "10.0/f" in seen["names"] and not [n for n in seen["names"] if re.search(r"#\d", n)], seen["names"]
     # The student scrolls to the inputs (the left end), then steps: the picture stays where it was.
-    page.evaluate("""(selector) => { const find = (root) => { const hit = root.querySelector(selector); if (hit) return hit;
-        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const inner = find(el.shadowRoot); if (inner) return inner; }
-        return null; }; const host = find(document); host.scrollLeft = -host.scrollWidth; }""", ".lesson-code-picture")
+    page.evaluate(SCROLL_LEFT, ".lesson-code-picture")
     left = page.evaluate(PICTURE, ".lesson-code-picture")["scroll"]
     assert abs(left) >= seen["wide"] - seen["box"] - 2
     click(page, ".lesson-code-next")
