@@ -91,6 +91,11 @@ TRAINING_KEYS = ("dataset", "noise", "n_points", "seed", "train_fraction", "adde
 # so every document without one is written (and linked) byte for byte as before; a page older than the field
 # refuses a document that has it ("unknown field"), as it would refuse a newer schema version.
 OPTIONAL_TRAINING = {"imported_points": []}
+# The same for the document itself: "written_by" is the version of the project that wrote it (playground/version.py);
+# the page writes it into every document, reads it from none (it changes nothing a link opens to).
+OPTIONAL_DOCUMENT = {"written_by": None}
+DOCUMENT_KEYS = ("version", "view", "title", "graph", "training", *OPTIONAL_DOCUMENT)
+WRITTEN_BY = re.compile(r"[0-9][0-9A-Za-z.+!-]{0,39}")   # a version as pyproject.toml writes one: 0.1.0, 0.2.0rc1
 SETTINGS_KEYS = tuple(k for k in TRAINING_KEYS if k not in ("step", "weights"))
 DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS = (
     tuple(bounds.choices(TrainingSettings.param[name])) for name in ("dataset", "activation", "loss", "optimizer"))
@@ -151,14 +156,20 @@ def check_document(doc):
     while version < SCHEMA_VERSION:
         doc = UPGRADES[version](doc)
         version += 1
-    doc = _object(doc, "document", ("version", "view", "title", "graph", "training"))
-    return {
+    doc = _object({**OPTIONAL_DOCUMENT, **doc}, "document", DOCUMENT_KEYS)
+    clean = {
         "version": SCHEMA_VERSION,
         "view": bounds.check_param(DocumentFields, "view", doc["view"]),
         "title": bounds.check_param(DocumentFields, "title", doc["title"]),
         "graph": check_graph(doc["graph"]),
         "training": check_training(doc["training"]),
     }
+    written_by = doc["written_by"]
+    if written_by is not None:
+        if not isinstance(written_by, str) or not WRITTEN_BY.fullmatch(written_by):
+            raise DocumentError("written_by must be a version number such as 0.1.0")
+        clean["written_by"] = written_by
+    return clean
 
 
 # ---------------------------------------------------------------------------

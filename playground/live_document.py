@@ -18,6 +18,7 @@ import param
 from . import document as D
 from .graph.state import GraphState
 from .training.state import TrainingSettings
+from .version import VERSION
 
 NO_OPTIONS = {"view": None, "hide": set(), "minimal": False}
 
@@ -77,6 +78,7 @@ class PlaygroundDocument(D.DocumentFields):
             "graph": {"program": self.graph.program, "values": dict(self.graph.values), "step": self.graph.step},
             "training": dict({name: _plain(getattr(self.training, name)) for name in D.SETTINGS_KEYS},
                              step=step, weights=weights),
+            "written_by": VERSION,
         })
 
     def link(self, include_weights=True):

@@ -12,7 +12,8 @@ by app.py. The scripts, one job each, share one scope and run in this order (PAR
   page.js      landmarks (<main>, the sidebar), an h1, a skip link
   help.js      the keyboard help popover and the lesson's single-key shortcuts
   watch.js     a11y.css and the fixes above applied to every shadow root, now and as Bokeh draws more; starts it
-Their arguments (CustomJS args): css (a11y.css) and shortcuts (SHORTCUTS as lists).
+Their arguments (CustomJS args): css (a11y.css), shortcuts (SHORTCUTS as lists) and version (the project's,
+shown in the help).
 
 SHORTCUTS is the lesson's keyboard shortcuts: each key clicks the graph view's button of that class (the
 classes are set in playground/graph/steps.py); the help popover lists them from this same table.
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import panel as pn
 from bokeh.models import CustomJS
+
+from playground.version import VERSION
 
 HERE = Path(__file__).parent
 PARTS = ["shadow.js", "announce.js", "names.js", "tabs.js", "focus.js", "page.js", "help.js", "watch.js"]
@@ -41,4 +44,5 @@ def install():
     """Run the accessibility layer in the page as soon as the page is shown."""
     if pn.state.curdoc is not None:
         pn.state.curdoc.js_on_event("document_ready", CustomJS(
-            args={"css": A11Y_CSS, "shortcuts": [list(s) for s in SHORTCUTS]}, code=A11Y_JS))
+            args={"css": A11Y_CSS, "shortcuts": [list(s) for s in SHORTCUTS], "version": VERSION},
+            code=A11Y_JS))

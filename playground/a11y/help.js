@@ -1,6 +1,6 @@
 // The keyboard help popover (its button in the header, and a second one beside the skip link for an
 // embedding without the header) and the lesson's single-key shortcuts, listed in it from `shortcuts`
-// (a11y/__init__.py SHORTCUTS). Uses shadow.js and page.js (the skip link).
+// (a11y/__init__.py SHORTCUTS), and the page's version. Uses shadow.js and page.js (the skip link).
 
 let shortcutsOn = true;
 const help = document.createElement("div");
@@ -21,6 +21,10 @@ for (const [key, , what] of shortcuts) {
   dd.textContent = what;
   dl.append(dt, dd);
 }
+const about = document.createElement("p");   // which version this page is (pyproject.toml's, through `version`)
+about.className = "a11y-help-version";
+about.textContent = `micrograd playground ${version}`;
+help.appendChild(about);
 help.querySelector("input").addEventListener("change", (event) => { shortcutsOn = event.target.checked; });
 const helpButton = document.createElement("button");
 helpButton.type = "button";

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from playground import a11y
 from playground.a11y import SHORTCUTS
 from playground.graph.presets import README_EXAMPLE
+from playground.version import VERSION
 from tests.browser.axe import describe, violations
 
 TIMEOUT = 60_000  # each change goes to the worker's Python and back; the machine may be busy
@@ -289,6 +290,7 @@ def test_keyboard_only(app_page):
     page.keyboard.press("Enter")
     help_text = page.locator("#a11y-help").inner_text()
     assert all(key.upper() in help_text for key, _, _ in SHORTCUTS)
+    assert f"micrograd playground {VERSION}" in help_text   # which version this page is
     page.keyboard.press("Escape")
     expect(page.locator("#a11y-help")).to_be_hidden()
     assert "a11y-help-button" in focused(page)["classes"]
