@@ -201,7 +201,7 @@ def write_service_worker(site: Path) -> None:
 
 @contextlib.contextmanager
 def build_lock(cache: Path):
-    """One build at a time per cache: test sessions and `make serve` may start together."""
+    """One build at a time per cache: test runs and `make serve` may start together."""
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

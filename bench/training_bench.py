@@ -399,7 +399,7 @@ def main():
     output = {"load_before": load_before, "load_after": os.getloadavg(), "runs": args.runs,
               "play_seconds": args.play_seconds, "long_visit": ours["long_visit"], "median": ours["median"],
               "each_run": ours["runs"],
-              # what the worker's patches carried over the whole session (event kind: count)
+              # what the worker's patches carried over the whole run (event kind: count)
               "patch_events": ours["patch_events"]}
     if "baseline" in result:
         base = result["baseline"]

@@ -4,7 +4,7 @@ Panel gives each of its ~120 components the same imported stylesheets (its `load
 theme): a <link> in every component's shadow root, loaded and applied one by one while the page lays the
 components out. The same CSS as InlineStyleSheets (one model per file, shared by every component) is
 applied as each component is drawn: a warm start answered ~0.4 s sooner in the load benchmark
-(docs/site.md, session 13). Only the first render's models change; components made later keep Panel's
+(0a17c2c, 2026-12-03; docs/benchmarks.md). Only the first render's models change; components made later keep Panel's
 links (the files are on the site). Large files (Bootstrap's whole CSS, used by the template once) stay links.
 """
 import re

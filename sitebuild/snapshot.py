@@ -85,7 +85,7 @@ window.made = new Promise((resolve, reject) => {
 
 def make(site: Path) -> None:
     """Run the site's worker in snapshot mode; write snapshot/ and fill in saved-start.js. In a process of its
-    own: Playwright's sync API cannot run where an asyncio loop runs (a test session's, for one)."""
+    own: Playwright's sync API cannot run where an asyncio loop runs (a pytest run's, for one)."""
     subprocess.run([sys.executable, "-m", "sitebuild.snapshot", str(site)], check=True,
                    cwd=Path(__file__).resolve().parents[1])
 

@@ -68,8 +68,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
-    """dist/, built if needed, as a snapshot of hard links: another session rebuilding dist/
-    meanwhile (others edit the sources) cannot pull files from under this session's pages."""
+    """dist/, built if needed, as a snapshot of hard links: another test run rebuilding dist/
+    meanwhile (others edit the sources) cannot pull files from under this run's pages."""
     import build
 
     build.CACHE.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .cache/ yet
