@@ -214,7 +214,8 @@ RUN_STATE = """(() => {
     const models = [...window.earlyWorker.jsdoc.all_models];
     const status = models.find((model) => model.css_classes?.includes('train-status'));
     const pause = models.find((model) => model.css_classes?.includes('train-pause'));
-    return {step: parseInt(status.text.match(/train-step-count\\D*?(\\d+)/)[1]), paused: pause.disabled};
+    const html = new DOMParser().parseFromString(status.text, 'text/html').documentElement.textContent;  // unescaped
+    return {step: parseInt(html.match(/train-step-count'>(\\d+)</)[1]), paused: pause.disabled};
 })"""
 
 
@@ -228,14 +229,15 @@ def test_an_embed_out_of_view_does_not_train(browser, site_url, course):
         page.goto(url)
         frame = frame_of(page, site_url)
         wait_until_interactive(frame)
-        steps = frame.locator(".train-step-count")
+        steps = frame.locator(".train-step-count")   # on screen
         frame.locator(".train-play button").click()
         expect(steps).not_to_have_text("0", timeout=TIMEOUT)
 
         page.locator("#end").scroll_into_view_if_needed()
         # Out of view the browser may put off drawing the frame: what Python sent is read from the page's
         # document (Bokeh's models), not from the screen.
-        frame.wait_for_function(f"{RUN_STATE}().paused", timeout=TIMEOUT)
+        # (polled by a timer: an out-of-view frame gets no animation frames)
+        frame.wait_for_function(f"{RUN_STATE}().paused", timeout=TIMEOUT, polling=250)
         frame.wait_for_timeout(1000)
         hidden_at = frame.evaluate(RUN_STATE)["step"]
         frame.wait_for_timeout(2000)
@@ -243,7 +245,7 @@ def test_an_embed_out_of_view_does_not_train(browser, site_url, course):
 
         page.locator("iframe").scroll_into_view_if_needed()
         expect(frame.locator(".train-pause button")).to_be_enabled(timeout=TIMEOUT)   # playing again
-        frame.wait_for_function(f"{RUN_STATE}().step > {hidden_at}", timeout=TIMEOUT)
+        frame.wait_for_function(f"{RUN_STATE}().step > {hidden_at}", timeout=TIMEOUT, polling=250)
         frame.locator(".train-pause button").click()
     finally:
         context.close()
