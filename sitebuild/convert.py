@@ -15,8 +15,9 @@ the installed packages' own, so an upgrade shows up as a readable diff):
 - templates/page_scripts.html (Panel's js_resources.html): BokehJS and Panel's JS, deferred;
 - templates/prerender_items.js (Bokeh's doc_js.js.jinja): the prerendered document, kept;
 - templates/page.html: the app's own page template, extended block by block (early worker first in
-  <head>, viewport, service worker registration, the sandboxed-frame message, where the prerendered
-  document is).
+  <head>, viewport, service worker registration, where the prerendered document is); it includes
+  templates/embed_start.html (how the worker starts in a frame: docs/embedding.md) before the early
+  worker, and templates/embed_still.html (the page where the playground cannot run) in the body.
 Every URL then points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
 """
 import json
