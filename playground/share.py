@@ -10,6 +10,7 @@ document.py first; messages are shown as plain text (escaped, then shown in a pn
 """
 import html
 import io
+from urllib.parse import urljoin
 
 import panel as pn
 import param
@@ -63,11 +64,16 @@ def page_url():
     return href.split("#")[0]
 
 
-def iframe_snippet(url, title, width, height):
-    """Ready-to-paste HTML for a course page; every value is escaped for an attribute."""
-    return (f'<iframe src="{html.escape(url)}" width="{int(width)}" height="{int(height)}" '
-            f'title="{html.escape(title or APP_NAME)}" style="border:0" loading="lazy" '
-            f'allow="clipboard-write"></iframe>')
+def iframe_snippet(url, title, width, height, follow_height=False):
+    """Ready-to-paste HTML for a course page; every value is escaped for an attribute. follow_height adds the
+    site's embed.js, which makes the frame as high as its content (docs/embedding.md)."""
+    frame = (f'<iframe src="{html.escape(url)}" width="{int(width)}" height="{int(height)}" '
+             f'title="{html.escape(title or APP_NAME)}" style="border:0" loading="lazy" '
+             f'allow="clipboard-write"></iframe>')
+    if not follow_height:
+        return frame
+    resizer = urljoin(url.split("#")[0], "embed.js")
+    return frame + f'\n<script src="{html.escape(resizer)}" async></script>'
 
 
 class ReadOnlyText(pn.widgets.TextAreaInput):
@@ -159,6 +165,8 @@ class ShareTools(pn.viewable.Viewer):
                                               css_classes=["embed-width"])
         self.embed_height = pn.widgets.IntInput(label="Height", value=600, start=240, end=4000, width=90,
                                                css_classes=["embed-height"])
+        self.embed_follow = pn.widgets.Checkbox(label="Height follows the content (adds embed.js)", value=True,
+                                                css_classes=["embed-follow"])
         self.embed_button = pn.widgets.Button(label="Embed", css_classes=["embed-button"])
         self.snippet = ReadOnlyText(label="Paste this into your page", rows=4, css_classes=["embed-snippet"],
                                     visible=False)
@@ -169,7 +177,7 @@ class ShareTools(pn.viewable.Viewer):
         # In the Pyodide worker a click can arrive before a value typed just before it (Panel queues
         # value changes while the worker is busy, not clicks): shown texts follow later changes.
         for widget in (self.embed_view, self.embed_hide, self.embed_minimal, self.embed_width, self.embed_height,
-                       self.title):
+                       self.embed_follow, self.title):
             widget.param.watch(lambda event: self.snippet.visible and self.show_snippet(), "value")
         for widget in (self.title, self.include_weights):
             widget.param.watch(lambda event: self.link.visible and self.show_link(), "value")
@@ -196,7 +204,7 @@ class ShareTools(pn.viewable.Viewer):
             self.link, self.copy_link,
             pn.layout.Divider(),
             self.embed_view, self.embed_hide, self.embed_minimal,
-            pn.Row(self.embed_width, self.embed_height),
+            pn.Row(self.embed_width, self.embed_height), self.embed_follow,
             self.embed_button, self.snippet, self.copy_snippet,
             pn.layout.Divider(),
             pn.pane.HTML("<b>Save or open a file</b>"),   # not Markdown: its parser costs the page's start a second
@@ -244,7 +252,8 @@ class ShareTools(pn.viewable.Viewer):
             return None
         fragment = D.make_fragment(doc, view=self.embed_view.value, hide=self.embed_hide.value,
                                    minimal=self.embed_minimal.value)
-        text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value)
+        text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value,
+                              follow_height=self.embed_follow.value)
         self.snippet.show(text)
         self.snippet.visible = self.copy_snippet.visible = True
         return text

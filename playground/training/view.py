@@ -118,6 +118,7 @@ class TrainingView(pn.viewable.Viewer):
         self.play_button.on_click(lambda event: self.play())
         self.pause_button.on_click(lambda event: self.pause())
         fast_lane.register("train-pause", self.pause, self.pause_button)   # also past the queued frame receipts
+        fast_lane.register("train-play", self.play, self.play_button)   # an embed seen again plays on (embed-frame.js)
         self.step_button.on_click(lambda event: self._step_once())
         self.reset_button.on_click(lambda event: self.reset())
 

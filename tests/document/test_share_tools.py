@@ -134,6 +134,12 @@ def test_snippet_is_escaped_and_opens_the_chosen_options():
 def test_iframe_snippet_shape():
     text = iframe_snippet("http://x/#d=1.a&view=graph", "", 480, 360)
     assert text.startswith('<iframe src="http://x/#d=1.a&amp;view=graph" width="480" height="360"')
+    assert "<script" not in text
+    # With the resizer: the site's embed.js, beside the page the frame opens (docs/embedding.md).
+    followed = iframe_snippet("http://x/course/index.html#d=1.a", "", 480, 360, follow_height=True)
+    frame, resizer = followed.split("\n")
+    assert frame.startswith('<iframe src="http://x/course/index.html#d=1.a"') and frame.endswith("</iframe>")
+    assert resizer == '<script src="http://x/course/embed.js" async></script>'
 
 
 def test_json_download_and_upload_round_trip():
