@@ -60,7 +60,8 @@ START_HERE = (
     "<b>Start here:</b> press <b>▶ Play</b> and watch the network learn to separate the "
     f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
     "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
-    "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
+    "<b>graph</b> under <i><span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to</i>, "
+    "then <span class='on-mouse'>click</span><span class='on-touch'>tap</span> a point.")
 
 
 def heading(text):
@@ -163,7 +164,9 @@ class TrainingView(pn.viewable.Viewer):
             pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
                    field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
             pn.Row(bounded("seed", pn.widgets.IntInput, width=80), self.regenerate, self.clear),
-            pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
+            # the pointer's own word: the page's touch.css shows one of the two (playground/a11y/touch.css)
+            pn.pane.HTML("<span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to:",
+                         margin=(4, 10, 0, 10)),
             self.click_mode,
             pn.Row(self.explain_button, self.whole_graph),
             self.data_tools.panel,   # opened by its toggle in the bar (no height taken while closed)
