@@ -19,10 +19,10 @@ function touchPlots() {
     for (const model of doc.all_models) {
       if (!model.toolbar || !model.toolbar.tools || touchedPlots.has(model)) continue;
       touchedPlots.add(model);
-      for (const tool of model.toolbar.tools) {
-        const types = tool.event_types || [];
-        if (tool.active && types.includes("pan")) tool.active = false;
-      }
+      // Through the toolbar, not the tool: only a change of the toolbar's active tools makes Bokeh set the
+      // plot's touch-action again (pan-x pan-y: the browser scrolls; a pinch still reaches the zoom tool).
+      const panning = model.toolbar.tools.some((tool) => tool.active && (tool.event_types || []).includes("pan"));
+      if (panning) model.toolbar.active_drag = null;
       if (TOUCH_TITLES[model.name] && model.title) model.title.text = TOUCH_TITLES[model.name];
     }
   }
