@@ -24,6 +24,21 @@ TARGETS = """() => {
   const SELECTOR = 'button, select, textarea, input:not([type=checkbox]):not([type=file]):not([type=hidden]), ' +
     '.bk-tab, .noUi-handle, label:has(> input[type=checkbox]), .bk-ToolButton';
   const out = [];
+  // The element a finger at (x, y) lands on, through shadow roots; and whether it is (inside) the control.
+  const hit = (x, y) => {
+    let el = document.elementFromPoint(x, y);
+    while (el && el.shadowRoot) {
+      const inner = el.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === el) break;
+      el = inner;
+    }
+    return el;
+  };
+  const within = (el, control) => {
+    for (let n = el; n; n = n.parentElement || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null))
+      if (n === control) return true;
+    return false;
+  };
   const walk = (root) => {
     for (const el of root.querySelectorAll('*')) {
       if (el.matches(SELECTOR)) visit(el);
@@ -36,7 +51,8 @@ TARGETS = """() => {
     if (el.matches('.a11y-skip, .a11y-skip *')) return;   // off screen until the keyboard focuses it
     const text = (el.getAttribute('aria-label') || el.textContent || el.title || '').trim().slice(0, 24);
     out.push({what: el.tagName.toLowerCase() + '.' + String(el.className || '').split(/\\s+/)[0] + ' "' + text + '"',
-              left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height});
+              left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height,
+              reachable: within(hit(r.left + r.width / 2, r.top + r.height / 2), el)});
   };
   walk(document);
   return out;
@@ -78,15 +94,17 @@ def in_window(box, size, where):
 
 
 def assert_finger_sized(page, where):
-    """Every shown control is at least 44 x 44 and no two overlap (each has its own room)."""
+    """Every shown control is at least 44 x 44 (scrolled away or not), and no two a finger can reach now (on
+    screen, not under a sheet or the header: a tap at its centre lands on it) overlap."""
     targets = page.evaluate(TARGETS)
+    assert sum(t["reachable"] for t in targets) >= 5, f"{where}: hardly a control within reach: {targets}"
     assert len(targets) >= 10, f"{where}: only {len(targets)} controls found"
     small = [(t["what"], round(t["width"]), round(t["height"])) for t in targets
              if t["width"] < SMALLEST - 0.5 or t["height"] < SMALLEST - 0.5]
     assert small == [], f"{where}: controls under {SMALLEST} x {SMALLEST} px: {small}"
-    overlapping = []
-    for i, a in enumerate(targets):
-        for b in targets[i + 1:]:
+    overlapping, reachable = [], [t for t in targets if t["reachable"]]
+    for i, a in enumerate(reachable):
+        for b in reachable[i + 1:]:
             dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
             dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
             inside = (a["left"] >= b["left"] and a["right"] <= b["right"] and a["top"] >= b["top"]
@@ -263,8 +281,8 @@ def test_a_desktop_keeps_its_mouse_layout(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
     app = AppPage(context.new_page(), site_url, watch(context, site_url)).open()
     page = app.page
-    step = page.evaluate(BOX, ".graph-step button")
-    assert step["bottom"] - step["top"] < SMALLEST - 4, f"the desktop's Step grew: {step}"
+    step = page.locator(".graph-step button").bounding_box()
+    assert step["height"] < SMALLEST - 4, f"the desktop's Step grew: {step}"
     plot = page.evaluate(PLOT_RANGES, "graph_plot")
     assert plot["panning"] and plot["title"].startswith("Drag: pan"), plot
     app.assert_clean()
