@@ -55,7 +55,10 @@ def main():
         for _ in range(2):
             page.locator(".lesson-code-next button").tap()
             page.wait_for_timeout(500)
-        page.locator(".lesson-code-panel .lesson-table").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)   # the tables are drawn again after each Next
+        table = page.locator(".lesson-code-panel .lesson-table").first
+        table.wait_for(timeout=INTERACTIVE_TIMEOUT_MS)
+        table.scroll_into_view_if_needed()
         shoot(page, "device-phone-lesson.png")
         page.set_viewport_size({"width": 844, "height": 390})
         page.locator(".bk-tab", has_text="Training").first.tap()

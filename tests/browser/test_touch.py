@@ -233,7 +233,9 @@ def test_a_phone(browser, site_url):
     next_button = page.locator(".lesson-code-next button")
     next_button.tap()
     next_button.tap()
+    expect(page.locator(".lesson-code-panel")).to_contain_text("Step 2 of", timeout=TIMEOUT)
     expect(page.locator(".lesson-code-panel .lesson-table").first).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(500)    # the tables are drawn again after each Next
     page.locator(".lesson-code-panel .lesson-table").first.scroll_into_view_if_needed()
     in_window(page.evaluate(BOX, ".lesson-code-next"), PHONE, f"{where}, lesson: Next after scrolling to the table")
     in_window(page.evaluate(BOX, ".lesson-code-back"), PHONE, f"{where}, lesson: Back after scrolling to the table")
