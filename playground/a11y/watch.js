@@ -14,6 +14,7 @@ function fix(el) {
   if (el.shadowRoot) watch(el.shadowRoot);
   if (el.matches(".bk-header")) makeTabs(el);
   if (el.matches(REGION)) nameRegion(el);
+  if (el.matches(".bk-Canvas")) plotAdded();
 }
 function fixTree(root) {
   if (root.nodeType === 1) fix(root);
@@ -48,6 +49,7 @@ const observer = new MutationObserver((records) => {
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
+    if (host.matches(".graph-summary")) answerChanged();
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);

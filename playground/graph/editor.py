@@ -9,6 +9,10 @@ from .language import MAX_CHARS
 from .presets import PRESETS
 from .state import GraphState
 
+# On a phone the program box is at most a third of the window high, so with the keyboard up its Draw button,
+# right under it, is still in view.
+PHONE_PROGRAM_CSS = "@media (max-width: 600px) { textarea { max-height: 33vh; } }"
+
 
 class ProgramEditor(pn.viewable.Viewer):
     """Edits state.program and state.values; shows state.error."""
@@ -22,7 +26,8 @@ class ProgramEditor(pn.viewable.Viewer):
         # One character more than the language takes: a longer paste is not cut silently (the browser cuts at
         # max_length without a word), the language refuses it with its message.
         self.text = pn.widgets.TextAreaInput(value=state.program, rows=14, label="Program", max_length=MAX_CHARS + 1,
-                                             css_classes=["graph-program"], sizing_mode="stretch_width")
+                                             css_classes=["graph-program"], sizing_mode="stretch_width",
+                                             stylesheets=[PHONE_PROGRAM_CSS])
         self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: self._load(self.text.value_input or self.text.value))
         # Leaving the editor draws too: in the Pyodide page a click can reach Python before the text typed just

@@ -56,11 +56,22 @@ HALF_WIDTH = COLUMN_WIDTH // 2 - 20   # two fields side by side, with their marg
 PLOT_SIZE = 340          # the decision-boundary plot (square)
 # Below three columns' width the output column (the plot Play changes) comes first.
 NARROW_CSS = "@media (max-width: 1000px) { .train-output { order: -1; } }"
+# A phone on its side (a short, wide window): the buttons in a column at the left and the plot beside them, at
+# the top, instead of under two rows of buttons with a third of it on screen.
+LANDSCAPE_CSS = """
+@media (max-height: 500px) and (min-width: 600px) {
+  :host { flex-direction: row !important; flex-wrap: wrap !important; align-items: flex-start; }
+  .train-bar { width: 240px !important; flex: 0 0 240px; }
+  .train-columns { width: auto !important; flex: 1 1 0; min-width: 0; }
+  .train-phases { flex: 0 0 100%; }
+}
+"""
 START_HERE = (
     "<b>Start here:</b> press <b>▶ Play</b> and watch the network learn to separate the "
     f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
     "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
-    "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
+    "<b>graph</b> under <i><span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to</i>, "
+    "then <span class='on-mouse'>click</span><span class='on-touch'>tap</span> a point.")
 
 
 def heading(text):
@@ -164,7 +175,9 @@ class TrainingView(pn.viewable.Viewer):
             pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
                    field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
             pn.Row(bounded("seed", pn.widgets.IntInput, width=80), self.regenerate, self.clear),
-            pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
+            # the pointer's own word: the page's touch.css shows one of the two (playground/a11y/touch.css)
+            pn.pane.HTML("<span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to:",
+                         margin=(4, 10, 0, 10)),
             self.click_mode,
             pn.Row(self.explain_button, self.whole_graph),
             self.data_tools.panel,   # opened by its toggle in the bar (no height taken while closed)
@@ -205,8 +218,9 @@ class TrainingView(pn.viewable.Viewer):
                            styles={"flex": f"1 1 {PLOT_SIZE // 2}px"}, css_classes=["train-output"])
         controls = pn.Column(self.data_controls, self.training_controls, width=COLUMN_WIDTH + 20, margin=0)
         columns = pn.FlexBox(controls, network, output, flex_wrap="wrap", gap="0 16px",
-                             sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS])
-        return pn.Column(start_here(START_HERE), bar, columns, self.phases.area, css_classes=["training-view"], sizing_mode="stretch_width")
+                             sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS], css_classes=["train-columns"])
+        return pn.Column(start_here(START_HERE), bar, columns, self.phases.area, css_classes=["training-view"],
+                         sizing_mode="stretch_width", stylesheets=[LANDSCAPE_CSS])
 
     def hide(self, parts):
         """Hide the named parts ("controls": data, model and training settings; "curves": loss and accuracy),

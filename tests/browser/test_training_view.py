@@ -140,7 +140,7 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
 
     # Clicking a data point opens its whole graph, down to its loss, in the graph view.
     page.locator(".train-click-mode button", has_text="graph").click()
-    expect(page.locator(".train-graph-note")).to_contain_text("Click a data point", timeout=TIMEOUT)
+    expect(page.locator(".train-graph-note")).to_contain_text("a data point to open its graph", timeout=TIMEOUT)
     click_on_plot(page, *page.evaluate(POINT_XY, 0))
     # The page switches to the graph view, which shows the point's compact program (the hidden layer's outputs
     # L1N1.. are its leaves); back in the training view a note says which point it was.

@@ -151,6 +151,10 @@ def test_tapping_a_node_picks_it_for_editing():
     view.drawing.values_src.selected.indices = [view.drawing.values_src.data["name"].index("c2")]
     assert view.edit_card.node_choice.value == "c2" and view.edit_card.op_left.value == "c2"
     assert not view.edit_card.card.collapsed
+    # opened by a tap: a sheet over the window's bottom on a phone (edit_card.SHEET_CSS); closed, in its place
+    assert "sheet" in view.edit_card.card.css_classes
+    view.edit_card.card.collapsed = True
+    assert "sheet" not in view.edit_card.card.css_classes
 
 
 def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
