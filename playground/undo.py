@@ -99,13 +99,21 @@ try {
   if (cb_obj.value) { localStorage.setItem(key, cb_obj.value) } else { localStorage.removeItem(key) }
 } catch (error) { /* storage blocked or full: address.py's notice already says so */ }
 """
-# Runs in the page once it is shown: the device's slot to Python (it keeps it if it holds none).
+# Runs in the page once it is shown: the device's slot to Python (it keeps it if it holds none), through
+# the hidden field's model (a document event's callback gets no model: it is looked up by its class).
 FROM_DEVICE_JS = SAVED_KEY_JS + """
 const key = savedKey()
 let text = null
 try { text = key && localStorage.getItem(key) } catch (error) { /* storage blocked */ }
-if (text && box.value !== text) { box.value = text }
+if (!text) { return }
+for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {
+  for (const model of doc.all_models) {
+    const classes = model.css_classes
+    if (classes && classes.includes && classes.includes(FIELD) && model.value !== text) { model.value = text }
+  }
+}
 """
+FROM_DEVICE = "saved-work-from-device"
 
 
 class SavedWorkBar(pn.viewable.Viewer):
@@ -117,8 +125,8 @@ class SavedWorkBar(pn.viewable.Viewer):
         self.document, self.saved, self.close_tour = document, document.saved, close_tour
         self.text = pn.pane.HTML("", css_classes=["saved-work-message"], margin=(5, 10),
                                  styles={"flex": "1 1 300px"})
-        self.back = pn.widgets.Button(label="Undo", button_type="primary", css_classes=["saved-work-back"])
-        self.dismiss = pn.widgets.Button(label="Dismiss", button_type="light", css_classes=["saved-work-dismiss"],
+        self.back = pn.widgets.Button(label="Undo", color="primary", css_classes=["saved-work-back"])
+        self.dismiss = pn.widgets.Button(label="Dismiss", color="light", css_classes=["saved-work-dismiss"],
                                          description="Forget the kept work and hide this bar")
         self.back.on_click(lambda _: self.go_back())
         self.dismiss.on_click(lambda _: self.saved.forget())
@@ -126,11 +134,11 @@ class SavedWorkBar(pn.viewable.Viewer):
                               sizing_mode="stretch_width", visible=False,
                               styles={"background": "#eef5fc", "border": "1px solid #b6d4f0", "border-radius": "6px"})
         self.to_device = pn.widgets.TextInput(value="", visible=False, css_classes=["saved-work-to-device"])
-        self.from_device = pn.widgets.TextInput(value="", visible=False, css_classes=["saved-work-from-device"])
+        self.from_device = pn.widgets.TextInput(value="", visible=False, css_classes=[FROM_DEVICE])
         self.to_device.jscallback(value=TO_DEVICE_JS)
         self.from_device.param.watch(lambda event: self.saved.read_text(event.new), "value")
         if pn.state.curdoc is not None:
-            pn.state.curdoc.js_on_event("document_ready", CustomJS(args={"box": self.from_device},
+            pn.state.curdoc.js_on_event("document_ready", CustomJS(args={"FIELD": FROM_DEVICE},
                                                                    code=FROM_DEVICE_JS))
         self.saved.param.watch(self._show, ["kept", "kind", "message", "cause"])
         self._show()
@@ -153,5 +161,5 @@ class SavedWorkBar(pn.viewable.Viewer):
         self.bar.visible = saved.kept is not None
         self.back.label = BUTTON.get(saved.kind, "Undo")
         self.dismiss.visible = saved.kind != "tour"    # the work from before a tour is never dropped by a click
-        self.text.object = f"<p style='margin:0'>{html.escape(saved.message)}</p>" if saved.kept else ""
+        self.text.object = f"<p style='margin:0'>{html.escape(saved.message, quote=False)}</p>" if saved.kept else ""
         self.to_device.value = saved.to_text()
