@@ -149,14 +149,15 @@ def open_address(fragment):
     """The one reader of the address (a link, or the document kept on the device): open its document,
     then the tour it names, then write the address back (a kept document that failed is replaced by the
     defaults there too), and let the page take input. A tour beside a document is resumed (the page's own
-    address after a reload: the student's work wins); a tour alone opens its lesson's saved document."""
+    address after a reload: the student's work wins); a tour alone opens its lesson's saved document, also when
+    the page put the device's document beside it (`tour-from=link`, templates/early_worker.html)."""
     try:
         # The first address is the page's own (or its document on the device); a later one is a link opened
         # over the student's work, which stays one Undo away.
         message = "A link replaced your work." if address.opened.value else ""
         with document.replacing(message) if message else contextlib.nullcontext():
             share_tools.open_fragment(fragment)
-        tour_bar.open_fragment(fragment, resume="d=" in fragment)
+        tour_bar.open_fragment(fragment, resume="d=" in fragment and "tour-from=link" not in fragment)
         if tour_bar.tour is not None and lesson_shown["tour"] is None:    # resumed: the lesson on screen
             lesson_shown.update(tour=tour_bar.tour, index=tour_bar.index)
         if "d=" in fragment:

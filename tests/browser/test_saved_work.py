@@ -1,10 +1,13 @@
 """Nothing replaces the student's work without a way back (playground/undo.py), played in the built site: a
 custom program, a trained run and an added point; the guided tour opened and closed gives them all back; a
-preset over the program is one Undo away (pressed from the keyboard), and the way back survives a reload.
+preset over the program is one Undo away (pressed from the keyboard), and the way back survives a reload; a
+tour link and a share link opened in a new page over the work kept on the device keep it too.
 The bar is announced by the live region and leaves axe-core with nothing to report."""
 from playwright.sync_api import expect
 
+from playground import document as D
 from playground.graph.presets import PRESETS
+from playground.live_document import default_document
 from tests.browser.axe import describe, violations
 from tests.browser.test_accessibility import RECORD_SAID, wait_said
 from tests.browser.test_training_view import POINT_COUNT, click_on_plot
@@ -88,6 +91,32 @@ def test_the_tour_and_a_preset_give_the_students_work_back(app_page):
     expect(program).to_have_value(MY_PROGRAM, timeout=TIMEOUT)
     expect(back).to_have_text("Redo", timeout=TIMEOUT)
     back.click()
+    expect(program).to_have_value(PRESETS["tanh neuron"], timeout=TIMEOUT)
+    back.click()                                                  # Undo: the student's work again
+    expect(program).to_have_value(MY_PROGRAM, timeout=TIMEOUT)
+
+    # A tour link opened in a new page, over the work kept on the device: the tour opens its lesson (the
+    # address named it) and keeps the work; Back to my work brings it back, the run and the point included.
+    page.wait_for_timeout(1000)                                   # the device follows 300 ms after a change
+    page.goto("about:blank")
+    page.goto(app_page.site_url + "#tour=micrograd&lesson=1")
+    wait_until_interactive(page)
+    expect(page.locator(".tour-heading")).to_contain_text("lesson 1 of 6", timeout=TIMEOUT)
     expect(program).not_to_have_value(MY_PROGRAM, timeout=TIMEOUT)
-    expect(program).to_have_value(PRESETS["tanh neuron"])
+    expect(back).to_have_text("Back to my work", timeout=TIMEOUT)
+    back.click()
+    expect(page.locator(".tour-start button")).to_be_visible(timeout=TIMEOUT)
+    expect(program).to_have_value(MY_PROGRAM, timeout=TIMEOUT)
+    assert work(app_page) == mine
+
+    # A share link opened in a new page replaces the device's copy: that copy is one Undo away.
+    page.wait_for_timeout(1000)
+    page.goto("about:blank")
+    page.goto(app_page.site_url + D.make_fragment(default_document()))
+    wait_until_interactive(page)
+    expect(program).to_have_value(default_document()["graph"]["program"], timeout=TIMEOUT)
+    expect(bar).to_contain_text("A link replaced the work kept on this device.", timeout=TIMEOUT)
+    back.click()
+    expect(program).to_have_value(MY_PROGRAM, timeout=TIMEOUT)
+    assert work(app_page) == mine
     app_page.assert_clean()
