@@ -48,7 +48,7 @@ const observer = new MutationObserver((records) => {
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
-    if (host.matches(".saved-work-message")) say(textOf(host.shadowRoot));   // Undo / Back to my work offered
+    if (host.matches(".saved-work, .saved-work-message, .saved-work-back")) savedWorkChanged();
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);
