@@ -132,14 +132,27 @@ def tour_changed(event):
     """Another tour, or none: the lessons kept as left were the old tour's; closed, the work comes back."""
     lesson_shown.update(tour=None, index=None)
     if event.new is None:
-        try:
-            document.tour_closed()
-        except D.DocumentError as error:   # not expected: the kept work is a document this page made
-            share_tools.say(f"Your work could not be brought back: {error}.")
+        work_back()
+
+
+def work_back():
+    try:
+        document.tour_closed()
+    except D.DocumentError as error:   # not expected: the kept work is a document this page made
+        share_tools.say(f"Your work could not be brought back: {error}.")
+
+
+def close_tour():
+    """"Back to my work": close the tour, which brings the work back (tour_changed); with no tour open (a
+    page that found the work from before a tour on the device), bring it back at once."""
+    if tour_bar.tour is None:
+        work_back()
+    else:
+        tour_bar.param.update(tour=None, single=False)
 
 
 tour_bar.param.watch(tour_changed, "tour")
-saved_work = SavedWorkBar(document, close_tour=lambda: tour_bar.param.update(tour=None, single=False))
+saved_work = SavedWorkBar(document, close_tour=close_tour)
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
