@@ -43,6 +43,10 @@ const observer = new MutationObserver((records) => {
     }
     const host = hostOf(record.target.nodeType === 1 ? record.target : record.target.parentNode);
     if (host) hosts.add(host);
+    // A pane drawn anew replaces its shadow root's children: the record's target is the root itself.
+    if (record.target instanceof ShadowRoot && record.target.host.matches(".saved-work-message")) {
+      hosts.add(record.target.host);
+    }
   }
   let trainingTouched = false;
   for (const host of hosts) {
