@@ -18,10 +18,18 @@ function explainChanged(host) {   // the graph view's explanation of step k: say
   if (text) say(text);
 }
 
+// What replaced the student's work, and the way back (playground/undo.py). It comes with the new document,
+// whose own news (the graph's first step) is said in the same moment: said after it, the sentence would
+// silence it, so the two are said together, the sentence first.
 let savedWorkSaid = "";
-function savedWorkChanged() {   // what replaced the student's work, and the way back (playground/undo.py)
+let spokenBefore = "";    // what the region said when the watcher's current batch of changes began
+function batchBegins() { spokenBefore = live.textContent; }
+function savedWorkChanged() {
   const text = shownText(find(".saved-work-message"));
-  if (text && text !== savedWorkSaid) say(text);
+  if (text && text !== savedWorkSaid) {
+    const before = spokenBefore;
+    setTimeout(() => say(live.textContent !== before ? `${text} ${live.textContent}` : text));
+  }
   savedWorkSaid = text;
 }
 

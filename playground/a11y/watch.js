@@ -31,6 +31,7 @@ function watch(root) {
 }
 
 const observer = new MutationObserver((records) => {
+  batchBegins();
   const hosts = new Set();
   for (const record of records) {
     if (record.type === "childList") {
