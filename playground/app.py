@@ -8,6 +8,8 @@ building it would delay the page's start by seconds in the browser. Share links 
 playground/share.py; the address bar and the device: playground/address.py.
 """
 
+import contextlib
+
 import panel as pn
 
 from playground import a11y, page
@@ -22,6 +24,7 @@ from playground.lesson.tour_view import TourBar
 from playground.lesson.view import LessonView
 from playground.live_document import PlaygroundDocument
 from playground.share import PAGE_CSS, ShareTools, watch_location
+from playground.undo import SavedWorkBar
 
 pn.extension(design="bootstrap")
 
@@ -30,7 +33,7 @@ ONE_VIEW_CSS = ".bk-header { display: none; }"   # an embedding that asks for on
 
 document = PlaygroundDocument()
 graph_state = document.graph   # the build's warm-up finds the app's one GraphState here (snapshot_maker.js)
-graph_view = GraphView(graph_state)
+graph_view = GraphView(graph_state, replacing=document.replacing)
 # What to press first, above the graph view (the training view has its own line).
 GRAPH_START_HERE = (
     "<b>Start here:</b> press <b>Step</b>: each press runs one node's <code>_backward</code> and explains its "
@@ -50,7 +53,8 @@ def training_view():
     if document.training_view is None:
         from playground.training.view import TrainingView
 
-        view = TrainingView(settings=document.training, open_graph=open_graph, run_changed=document.run_changed)
+        view = TrainingView(settings=document.training, open_graph=open_graph, run_changed=document.run_changed,
+                            replacing=document.replacing)
         document.attach(view)
         training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
         embed(document.embed)     # hide the parts of it an embedding asked to hide
@@ -63,7 +67,8 @@ document.open_training = training_view
 def open_graph(root, title=""):
     """A data point's scalar graph, from the training view, opened in the graph view (the title becomes the
     program's first line, a comment)."""
-    document.graph.load_value(root, title)
+    with document.replacing("A data point's graph replaced your program."):
+        document.graph.load_value(root, title)
     document.view = "graph"
 
 
@@ -83,12 +88,20 @@ def view_chosen(event):
     tabs.active = VIEWS.index(event.new)
 
 
+lesson_shown = {"tour": None, "index": None}   # the tour's lesson on screen (its document is kept when left)
+
+
 def open_lesson(lesson):
-    """A tour's lesson: open its saved document, then the lesson tool it names (or the graph view)."""
+    """A tour's lesson: open its saved document, then the lesson tool it names (or the graph view). The
+    student's work from before the tour, and each lesson as the student left it, stay kept (undo.py)."""
     if lesson["link"]:
         doc, _, _ = D.read_fragment(link_fragment(lesson["link"]))  # checked when the tour was read
         if doc is not None:
+            same_tour = lesson_shown["tour"] is tour_bar.tour
+            doc = document.open_lesson(doc, leaving=lesson_shown["index"] if same_tour else None,
+                                       arriving=tour_bar.index)
             share_tools.open_document(doc, "lesson")
+    lesson_shown.update(tour=tour_bar.tour, index=tour_bar.index)
     if lesson["show"] == "graph":
         tabs.active = TABS.index("graph")
     else:
@@ -113,6 +126,33 @@ def embed(options):
 share_tools = ShareTools(document)
 tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 tour_bar.param.watch(lambda event: setattr(document, "place", event.new), "place")
+
+
+def tour_changed(event):
+    """Another tour, or none: the lessons kept as left were the old tour's; closed, the work comes back."""
+    lesson_shown.update(tour=None, index=None)
+    if event.new is None:
+        work_back()
+
+
+def work_back():
+    try:
+        document.tour_closed()
+    except D.DocumentError as error:   # not expected: the kept work is a document this page made
+        share_tools.say(f"Your work could not be brought back: {error}.")
+
+
+def close_tour():
+    """"Back to my work": close the tour, which brings the work back (tour_changed); with no tour open (a
+    page that found the work from before a tour on the device), bring it back at once."""
+    if tour_bar.tour is None:
+        work_back()
+    else:
+        tour_bar.param.update(tour=None, single=False)
+
+
+tour_bar.param.watch(tour_changed, "tour")
+saved_work = SavedWorkBar(document, close_tour=close_tour)
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
@@ -122,10 +162,17 @@ def open_address(fragment):
     """The one reader of the address (a link, or the document kept on the device): open its document,
     then the tour it names, then write the address back (a kept document that failed is replaced by the
     defaults there too), and let the page take input. A tour beside a document is resumed (the page's own
-    address after a reload: the student's work wins); a tour alone opens its lesson's saved document."""
+    address after a reload: the student's work wins); a tour alone opens its lesson's saved document, also when
+    the page put the device's document beside it (`tour-from=link`, templates/early_worker.html)."""
     try:
-        share_tools.open_fragment(fragment)
-        tour_bar.open_fragment(fragment, resume="d=" in fragment)
+        # The first address is the page's own (or its document on the device); a later one is a link opened
+        # over the student's work, which stays one Undo away.
+        message = "A link replaced your work." if address.opened.value else ""
+        with document.replacing(message) if message else contextlib.nullcontext():
+            share_tools.open_fragment(fragment)
+        tour_bar.open_fragment(fragment, resume="d=" in fragment and "tour-from=link" not in fragment)
+        if tour_bar.tour is not None and lesson_shown["tour"] is None:    # resumed: the lesson on screen
+            lesson_shown.update(tour=tour_bar.tour, index=tour_bar.index)
         if "d=" in fragment:
             address.write()
     finally:   # whatever happened, the page must take input again
@@ -145,6 +192,7 @@ template.header.append(page.drawer_button())
 template.header.append(tour_bar.start_button)
 template.main.append(share_tools.message)   # what a link or file could not do: on the page, not in the drawer
 template.main.append(share_tools.title_display)
+template.main.append(saved_work)     # Undo / Back to my work, while something replaced the student's work
 template.main.append(tour_bar)
 template.main.append(tabs)
 template.sidebar.append(share_tools)

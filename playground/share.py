@@ -5,6 +5,8 @@ The component knows nothing about the views: it works on the live document
   snapshot(include_weights) -> document     the current state, checked (see playground/document.py)
   restore(document)                         put a checked document into the page
   defaults() -> document                    the state a fresh page opens with
+  replacing(message)                        a context: what replaces the student's work runs in it (the old
+                                            document is kept one Undo away, playground/undo.py)
 and holds the title and the embedding options. Everything a link or a file brings goes through
 document.py first; messages are shown as plain text (escaped, then shown in a pn.pane.Str), never as HTML.
 """
@@ -189,7 +191,7 @@ class ShareTools(pn.viewable.Viewer):
                                            css_classes=["share-upload"])
         self.upload.param.watch(self._uploaded, "value")
         self.start_over = pn.widgets.Button(label="Start over", css_classes=["start-over"])
-        self.start_over.on_click(lambda event: self.open_defaults("Started over: the playground holds its defaults."))
+        self.start_over.on_click(lambda event: self.start_again())
 
         # Not shown: carries flags to the page's <html> element (see FLAGS_JS).
         self.page_flags = pn.widgets.TextInput(value="", visible=False, css_classes=["page-flags"])
@@ -293,6 +295,10 @@ class ShareTools(pn.viewable.Viewer):
         self.document.restore(self.document.defaults())
         self.say(text)
 
+    def start_again(self):
+        with self.document.replacing("Start over replaced your work with the defaults."):
+            self.open_defaults("Started over: the playground holds its defaults.")
+
     def _uploaded(self, event):
         if event.new is None:
             return
@@ -301,7 +307,8 @@ class ShareTools(pn.viewable.Viewer):
         except D.DocumentError as error:   # nothing was changed yet: keep the current state
             self.say(f"This file could not be opened: {error}.")
             return
-        self.open_document(doc, "file")
+        with self.document.replacing("The opened file replaced your work."):
+            self.open_document(doc, "file")
 
 
 def watch_location(open_fragment):

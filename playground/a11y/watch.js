@@ -32,6 +32,7 @@ function watch(root) {
 }
 
 const observer = new MutationObserver((records) => {
+  batchBegins();
   const hosts = new Set();
   for (const record of records) {
     if (record.type === "childList") {
@@ -44,12 +45,17 @@ const observer = new MutationObserver((records) => {
     }
     const host = hostOf(record.target.nodeType === 1 ? record.target : record.target.parentNode);
     if (host) hosts.add(host);
+    // A pane drawn anew replaces its shadow root's children: the record's target is the root itself.
+    if (record.target instanceof ShadowRoot && record.target.host.matches(".saved-work-message")) {
+      hosts.add(record.target.host);
+    }
   }
   let trainingTouched = false;
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
     if (host.matches(".graph-summary")) answerChanged();
+    if (host.matches(".saved-work, .saved-work-message, .saved-work-back")) savedWorkChanged();
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);

@@ -5,6 +5,7 @@ import html
 import panel as pn
 import param
 
+from ..undo import nothing_kept
 from .language import MAX_CHARS
 from .presets import PRESETS
 from .state import GraphState
@@ -15,12 +16,14 @@ PHONE_PROGRAM_CSS = "@media (max-width: 600px) { textarea { max-height: 33vh; } 
 
 
 class ProgramEditor(pn.viewable.Viewer):
-    """Edits state.program and state.values; shows state.error."""
+    """Edits state.program and state.values; shows state.error. A preset replaces the program inside
+    `replacing(message)` (the live document's, playground/undo.py: the old program is one Undo away)."""
 
     state = param.ClassSelector(class_=GraphState)
 
-    def __init__(self, state, **params):
+    def __init__(self, state, replacing=nothing_kept, **params):
         super().__init__(state=state, **params)
+        self.replacing = replacing
         self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
         self.preset.param.watch(self._on_preset, "value")
         # One character more than the language takes: a longer paste is not cut silently (the browser cuts at
@@ -67,7 +70,8 @@ class ProgramEditor(pn.viewable.Viewer):
 
     def _on_preset(self, event):
         if event.new in PRESETS:
-            self._load(PRESETS[event.new])
+            with self.replacing(f"The preset \u201c{event.new}\u201d replaced your program."):
+                self._load(PRESETS[event.new])
 
     def _leaf_changed(self, name, value):
         if value is None:   # an emptied field: it shows the value the page holds again

@@ -20,6 +20,7 @@ from .editor import ProgramEditor
 from .gradcheck import GradientCheck
 from .state import GraphState
 from .steps import StepControls
+from ..undo import nothing_kept
 
 
 # In a narrow frame (a phone, a course page's iframe) the drawing and its controls come first, the program after.
@@ -34,9 +35,9 @@ class GraphView(pn.viewable.Viewer):
     # what an embedding's hide=... hides here: part -> the components it names
     HIDEABLE = {"editor": ("editor",), "controls": ("edit_card", "gradient_check")}
 
-    def __init__(self, state=None, **params):
+    def __init__(self, state=None, replacing=nothing_kept, **params):
         super().__init__(state=state or GraphState(), **params)
-        self.editor = ProgramEditor(self.state)
+        self.editor = ProgramEditor(self.state, replacing)   # (replacing: playground/undo.py)
         self.drawing = GraphDrawing(self.state)
         self.node_table = NodeTable(self.state)
         self.steps = StepControls(self.state, self.drawing, self.node_table)

@@ -21,6 +21,7 @@ from panel.io.callbacks import PeriodicCallback
 from playground import fast_lane
 from playground.bounded import BoundedInput
 from playground.page import start_here
+from playground.undo import nothing_kept
 
 from .clicks import ClickTools
 from .colors import BLUE, ORANGE
@@ -83,13 +84,16 @@ class TrainingView(pn.viewable.Viewer):
     """Build it with the settings to edit; open_graph(root, title), if given, shows an engine Value's graph in the
     graph view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the
     run (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run
-    to a shared point; weights() gives the run's weights."""
+    to a shared point; weights() gives the run's weights. replacing(message), if given, is the live document's
+    (playground/undo.py): what throws away the run or the points (Reset, Clear, Regenerate, a CSV import) runs
+    inside it, so the student can undo it."""
 
-    def __init__(self, settings=None, open_graph=None, run_changed=None):
+    def __init__(self, settings=None, open_graph=None, run_changed=None, replacing=nothing_kept):
         super().__init__()
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
         self.run_changed = run_changed
+        self.replacing = replacing
         self.run = TrainingRun(self.settings)
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
         self.boundary = DecisionBoundaryPlot(width=PLOT_SIZE, height=PLOT_SIZE + 30)
@@ -131,16 +135,19 @@ class TrainingView(pn.viewable.Viewer):
         fast_lane.register("train-pause", self.pause, self.pause_button)   # also past the queued frame receipts
         fast_lane.register("train-play", self.play, self.play_button)   # an embed seen again plays on (embed-frame.js)
         self.step_button.on_click(lambda event: self._step_once())
-        self.reset_button.on_click(lambda event: self.reset())
+        self.reset_button.on_click(lambda event: self._keeping("Reset put the training run back to step 0.",
+                                                               self.reset))
 
         # A fixed size: new text then never makes the page lay itself out again.
         self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=290, height=66)
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
         self.regenerate = pn.widgets.Button(label="Regenerate", width=95, margin=(5, 5), css_classes=["train-regenerate"])
-        self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
+        self.regenerate.on_click(lambda event: self._keeping("Regenerate made new data and a new run.",
+                                                             setattr, s, "seed", (s.seed + 1) % 2**31))
         self.clear = pn.widgets.Button(label="Clear", width=60, margin=(5, 5), css_classes=["train-clear"])
-        self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
+        self.clear.on_click(lambda event: self._keeping("Clear removed every point.", s.param.update,
+                                                        dataset="custom", added_points=[], removed_points=[]))
         # What a click on the plot or on the network does (clicks.py); its widgets keep their names here.
         self.clicks = ClickTools(self, COLUMN_WIDTH, HALF_WIDTH)
         for name in ("click_mode", "graph_note", "explain_button", "whole_graph", "weight_editor", "weight_note"):
@@ -301,6 +308,11 @@ class TrainingView(pn.viewable.Viewer):
             return
         self.run.train(max_steps=1)
         self._show_run(network=True)
+
+    def _keeping(self, message, change, *args, **kwargs):
+        """A change that throws work away, the old document kept one Undo away."""
+        with self.replacing(message):
+            change(*args, **kwargs)
 
     def reset(self):
         """A fresh run from the settings (same seed: same start)."""

@@ -1,4 +1,5 @@
 """The Share/Embed/JSON component in Python, with a tiny fake app (the browser tests use the real one)."""
+import contextlib
 import copy
 import html
 import json
@@ -24,6 +25,7 @@ class FakeDocument(DocumentFields):
         self.state = sample()
         self.title = self.state["title"]
         self.restored = []
+        self.replacements = []
 
     def snapshot(self, include_weights):
         doc = copy.deepcopy(dict(self.state, title=self.title))
@@ -42,6 +44,11 @@ class FakeDocument(DocumentFields):
         doc = sample()
         doc["title"] = "defaults"
         return doc
+
+    @contextlib.contextmanager
+    def replacing(self, message):   # the live document keeps the old one (tests/document/test_saved_work.py)
+        self.replacements.append(message)
+        yield
 
 
 def tools():
