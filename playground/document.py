@@ -13,6 +13,7 @@ only the graph view's own safe parser reads it later. Nothing here recurses on i
 nesting is measured before the JSON reader (which recurses) may see it.
 """
 import base64
+import copy
 import binascii
 import json
 import math
@@ -339,3 +340,27 @@ def read_fragment(fragment):
         return None, options, str(error)
 
 
+# ---------------------------------------------------------------------------
+# A document as a link that fits.
+
+# A link without weights replays its steps when opened (same seed, same trajectory, as long as
+# the settings did not change during the run). Replaying blocks the page, so it is capped, and a
+# longer run always travels with its weights.
+REPLAY_LIMIT = 500
+NO_OPTIONS = {"view": None, "hide": set(), "minimal": False}   # no embedding options
+
+
+def fitting_fragment(doc, options=NO_OPTIONS):
+    """(fragment, note): `doc` as a link fragment (with embedding options). Weights that would make it longer
+    than a link may be are left out (a run past REPLAY_LIMIT then opens untrained), and the note says so."""
+    doc = copy.deepcopy(doc)
+    fragment = make_fragment(doc, options["view"], options["hide"], options["minimal"])
+    if len(fragment) <= MAX_LINK_CHARS or doc["training"]["weights"] is None:
+        return fragment, ""
+    doc["training"]["weights"] = None
+    if doc["training"]["step"] > REPLAY_LIMIT:
+        doc["training"]["step"] = 0
+        note = "The trained weights do not fit in a link: it opens the network untrained."
+    else:
+        note = "The trained weights do not fit in a link: it replays the training steps instead."
+    return make_fragment(doc, options["view"], options["hide"], options["minimal"]), note

@@ -19,17 +19,13 @@ import functools
 import param
 
 from . import document as D
+from .document import NO_OPTIONS, REPLAY_LIMIT, fitting_fragment  # noqa: F401  (REPLAY_LIMIT: part of this API)
 from .graph.state import GraphState
 from .training.state import TrainingSettings
 from .version import VERSION
 from .undo import REPLACED, TOUR, TOUR_CLOSED, TOUR_EXAMPLE, UNDONE, SavedWork
 
-NO_OPTIONS = {"view": None, "hide": set(), "minimal": False}
 
-# A link without weights replays its steps when opened (same seed, same trajectory, as long as
-# the settings did not change during the run). Replaying blocks the page, so it is capped, and a
-# longer run always travels with its weights.
-REPLAY_LIMIT = 500
 
 
 class PlaygroundDocument(D.DocumentFields):
@@ -202,22 +198,6 @@ def default_document():
 def _work(doc):
     """What of a document is the student's work (the view it opens on is not)."""
     return None if doc is None else {key: value for key, value in doc.items() if key != "view"}
-
-
-def fitting_fragment(doc, options=NO_OPTIONS):
-    """(fragment, note): `doc` as a link fragment (with embedding options). Weights that would make it longer
-    than a link may be are left out (a run past REPLAY_LIMIT then opens untrained), and the note says so."""
-    doc = copy.deepcopy(doc)
-    fragment = D.make_fragment(doc, options["view"], options["hide"], options["minimal"])
-    if len(fragment) <= D.MAX_LINK_CHARS or doc["training"]["weights"] is None:
-        return fragment, ""
-    doc["training"]["weights"] = None
-    if doc["training"]["step"] > REPLAY_LIMIT:
-        doc["training"]["step"] = 0
-        note = "The trained weights do not fit in a link: it opens the network untrained."
-    else:
-        note = "The trained weights do not fit in a link: it replays the training steps instead."
-    return D.make_fragment(doc, options["view"], options["hide"], options["minimal"]), note
 
 
 def _plain(value):

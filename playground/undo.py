@@ -62,8 +62,7 @@ class SavedWork(param.Parameterized):
         as a link would (it then replays its steps, or opens untrained past REPLAY_LIMIT)."""
         if self.kept is None:
             return ""
-        from .live_document import fitting_fragment   # (live_document imports this module)
-        fragment, _ = fitting_fragment(self.kept)
+        fragment, _ = D.fitting_fragment(self.kept)
         if len(fragment) > D.MAX_LINK_CHARS:
             return ""
         return json.dumps({"kind": self.kind, "message": self.message, "cause": self.cause, "kept": fragment})
