@@ -68,6 +68,7 @@ VALUE = "(selector) => one(selector).value"
 SHOWN = "(selector, text) => find(selector, text).some(shown)"
 TEXT_CONTAINS = "(selector, part) => find(selector).some((el) => shown(el) && textOf(el).includes(part))"
 TEXT_IS = "(selector, text) => find(selector).some((el) => shown(el) && textOf(el).trim() === text)"
+TAKES_INPUT = "() => !document.documentElement.hasAttribute('data-opening') && !document.body.inert"
 LOADER_ERROR = "() => (document.getElementById('loader-error') || {}).textContent || ''"
 
 
@@ -128,13 +129,16 @@ class EnginePage:
                       poll_s=0.05)
 
     def wait_until_live(self, timeout_s: float = 180) -> float:
-        """Wait until Python has rendered the app; fail with the page's own message if it failed. Returns the
-        page's clock (performance.now(), ms) when it saw it."""
+        """Wait until Python has rendered the app (fail with the page's own message if it failed) and the page
+        takes input. Returns the page's clock (performance.now(), ms) when it saw Python live."""
         self.wait_for(LOADED_OR_FAILED, timeout_s=timeout_s, what="the playground to go live")
         error = self.evaluate(LOADER_ERROR)
         if error:
             raise AssertionError(f"{self.name}: the playground failed to load: {error}")
-        return self.evaluate("() => performance.now()")
+        live_at = self.evaluate("() => performance.now()")
+        # A page opening a document (a link, the device's copy) takes input once Python has put it in.
+        self.wait_for(TAKES_INPUT, timeout_s=timeout_s, what="the document to open")
+        return live_at
 
     def is_live(self) -> bool:
         return bool(self.evaluate(LOADED_OR_FAILED))

@@ -16,6 +16,7 @@ from tests.browser.test_document import HOLD_WORKER
 from tests.browser.test_first_contact import PLOT_STATE
 from tests.browser.test_training_view import HEATMAP_SUM
 from tests.engines import launch
+from tests.engines.page import TAKES_INPUT
 from tests.engines.site import RecordingSite
 
 ENGINES = ["chromium", "firefox", "webkit"]
@@ -28,14 +29,21 @@ ON_RELOAD = "r1 = 1.5\nr2 = r1 * r1\nreloaded = r2 - 0.25\n"   # reloaded = 2
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def engine(request, site_dir):
-    """(browser page of one engine, its recording site), shared by this module's tests in that engine."""
+def browser_and_site(request, site_dir):
+    """(a browser page of one engine, its recording site), shared by this module's tests in that engine."""
     site = RecordingSite(site_dir)
     playwright = request.getfixturevalue("playwright") if request.param == "chromium" else None
     page = launch(request.param, origins=(site.origin, site.course_origin), playwright=playwright)
     yield page, site
     page.close()
     site.shutdown()
+
+
+@pytest.fixture
+def engine(browser_and_site):
+    page, site = browser_and_site
+    yield page, site
+    site.settings["worker_prefix"] = ""    # a test that failed while the worker was held must not hold the next
 
 
 def assert_clean(page, site):
@@ -63,6 +71,7 @@ def type_while_python_starts(page, site, program: str) -> None:
     take one backward step; then let Python start."""
     page.wait_for(f"() => find('{EDITOR}').some(shown)", timeout_s=ANSWER_S, what="the prerendered editor")
     shown_at = page.evaluate("() => performance.now()")
+    assert page.evaluate(TAKES_INPUT), "the page takes no input (it is opening a document)"
     page.set_value(EDITOR, program)
     page.click(".graph-draw button")
     page.click(".graph-step button")
@@ -94,7 +103,11 @@ def test_a_program_typed_while_python_starts_is_answered_on_a_first_visit(engine
 
 
 def test_a_program_typed_while_python_starts_is_answered_on_a_reload(engine):
+    """A reload of a page that holds no document: the second start (caches warm, the start kept by the first
+    visit). A page that holds one (in its address or on the device) takes no input until Python has opened it
+    (templates/early_worker.html): the last test's reload covers that."""
     page, site = engine
+    page.evaluate("() => { localStorage.clear(); history.replaceState(null, '', location.pathname); }")
     site.settings["worker_prefix"] = HOLD_WORKER
     page.reload_page()
     type_while_python_starts(page, site, ON_RELOAD)
