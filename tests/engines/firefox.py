@@ -78,6 +78,7 @@ class Firefox(EnginePage):
         self.context = self.top
         self.foreign_requests = []
         self.worker_errors = []
+        self.pid = self.process.pid   # the root of the browser's processes
 
     def _evaluate_json(self, expression: str) -> str:
         result = self.bidi.command("script.evaluate", expression=expression, awaitPromise=True,

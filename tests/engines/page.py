@@ -81,6 +81,9 @@ class EnginePage:
     name, _evaluate_json(expression), goto(url), reload(), close() and the records they can keep."""
 
     name = "?"
+    pid = None                  # the process at the root of the browser's processes
+    foreign_requests = None     # URLs requested outside the allowed origins, where the engine lets us see them
+    worker_errors = ()          # console errors of the page's workers, where the engine lets us see them
 
     def evaluate(self, function: str, *args):
         """Call the JavaScript `function` with `args` in the page (helpers above in scope); its JSON result."""

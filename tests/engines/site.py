@@ -7,6 +7,7 @@ It also serves a course page, /course.html?src=URL, holding the playground in an
 another host name, e.g. localhost, and the playground's own origin stays 127.0.0.1: a cross-origin embed).
 """
 import html
+import io
 import json
 import re
 import threading
@@ -40,15 +41,17 @@ COURSE_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
                '</iframe></body></html>')
 
 
-def with_recorder(page: bytes) -> bytes:
-    """The HTML page with the recorder as the first thing in its head."""
-    return re.sub(rb"<head[^>]*>", lambda m: m.group(0) + RECORDER.encode(), page, count=1, flags=re.I)
+def with_recorder(page: bytes, head_script: str = "") -> bytes:
+    """The HTML page with the recorder (and `head_script`, if any) as the first things in its head."""
+    added = RECORDER + (f"<script>{head_script}</script>" if head_script else "")
+    return re.sub(rb"<head[^>]*>", lambda m: m.group(0) + added.encode(), page, count=1, flags=re.I)
 
 
 def recording_handler(records: list, settings: dict, base=SiteHandler):
     """A handler class (a subclass of `base`) that adds the recorder to HTML pages and appends what it
     posts to `records` as {kind, text, at}; while settings["worker_prefix"] is set, the worker's script
-    (app.js) starts with it (e.g. a wait for a message: tests type before Python can answer)."""
+    (app.js) starts with it (e.g. a wait for a message: tests type before Python can answer); settings["head_script"]
+    is a script put in each page's head after the recorder (a benchmark's records of the loader's stages)."""
 
     class Recording(base):
         def do_GET(self):
@@ -62,7 +65,7 @@ def recording_handler(records: list, settings: dict, base=SiteHandler):
             if file.is_dir():
                 file = file / "index.html"
             if file.suffix == ".html" and file.is_file():
-                return self.send_page(with_recorder(file.read_bytes()))
+                return self.send_page(with_recorder(file.read_bytes(), settings.get("head_script", "")))
             if parts.path == "/app.js" and settings.get("worker_prefix"):
                 return self.send_page(settings["worker_prefix"].encode() + file.read_bytes(), "text/javascript",
                                       "no-store")
@@ -74,7 +77,7 @@ def recording_handler(records: list, settings: dict, base=SiteHandler):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", cache)
             self.end_headers()
-            self.wfile.write(body)
+            self.copyfile(io.BytesIO(body), self.wfile)   # (a counting server counts what goes through copyfile)
 
         def do_POST(self):
             if urlsplit(self.path).path != "/__console":
@@ -96,7 +99,7 @@ class RecordingSite:
 
     def __init__(self, site_dir: Path, base=SiteHandler):
         self.records = []
-        self.settings = {"worker_prefix": ""}
+        self.settings = {"worker_prefix": "", "head_script": ""}
         self.server = make_server(site_dir, handler_class=recording_handler(self.records, self.settings, base))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = url_of(self.server)

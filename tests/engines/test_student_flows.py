@@ -16,7 +16,6 @@ from tests.browser.test_document import HOLD_WORKER
 from tests.browser.test_first_contact import PLOT_STATE
 from tests.browser.test_training_view import HEATMAP_SUM
 from tests.engines import launch
-from tests.engines.page import TAKES_INPUT
 from tests.engines.site import RecordingSite
 
 ENGINES = ["chromium", "firefox", "webkit"]
@@ -66,21 +65,33 @@ def step_counter(page) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+# In the page: wait until the prerendered editor shows, then at once type `program`, click Draw and Step (one
+# script: a WebDriver round trip can take a second on a busy machine); say when, and whether Python was live.
+TYPE_EARLY = """async (program) => {
+  const editor = () => find('.graph-program textarea').find(shown);
+  while (!editor()) await new Promise((wait) => setTimeout(wait, 10));
+  const shownAt = performance.now();
+  const takesInput = !document.documentElement.hasAttribute('data-opening') && !document.body.inert;
+  const box = editor();
+  box.focus();
+  box.value = program;
+  box.dispatchEvent(new Event('input', {bubbles: true, composed: true}));
+  box.dispatchEvent(new Event('change', {bubbles: true, composed: true}));
+  one('.graph-draw button').click();
+  one('.graph-step button').click();
+  return {shownAt, takesInput, now: performance.now(), live: document.getElementById('loader').style.display === 'none',
+          paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null};
+}"""
+
+
 def type_while_python_starts(page, site, program: str) -> None:
     """As soon as the prerendered editor shows (Python held back by the server), type `program`, draw it and
     take one backward step; then let Python start."""
-    page.wait_for(f"() => find('{EDITOR}').some(shown)", timeout_s=ANSWER_S, what="the prerendered editor")
-    shown_at = page.evaluate("() => performance.now()")
-    assert page.evaluate(TAKES_INPUT), "the page takes no input (it is opening a document)"
-    page.set_value(EDITOR, program)
-    page.click(".graph-draw button")
-    page.click(".graph-step button")
-    timing = page.evaluate("""() => ({now: performance.now(), live: document.getElementById('loader').style.display === 'none',
-        paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null})""")
+    timing = page.evaluate(TYPE_EARLY, program)
+    assert timing["takesInput"], "the page takes no input (it is opening a document)"
     assert not timing["live"], "Python was live before the input: the test did not test early input"
-    print(f"{page.name}: typed, drawn and stepped {timing['now'] - shown_at:.0f} ms after the editor showed "
-          f"(first paint at {timing['paint']} ms, editor at {shown_at:.0f} ms)")
-    assert timing["now"] - shown_at < 1000
+    print(f"{page.name}: typed, drawn and stepped {timing['now'] - timing['shownAt']:.0f} ms after the editor "
+          f"showed (first paint at {timing['paint']} ms, editor at {timing['shownAt']:.0f} ms)")
     site.settings["worker_prefix"] = ""
     page.evaluate("() => window.earlyWorker.postMessage('go')")
 

@@ -39,6 +39,7 @@ class WebKit(EnginePage):
         self.driver.set_window_size(width, height)
         self.foreign_requests = None     # not visible through this WebDriver
         self.worker_errors = []
+        self.pid = self.driver.service.process.pid   # WebKitWebDriver: MiniBrowser and its processes are below it
 
     def _evaluate_json(self, expression: str) -> str:
         return self.driver.execute_async_script(
