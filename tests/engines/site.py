@@ -6,6 +6,7 @@ promise (and each console warning) back to the server, so the records survive re
 It also serves a course page, /course.html?src=URL, holding the playground in an iframe (ask for it through
 another host name, e.g. localhost, and the playground's own origin stays 127.0.0.1: a cross-origin embed).
 """
+import email.utils
 import html
 import io
 import json
@@ -65,17 +66,28 @@ def recording_handler(records: list, settings: dict, base=SiteHandler):
             if file.is_dir():
                 file = file / "index.html"
             if file.suffix == ".html" and file.is_file():
-                return self.send_page(with_recorder(file.read_bytes(), settings.get("head_script", "")))
+                # Cached as the plain server's pages are (Last-Modified): a warm load revalidates, no more.
+                modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
+                if self.headers.get("If-Modified-Since") == modified:
+                    self.send_response(HTTPStatus.NOT_MODIFIED)
+                    self.end_headers()
+                    return None
+                return self.send_page(with_recorder(file.read_bytes(), settings.get("head_script", "")),
+                                      cache=None, modified=modified)
             if parts.path == "/app.js" and settings.get("worker_prefix"):
                 return self.send_page(settings["worker_prefix"].encode() + file.read_bytes(), "text/javascript",
                                       "no-store")
             return super().do_GET()
 
-        def send_page(self, body: bytes, content_type="text/html; charset=utf-8", cache="no-cache") -> None:
+        def send_page(self, body: bytes, content_type="text/html; charset=utf-8", cache="no-cache",
+                      modified=None) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", cache)
+            if cache:
+                self.send_header("Cache-Control", cache)
+            if modified:
+                self.send_header("Last-Modified", modified)
             self.end_headers()
             self.copyfile(io.BytesIO(body), self.wfile)   # (a counting server counts what goes through copyfile)
 
