@@ -20,6 +20,7 @@ from tests.engines.site import RecordingSite
 
 ENGINES = ["chromium", "firefox", "webkit"]
 ANSWER_S = 90          # one answer of Python (WebKit on a busy 2-core machine is slow)
+LIVE_S = 300           # WebKit starts from scratch (its saved start fails): 25-60 s alone, minutes on a busy machine
 EDITOR = ".graph-program textarea"
 SUMMARY = ".graph-summary"
 EXPLAIN = ".graph-explain"
@@ -40,7 +41,11 @@ def browser_and_site(request, site_dir):
 
 @pytest.fixture
 def engine(browser_and_site):
+    """The module's browser of one engine, with the records of earlier tests cleared."""
     page, site = browser_and_site
+    for records in (site.records, page.worker_errors, page.foreign_requests):
+        if isinstance(records, list):
+            records.clear()
     yield page, site
     site.settings["worker_prefix"] = ""    # a test that failed while the worker was held must not hold the next
 
@@ -97,7 +102,7 @@ def type_while_python_starts(page, site, program: str) -> None:
 
 
 def assert_early_program_answered(page, program: str, output: str, value: str) -> None:
-    page.wait_until_live()
+    page.wait_until_live(LIVE_S)
     page.wait_for_text(SUMMARY, f"Output {output} = {value}", timeout_s=ANSWER_S)
     page.wait_for_text(EXPLAIN, "Step 1 of", timeout_s=ANSWER_S)
     assert page.value(EDITOR) == program
@@ -129,7 +134,7 @@ def test_a_program_typed_while_python_starts_is_answered_on_a_reload(engine):
 def test_step_run_all_training_lesson_and_a_reload_keeps_the_work(engine):
     page, site = engine
     page.open(site.url)
-    page.wait_until_live()
+    page.wait_until_live(LIVE_S)
     # A typed program is answered, drawn whole.
     typed = "w = 1.5\nq = w * 2.0\nout = q + w\n"
     page.set_value(EDITOR, typed)
@@ -174,7 +179,7 @@ def test_step_run_all_training_lesson_and_a_reload_keeps_the_work(engine):
     page.show_view("Training", "training-view", timeout_s=ANSWER_S)
     page.wait_for("() => location.hash.includes('d=')", timeout_s=ANSWER_S, what="the address to hold the work")
     page.reload_page()
-    page.wait_until_live()
+    page.wait_until_live(LIVE_S)
     page.wait_for_text(".train-step-count", paused_at, timeout_s=ANSWER_S, exact=True)
     page.show_view("Graph", "graph-view", timeout_s=ANSWER_S)
     page.wait_for_value(EDITOR, typed.replace("w = 1.5", "w = 2.5"), timeout_s=ANSWER_S)
@@ -190,7 +195,7 @@ def test_a_share_link_opens_its_graph_in_a_course_pages_iframe(engine):
     page.open(site.course_url(site.url + D.make_fragment(doc), 800, 600),
               ready="() => document.querySelectorAll('iframe').length === 1")
     with page.in_frame(0):
-        page.wait_until_live()
+        page.wait_until_live(LIVE_S)
         page.wait_for_value(EDITOR, linked, timeout_s=ANSWER_S)
         page.wait_for_text(SUMMARY, "Output late = 7.5000", timeout_s=ANSWER_S)
         assert_whole_graph_in_view(page, ["early", "late"])
