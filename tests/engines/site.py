@@ -32,7 +32,9 @@ RECORDER = """<script>
     const original = console[name];
     console[name] = function (...parts) { send(kind, parts); return original.apply(this, parts); };
   }
-  addEventListener('error', (event) => send('error', ['uncaught: ' + (event.error || event.message)]));
+  // (A ResizeObserver loop is a notification, not an exception: Chromium's page errors leave it out too.)
+  addEventListener('error', (event) => event.error || !/^ResizeObserver loop/.test(event.message) &&
+    send('error', ['uncaught: ' + (event.error || event.message)]));
   addEventListener('unhandledrejection', (event) => send('error', ['unhandled rejection:', event.reason]));
 })();
 </script>"""
