@@ -33,8 +33,9 @@ RECORDER = """<script>
     console[name] = function (...parts) { send(kind, parts); return original.apply(this, parts); };
   }
   // (A ResizeObserver loop is a notification, not an exception: Chromium's page errors leave it out too.)
-  addEventListener('error', (event) => event.error || !/^ResizeObserver loop/.test(event.message) &&
-    send('error', ['uncaught: ' + (event.error || event.message)]));
+  addEventListener('error', (event) => {
+    if (event.error || !/^ResizeObserver loop/.test(event.message)) send('error', ['uncaught: ' + (event.error || event.message)]);
+  });
   addEventListener('unhandledrejection', (event) => send('error', ['unhandled rejection:', event.reason]));
 })();
 </script>"""
