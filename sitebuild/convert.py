@@ -32,7 +32,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SAVED_START = "saved-start.js"   # templates/saved_start.js in the site, beside the worker (app.js)
 # The worker's modules beside app.js (their name in the site: their template), saved-start.js first.
 WORKER_MODULES = {SAVED_START: "saved_start.js", "snapshot-files.js": "snapshot_files.js",
-                  "later-files.js": "later_files.js", "unzstd.js": "unzstd.js"}
+                  "later-files.js": "later_files.js", "unzstd.js": "unzstd.js", "function-table.js": "function_table.js"}
 # Panel only accepts an absolute CDN root; the build writes this placeholder and then
 # makes it relative, so the site works under any path on any host.
 PLACEHOLDER_ROOT = "https://site.invalid/"

@@ -11,7 +11,8 @@
       const fetched = performance.getEntriesByType('resource').map((entry) => entry.name)
       registration.active.postMessage({keep: fetched})
     }).catch((error) => {
-      console.warn('Offline use is not available:', error)
+      // Firefox's private windows have no service worker (the page works the same, online)
+      console.info('Offline use is not available here:', error.message)
     })
   }
   const AFTER_THE_START_MS = 5000
