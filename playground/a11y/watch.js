@@ -48,6 +48,7 @@ const observer = new MutationObserver((records) => {
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
+    if (host.matches(".a11y-announce")) say(shownText(host));   // e.g. predict mode's "Right" / "Not right"
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);
