@@ -15,6 +15,7 @@ from playground.address import AddressKeeper
 from playground import document as D
 from playground.graph.view import GraphView
 from playground.inline_styles import inline_panel_stylesheets
+from playground.lesson.exercise_view import ExercisePanel
 from playground.lesson.lessons import builtin_tour
 from playground.lesson.step_code import StepCode
 from playground.lesson.tour import link_fragment
@@ -113,6 +114,15 @@ def embed(options):
 share_tools = ShareTools(document)
 tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 tour_bar.param.watch(lambda event: setattr(document, "place", event.new), "place")
+def predict_score():
+    """Predict mode's score for "My progress" ('' before any answer)."""
+    predictions = graph_view.predict.predictions
+    return predictions.score_text() if predictions.score()[1] else ""
+
+
+# A lesson with a task is an exercise: its panel under the tour bar checks it as the student works.
+exercise_panel = ExercisePanel(document, predict_score=predict_score)
+tour_bar.param.watch(lambda event: exercise_panel.show(tour_bar.tour, tour_bar.index), ["tour", "index"])
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
@@ -146,6 +156,7 @@ template.header.append(tour_bar.start_button)
 template.main.append(share_tools.message)   # what a link or file could not do: on the page, not in the drawer
 template.main.append(share_tools.title_display)
 template.main.append(tour_bar)
+template.main.append(exercise_panel)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
 template.sidebar.append(address)

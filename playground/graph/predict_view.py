@@ -40,15 +40,15 @@ class PredictPanel(pn.viewable.Viewer):
 
     def __init__(self, state, **params):
         super().__init__(state=state, **params)
-        self.toggle = pn.widgets.Checkbox(name="Predict the gradients", value=state.predict,
+        self.toggle = pn.widgets.Checkbox(label="Predict the gradients", value=state.predict,
                                           css_classes=["graph-predict-toggle"], align="center", margin=(4, 10))
         self.source = ColumnDataSource(dict(NOT_PREDICTING), name="graph_predict")
         self.prompt = _pane("predict-prompt")
-        self.answer = pn.widgets.TextInput(name="Your answer", placeholder="a number, e.g. -3 or 2/3",
+        self.answer = pn.widgets.TextInput(label="Your answer", placeholder="a number, e.g. -3 or 2/3",
                                            css_classes=["predict-answer"], width=220)
-        self.check_button = pn.widgets.Button(name="Check", button_type="primary", css_classes=["predict-check"],
+        self.check_button = pn.widgets.Button(label="Check", button_type="primary", css_classes=["predict-check"],
                                               align="end")
-        self.show_button = pn.widgets.Button(name="Show the answer", css_classes=["predict-show"], align="end",
+        self.show_button = pn.widgets.Button(label="Show the answer", css_classes=["predict-show"], align="end",
                                              visible=False)
         self.feedback = _pane("predict-feedback", "a11y-announce")
         self.score = _pane("predict-score")
