@@ -46,7 +46,7 @@ class PredictPanel(pn.viewable.Viewer):
         self.prompt = _pane("predict-prompt")
         self.answer = pn.widgets.TextInput(label="Your answer", placeholder="a number, e.g. -3 or 2/3",
                                            css_classes=["predict-answer"], width=220)
-        self.check_button = pn.widgets.Button(label="Check", button_type="primary", css_classes=["predict-check"],
+        self.check_button = pn.widgets.Button(label="Check", color="primary", css_classes=["predict-check"],
                                               align="end")
         self.show_button = pn.widgets.Button(label="Show the answer", css_classes=["predict-show"], align="end",
                                              visible=False)
