@@ -84,7 +84,7 @@ class PredictPanel(pn.viewable.Viewer):
         verdict, message = self.predictions.answer(question.step, self.answer.value_input)
         text = f"<p class='{verdict}'>{html.escape(message)}</p>"
         if verdict == "wrong":
-            text += f"<p class='hint'><b>Hint:</b> {html.escape(question.hint)}</p>"
+            text += f" <p class='hint'><b>Hint:</b> {html.escape(question.hint)}</p>"
         self._draw(feedback=text)
 
     def show(self):
@@ -102,7 +102,9 @@ class PredictPanel(pn.viewable.Viewer):
 
     def _draw(self, *events, feedback=""):
         on = self.state.predict
-        self.source.data = {"step": self.predictions.revealed()} if on else dict(NOT_PREDICTING)
+        shown = {"step": self.predictions.revealed()} if on else dict(NOT_PREDICTING)
+        if shown != dict(self.source.data):     # unchanged: the page need not draw the step again
+            self.source.data = shown
         if hasattr(self, "_layout"):
             self._layout.visible = on
         question = self.question()
