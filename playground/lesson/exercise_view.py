@@ -108,14 +108,14 @@ class ExercisePanel(pn.viewable.Viewer):
         if ok and before is None:
             self.document.progress = P.record(self.document.progress, self.tour_title, lesson["title"],
                                               first_try=not self.hint_seen)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        items = " ".join(f"<li>{html.escape(line)}</li>" for line in lines)
         if ok:
             head = "<p class='solved'>\u2713 Solved. Checked:</p>"
         elif before is not None:
             head = f"<p class='solved'>\u2713 Solved earlier ({html.escape(before['at'])}). Checking now:</p>"
         else:
             head = "<p class='open'>Not solved yet. Checking:</p>"
-        self.status.object = f"{head}<ul>{items}</ul>"
+        self.status.object = f"{head} <ul>{items}</ul>"
         return ok
 
     def _draw_progress(self):

@@ -68,61 +68,61 @@ def test_predict_mode_on_the_readme_program(app_page):
     expect(page.locator(".graph-predict")).to_be_visible(timeout=TIMEOUT)
     step(page, 1, n)
     feedback, explain = page.locator(".predict-feedback"), page.locator(".graph-explain")
-    expect(explain).to_contain_text("Your turn")
-    expect(page.locator(".predict-prompt")).to_contain_text("Backward starts at the output g")
+    expect(explain).to_contain_text("Your turn", timeout=TIMEOUT)
+    expect(page.locator(".predict-prompt")).to_contain_text("Backward starts at the output g", timeout=TIMEOUT)
     assert table_grads(page)["g"] == "?" and box_grads(page)["g"] == "grad ?"
 
     # Right answers, typed and sent with Enter: the grad appears in the table and the box.
     answer(page, "1")
-    expect(feedback).to_contain_text("Right: g.grad = 1.")
+    expect(feedback).to_contain_text("Right: g.grad = 1.", timeout=TIMEOUT)
     wait_said(page, r"^Right: g\.grad = 1\.")
-    expect(explain).to_contain_text("starts at the output")
+    expect(explain).to_contain_text("starts at the output", timeout=TIMEOUT)
     assert table_grads(page)["g"] == "1.0000" and box_grads(page)["g"] == "grad 1.0000"
     for k in (2, 3):
         step(page, k, n)
         answer(page, f"{asked[k].expected}")
-        expect(feedback).to_contain_text("Right:")
+        expect(feedback).to_contain_text("Right:", timeout=TIMEOUT)
     step(page, 4, n)      # a constant (10.0 of 10.0/f): nothing to ask
-    expect(page.locator(".predict-prompt")).to_contain_text("reaches a constant")
-    expect(page.locator(".predict-answer input")).to_be_disabled()
+    expect(page.locator(".predict-prompt")).to_contain_text("reaches a constant", timeout=TIMEOUT)
+    expect(page.locator(".predict-answer input")).to_be_disabled(, timeout=TIMEOUT)
 
     # A wrong answer: refused, the hint is the step's chain rule with its numbers; the grad stays hidden.
     step(page, 5, n)
     five = asked[5]
     assert five.name == "f" and not five.summed
     answer(page, "0.5")
-    expect(feedback).to_contain_text("Not right (0.5; try 1).")
-    expect(feedback).to_contain_text("d(10.0/f)/df = -10.0/f**2 = -10/49**2 = -0.0042")
+    expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
+    expect(feedback).to_contain_text("d(10.0/f)/df = -10.0/f**2 = -10/49**2 = -0.0042", timeout=TIMEOUT)
     wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: .*-10\.0/f\*\*2")
-    expect(page.locator(".predict-show button")).to_be_visible()
+    expect(page.locator(".predict-show button")).to_be_visible(, timeout=TIMEOUT)
     assert table_grads(page)["f"] == "?"
     assert_no_violations(page, "predict mode, a wrong answer with its hint")
     answer(page, f"{five.expected:.4f}")
-    expect(feedback).to_contain_text("Right: f.grad = -0.0042.")
+    expect(feedback).to_contain_text("Right: f.grad = -0.0042.", timeout=TIMEOUT)
 
     # f is used twice (in 10.0/f and in f/2.0): the next step asks for the sum, the contribution alone is wrong.
     step(page, 6, n)
     six = asked[6]
     assert six.name == "f" and six.summed
-    expect(page.locator(".predict-prompt")).to_contain_text("give the sum")
+    expect(page.locator(".predict-prompt")).to_contain_text("give the sum", timeout=TIMEOUT)
     answer(page, f"{six.contribution}")
-    expect(feedback).to_contain_text("Not right")
-    expect(feedback).to_contain_text("Then add what f already held")
+    expect(feedback).to_contain_text("Not right", timeout=TIMEOUT)
+    expect(feedback).to_contain_text("Then add what f already held", timeout=TIMEOUT)
     # The keyboard alone: from the Step button, Tab reaches the answer box; Enter answers.
     page.locator(".graph-step button").focus()
     tab_to(page, "predict-answer")
     page.keyboard.type(f"{six.expected:.4f}")
     page.keyboard.press("Enter")
-    expect(feedback).to_contain_text("Right: f.grad = -0.0042 + 0.5 = 0.4958.")
+    expect(feedback).to_contain_text("Right: f.grad = -0.0042 + 0.5 = 0.4958.", timeout=TIMEOUT)
     assert table_grads(page)["f"] == "0.4958"
-    expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 5 right first time.")
+    expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 5 right first time.", timeout=TIMEOUT)
 
     # Show the answer: the grad appears, counted as not right first time.
     step(page, 7, n)
     answer(page, "12345")
     page.locator(".predict-show button").click()
-    expect(feedback).to_contain_text(f"The answer: {asked[7].answer_text()}")
-    expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 6 right first time.")
+    expect(feedback).to_contain_text(f"The answer: {asked[7].answer_text()}", timeout=TIMEOUT)
+    expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 6 right first time.", timeout=TIMEOUT)
     assert_no_violations(page, "predict mode, an answer shown")
 
     # The document keeps predict mode: a reload opens with it on, the grads hidden again.
@@ -164,7 +164,7 @@ def test_exercises_solved_by_a_student(app_page):
     # 1. A wrong answer is not accepted; the right one is, and says what was checked.
     set_leaf(page, "guess", 12)
     expect(status(page)).to_contain_text("guess.data = -12 (within 0.001): it is 12", timeout=TIMEOUT)
-    expect(status(page)).to_contain_text("Not solved yet")
+    expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
     assert_no_violations(page, "an exercise not solved yet")
     set_leaf(page, "guess", -12)
     expect(status(page)).to_contain_text("\u2713 Solved. Checked:", timeout=TIMEOUT)
@@ -176,10 +176,10 @@ def test_exercises_solved_by_a_student(app_page):
     page.locator(".tour-next button").click()
     expect(page.locator(".exercise-task")).to_contain_text("the neuron is dead", timeout=TIMEOUT)
     page.locator(".exercise-hint-button button").click()
-    expect(page.locator(".exercise-hint")).to_contain_text("relu passes 0")
+    expect(page.locator(".exercise-hint")).to_contain_text("relu passes 0", timeout=TIMEOUT)
     set_leaf(page, "x", 0)                                          # w.grad is 0, but the neuron is not dead
     expect(status(page)).to_contain_text("x.data = 1 (within 1e-06): it is 0", timeout=TIMEOUT)
-    expect(status(page)).to_contain_text("Not solved yet")
+    expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
     set_leaf(page, "x", 1)
     set_leaf(page, "w", -1)
     expect(status(page)).to_contain_text("\u2713 Solved.", timeout=TIMEOUT)
