@@ -84,7 +84,7 @@ def test_predict_mode_on_the_readme_program(app_page):
         expect(feedback).to_contain_text("Right:", timeout=TIMEOUT)
     step(page, 4, n)      # a constant (10.0 of 10.0/f): nothing to ask
     expect(page.locator(".predict-prompt")).to_contain_text("reaches a constant", timeout=TIMEOUT)
-    expect(page.locator(".predict-answer input")).to_be_disabled(, timeout=TIMEOUT)
+    expect(page.locator(".predict-answer input")).to_be_disabled(timeout=TIMEOUT)
 
     # A wrong answer: refused, the hint is the step's chain rule with its numbers; the grad stays hidden.
     step(page, 5, n)
@@ -94,7 +94,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
     expect(feedback).to_contain_text("d(10.0/f)/df = -10.0/f**2 = -10/49**2 = -0.0042", timeout=TIMEOUT)
     wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: .*-10\.0/f\*\*2")
-    expect(page.locator(".predict-show button")).to_be_visible(, timeout=TIMEOUT)
+    expect(page.locator(".predict-show button")).to_be_visible(timeout=TIMEOUT)
     assert table_grads(page)["f"] == "?"
     assert_no_violations(page, "predict mode, a wrong answer with its hint")
     answer(page, f"{five.expected:.4f}")
