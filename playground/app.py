@@ -90,8 +90,8 @@ def open_lesson(lesson):
         doc, _, _ = D.read_fragment(link_fragment(lesson["link"]))  # checked when the tour was read
         if doc is not None:
             share_tools.open_document(doc, "lesson")
-    if lesson["show"] == "graph":
-        tabs.active = TABS.index("graph")
+    if lesson["show"] in VIEWS:
+        tabs.active = TABS.index(lesson["show"])
     else:
         lesson_view.mode = lesson["show"]
         tabs.active = TABS.index("lesson")

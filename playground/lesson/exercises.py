@@ -93,7 +93,7 @@ def _link(title, start):
 @functools.cache
 def exercises_tour():
     """The built-in exercises as tour data (made once)."""
-    lessons = [{"title": title, "text": text, "link": _link(title, start), "task": task, "check": check,
-                "hint": hint}
+    lessons = [{"title": title, "text": text, "link": _link(title, start), "show": start[0], "task": task,
+                "check": check, "hint": hint}
                for title, start, text, task, check, hint in EXERCISES]
     return check_tour({"title": "Exercises: backpropagation by hand", "lessons": lessons})

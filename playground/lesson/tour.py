@@ -16,7 +16,8 @@ The format (JSON), which a teacher can write by hand (docs/teachers-guide.md):
           code. It is always shown escaped: never HTML.
   link    a share link of the playground (the whole address or just its "#d=..." part); it opens the saved
           document. Optional: a lesson without one keeps what is on screen.
-  show    optional, which lesson tool opens beside it: one of SHOWS (default "graph": no tool, the graph view).
+  show    optional, which lesson tool opens beside it: one of SHOWS (default "graph": no tool, the graph view;
+          "training": the training view).
   task    optional: makes the lesson an exercise. Plain text (like `text`), at most MAX_TEXT characters.
   check   with a task: the condition on the live document that solves it (playground/lesson/checks.py: data,
           never code); a bad condition is refused like any bad field.
@@ -38,7 +39,7 @@ from playground import document
 
 from .checks import CheckError, check_condition
 
-SHOWS = ("graph", "code", "topo", "break", "nudge", "training-step")
+SHOWS = ("graph", "code", "topo", "break", "nudge", "training-step", "training")
 FORMAT = "1"                 # how a tour link packs its JSON: zlib -> base64url
 MAX_LESSONS = 40
 MAX_TITLE = 100

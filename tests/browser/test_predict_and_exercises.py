@@ -25,7 +25,7 @@ from tests.browser.test_accessibility import RECORD_SAID, assert_no_violations, 
 from tests.conftest import wait_until_interactive
 
 TIMEOUT = 30_000
-TRAIN_TIMEOUT = 120_000
+TRAIN_TIMEOUT = 240_000
 
 
 def table_grads(page):
@@ -118,10 +118,12 @@ def test_predict_mode_on_the_readme_program(app_page):
     expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 5 right first time.", timeout=TIMEOUT)
 
     # Show the answer: the grad appears, counted as not right first time.
-    step(page, 7, n)
+    ask = min(k for k in asked if k > 6)
+    for k in range(7, ask + 1):
+        step(page, k, n)
     answer(page, "12345")
     page.locator(".predict-show button").click()
-    expect(feedback).to_contain_text(f"The answer: {asked[7].answer_text()}", timeout=TIMEOUT)
+    expect(feedback).to_contain_text(f"The answer: {asked[ask].answer_text()}", timeout=TIMEOUT)
     expect(page.locator(".predict-score")).to_contain_text("Score: 3 of 6 right first time.", timeout=TIMEOUT)
     assert_no_violations(page, "predict mode, an answer shown")
 
@@ -131,7 +133,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     page.reload()
     wait_until_interactive(page)
     expect(page.locator(".graph-predict-toggle input")).to_be_checked(timeout=TIMEOUT)
-    expect(page.locator(".graph-explain")).to_contain_text(f"Step 7 of {n}", timeout=TIMEOUT)
+    expect(page.locator(".graph-explain")).to_contain_text(f"Step {ask} of {n}", timeout=TIMEOUT)
     assert table_grads(page)["g"] == "?"
     app_page.assert_clean()
 
