@@ -114,6 +114,8 @@ def embed(options):
 share_tools = ShareTools(document)
 tour_bar = TourBar(open_lesson=open_lesson, builtin=builtin_tour)
 tour_bar.param.watch(lambda event: setattr(document, "place", event.new), "place")
+
+
 def predict_score():
     """Predict mode's score for "My progress" ('' before any answer)."""
     predictions = graph_view.predict.predictions

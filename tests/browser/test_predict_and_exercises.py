@@ -205,7 +205,8 @@ def test_exercises_solved_by_a_student(app_page):
     hidden.fill("4")
     hidden.press("Enter")
     page.locator(".train-play button").click()
-    expect(status(page)).to_contain_text("\u2713 Solved.", timeout=TRAIN_TIMEOUT)
+    # Solved (recorded once: the run trains on, and its test accuracy may dip again after)
+    expect(status(page)).to_contain_text("\u2713 Solved", timeout=TRAIN_TIMEOUT)
     page.locator(".train-pause button").click()
 
     # My progress lists the solved ones, with when and how; a reload keeps them.
