@@ -124,7 +124,7 @@ def predict_score():
 
 # A lesson with a task is an exercise: its panel under the tour bar checks it as the student works.
 exercise_panel = ExercisePanel(document, predict_score=predict_score)
-tour_bar.param.watch(lambda event: exercise_panel.show(tour_bar.tour, tour_bar.index), ["tour", "index"])
+tour_bar.param.watch(lambda *events: exercise_panel.show(tour_bar.tour, tour_bar.index), ["tour", "index"])
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
