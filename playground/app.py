@@ -17,6 +17,7 @@ from playground.address import AddressKeeper
 from playground import document as D
 from playground.graph.view import GraphView
 from playground.inline_styles import inline_panel_stylesheets
+from playground.lesson.exercise_view import ExercisePanel
 from playground.lesson.lessons import builtin_tour
 from playground.lesson.step_code import StepCode
 from playground.lesson.tour import link_fragment
@@ -102,8 +103,8 @@ def open_lesson(lesson):
                                        arriving=tour_bar.index)
             share_tools.open_document(doc, "lesson")
     lesson_shown.update(tour=tour_bar.tour, index=tour_bar.index)
-    if lesson["show"] == "graph":
-        tabs.active = TABS.index("graph")
+    if lesson["show"] in VIEWS:
+        tabs.active = TABS.index(lesson["show"])
     else:
         lesson_view.mode = lesson["show"]
         tabs.active = TABS.index("lesson")
@@ -153,6 +154,17 @@ def close_tour():
 
 tour_bar.param.watch(tour_changed, "tour")
 saved_work = SavedWorkBar(document, close_tour=close_tour)
+
+
+def predict_score():
+    """Predict mode's score for "My progress" ('' before any answer)."""
+    predictions = graph_view.predict.predictions
+    return predictions.score_text() if predictions.score()[1] else ""
+
+
+# A lesson with a task is an exercise: its panel under the tour bar checks it as the student works.
+exercise_panel = ExercisePanel(document, predict_score=predict_score)
+tour_bar.param.watch(lambda *events: exercise_panel.show(tour_bar.tour, tour_bar.index), ["tour", "index"])
 document.param.watch(lambda event: embed(event.new), "embed")
 address = AddressKeeper(document, include_weights=lambda: share_tools.include_weights.value)
 share_tools.include_weights.param.watch(address.changed, "value")
@@ -194,6 +206,7 @@ template.main.append(share_tools.message)   # what a link or file could not do: 
 template.main.append(share_tools.title_display)
 template.main.append(saved_work)     # Undo / Back to my work, while something replaced the student's work
 template.main.append(tour_bar)
+template.main.append(exercise_panel)
 template.main.append(tabs)
 template.sidebar.append(share_tools)
 template.sidebar.append(address)

@@ -1,6 +1,6 @@
 """The live document: the one owner of everything a share link, a file or the device keeps.
 
-    PlaygroundDocument      version, view, title (DocumentFields in document.py, with their bounds),
+    PlaygroundDocument      version, view, title, progress (DocumentFields in document.py, with their bounds),
                             graph (the GraphState), training (the TrainingSettings), training_step
                             (how far the run went), embed (what the link asked of an embedding)
 
@@ -44,7 +44,7 @@ class PlaygroundDocument(D.DocumentFields):
         self.open_training = None      # a function that builds the training view and returns it
         self.graph.param.watch(self._changed, list(D.GRAPH_KEYS))
         self.training.param.watch(self._changed, list(D.SETTINGS_KEYS))
-        self.param.watch(self._changed, ["view", "title", "training_step", "place"])
+        self.param.watch(self._changed, ["view", "title", "training_step", "place", "progress"])
 
     def _changed(self, *events):
         self.revision += 1
@@ -77,10 +77,12 @@ class PlaygroundDocument(D.DocumentFields):
             weights = self.weights()
         return D.check_document({
             "version": D.SCHEMA_VERSION, "view": self.view, "title": self.title,
-            "graph": {"program": self.graph.program, "values": dict(self.graph.values), "step": self.graph.step},
+            "graph": {"program": self.graph.program, "values": dict(self.graph.values), "step": self.graph.step,
+                      "predict": self.graph.predict},
             "training": dict({name: _plain(getattr(self.training, name)) for name in D.SETTINGS_KEYS},
                              step=step, weights=weights),
             "written_by": VERSION,
+            "progress": [dict(item) for item in self.progress],
         })
 
     def link(self, include_weights=True):
@@ -102,7 +104,8 @@ class PlaygroundDocument(D.DocumentFields):
         (the caller then opens the defaults)."""
         graph, training = doc["graph"], doc["training"]
         self.graph.error = ""
-        self.graph.param.update(program=graph["program"], values=dict(graph["values"]), step=graph["step"])
+        self.graph.param.update(program=graph["program"], values=dict(graph["values"]), step=graph["step"],
+                                predict=graph.get("predict", False))
         if self.graph.error:
             raise D.DocumentError(f"the graph program was refused: {self.graph.error}")
         if training["weights"] is None and training["step"] > REPLAY_LIMIT:
@@ -117,7 +120,8 @@ class PlaygroundDocument(D.DocumentFields):
                 view.restore(training["step"], training["weights"])
             except ValueError as error:   # e.g. weights that do not fit the network of the settings
                 raise D.DocumentError(str(error)) from None
-        self.param.update(title=doc["title"], view=self.embed["view"] or doc["view"])
+        self.param.update(title=doc["title"], view=self.embed["view"] or doc["view"],
+                          progress=merge_progress(self.progress, doc.get("progress", [])))
 
     def defaults(self):
         """The document a fresh page holds."""
@@ -183,6 +187,13 @@ class PlaygroundDocument(D.DocumentFields):
             saved.keep(now, TOUR_CLOSED, "redo", cause=TOUR_EXAMPLE)
         else:
             saved.forget()
+
+
+def merge_progress(kept, opened):
+    """The exercises solved here and in an opened document: a lesson's link or a teacher's (which hold none)
+    never takes a student's progress away; the first solution of an exercise is kept."""
+    merged = {(item["tour"], item["exercise"]): item for item in reversed(list(kept) + list(opened))}
+    return sorted(merged.values(), key=lambda item: item["at"])[-D.DocumentFields.RULES["progress"][0]:]
 
 
 @functools.cache

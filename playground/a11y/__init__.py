@@ -6,7 +6,8 @@ and only that: it never changes what a control does, and nothing goes back to Py
 by app.py. The scripts, one job each, share one scope and run in this order (PARTS):
   shadow.js    finding things through shadow roots, reading what an element shows
   announce.js  the polite live region: each backward step and each training milestone in words (and, from
-               watch.js, what replaced the student's work: playground/undo.py)
+               watch.js, what replaced the student's work: playground/undo.py); any element of class
+               a11y-announce is said when its text changes (watch.js)
   names.js     names for unnamed controls, the drawings as role="img" with a text summary, what scrolls
   tabs.js      the view tabs as real tabs (tablist/tab/tabpanel, arrows, Home/End, Enter, Space)
   focus.js     the focus kept on a button that Bokeh redraws or disables

@@ -51,11 +51,13 @@ const observer = new MutationObserver((records) => {
     }
   }
   let trainingTouched = false;
+  const announced = [];   // e.g. predict mode's "Right" / "Not right": said last, after the explanation it answers
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
     if (host.matches(".graph-summary")) answerChanged();
     if (host.matches(".saved-work, .saved-work-message, .saved-work-back")) savedWorkChanged();
+    if (host.matches(".a11y-announce")) announced.push(host);
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);
@@ -63,6 +65,8 @@ const observer = new MutationObserver((records) => {
     if (summary) nameControl(summary);
   }
   if (trainingTouched) trainingChanged();
+  // Said a moment later: the explanation the answer reveals is redrawn after it, and would replace it.
+  if (announced.length) setTimeout(() => { for (const host of announced) say(shownText(host)); }, 250);
   keepFocus();
 });
 
