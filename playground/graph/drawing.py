@@ -252,7 +252,7 @@ def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
     """What a frame of width x height pixels shows first: the whole graph when it fits at a readable zoom
     (never above zoom 1), else its output end at READABLE_ZOOM (the user pans toward the inputs).
     whole=True: the whole graph at any zoom ("Fit graph"). Returns the x range, the y range and the zoom
-    (pixels per unit). The page does the same in animation.js (fit())."""
+    (pixels per unit). The page does the same in framing.js (fit())."""
     x0, x1, y0, y1 = _extent(graph)
     scale = min(1.0, width / (x1 - x0), height / (y1 - y0))
     if scale >= SMALLEST_FIT_ZOOM or whole:

@@ -3,7 +3,8 @@ explanation of the step shown; they play the drawing's backward pass in the page
 same buttons to build_topo's steps (topo_steps.py): the depth-first sort numbering the boxes, in the page too.
 
 animation.js, run by CustomJS in the page, draws step k into the drawing's sources and the node table, and plays
-the steps with a moving pulse, with no Python round trip. The step slider is the one value shared both ways: the
+the steps with a moving pulse, with no Python round trip; framing.js, in the same callback, keeps the boxes of
+the step shown in view. The step slider is the one value shared both ways: the
 page moves it while playing and GraphState.step follows it (so a share link can hold the step); setting
 GraphState.step moves the page.
 """
