@@ -212,8 +212,12 @@ const sorting = mode.active === 1;
 function go_to(k) { stop(); slider.value = k; }
 function go_topo(j) { stop(); render_topo(Math.max(0, Math.min(topo.data.node.length, j))); follow_step(A.topo_k); }
 function draw() { if (sorting) render_topo(Math.min(A.topo_k || 0, topo.data.node.length)); else render(current_step()); }
-// The boxes of a step: backward's node receiving its grad and the node whose _backward runs; build_topo's node.
-function step_nodes(k) { return k >= 1 && k <= N ? [S.node[k - 1], S.from[k - 1]].filter((id) => id >= 0) : []; }
+// The boxes of a step: backward's node receiving its grad and the node whose _backward runs (before backward,
+// step 0: the output, where it starts); build_topo's node.
+function step_nodes(k) {
+  if (N === 0) return [];
+  return k >= 1 && k <= N ? [S.node[k - 1], S.from[k - 1]].filter((id) => id >= 0) : [S.node[0]];
+}
 function topo_nodes(j) { return j >= 1 && j <= topo.data.node.length ? [topo.data.node[j - 1]] : []; }
 function current_nodes() { return sorting ? topo_nodes(A.topo_k || 0) : step_nodes(current_step()); }
 function follow_step(k) {  // the view follows each step once: a student who pans away from a step stays there
