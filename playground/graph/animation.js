@@ -224,7 +224,7 @@ function follow_step(k) {  // the view follows each step once: a student who pan
   const key = (sorting ? "topo " : "") + k;
   if (A.followed === key) return;
   A.followed = key;
-  follow(sorting ? topo_nodes(k) : step_nodes(k), true);
+  follow(sorting ? topo_nodes(k) : step_nodes(k), true, !sorting && k === 0);
 }
 const HANDLERS = {
   render() { if (!A.framed) fit(false); draw(); if (!sorting) follow_step(current_step()); },

@@ -83,22 +83,30 @@ function glide(x_mid, y_mid, scale) {  // move the view there smoothly (at once 
   A.glide = requestAnimationFrame(tick);
 }
 
-function fit(whole) {  // initial_ranges() in drawing.py, with the real frame; whole: "Fit graph", at any zoom
+function framing(whole) {  // initial_ranges() in drawing.py, with the real frame: [x_mid, y_mid, scale, too_big]
   const V = values.data, [w, h] = frame(), all = extent(null);
-  if (all === null) return;
+  if (all === null) return null;
   const [x0, x1, y0, y1] = all;
   const scale = Math.min(1, w / (x1 - x0), h / (y1 - y0));
-  A.too_big = !whole && scale < zooms[0];
+  if (whole || scale >= zooms[0]) return [(x0 + x1) / 2, (y0 + y1) / 2, scale, false];
+  return [x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true];  // the output end, readable
+}
+
+function fit(whole) {  // frame the graph at once; whole: "Fit graph", at any zoom
+  const f = framing(whole);
+  if (f === null) return;
+  A.too_big = f[3];
   A.whole = whole;
   A.by_hand = false;
   A.followed = null;
-  if (!A.too_big) show((x0 + x1) / 2, (y0 + y1) / 2, scale, !whole);
-  else show(x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true);
+  show(f[0], f[1], f[2], !whole);
   A.framed = plot.inner_width > 0;
-  A.frame_no = V.frame ? V.frame[0] : null;
+  A.frame_no = values.data.frame ? values.data.frame[0] : null;
 }
 
-function follow(ids, smooth) {  // bring the boxes `ids` into view, unless the student has just moved it
+// Bring the boxes `ids` into view (smooth: glide there), unless the student has just moved the view. start: they
+// are the output before backward: then back to the graph's first framing (a big graph's output end).
+function follow(ids, smooth, start) {
   if (!A.framed || ids.length === 0) return;
   if (performance.now() - (A.hand_at || -Infinity) < HAND_PAUSE) return;
   const want = extent(ids);
@@ -107,12 +115,14 @@ function follow(ids, smooth) {  // bring the boxes `ids` into view, unless the s
   const view = A.target || [x_range.start, x_range.end, y_range.start, y_range.end];  // where it is, or is going
   const in_x = bx0 >= view[0] && bx1 <= view[1], in_y = by0 >= view[2] && by1 <= view[3];
   if (in_x && in_y) return;
+  A.by_hand = false;
+  const f = start ? framing(A.whole) : null;
+  if (f !== null) { if (smooth) glide(f[0], f[1], f[2]); else show(f[0], f[1], f[2], false); return; }
   const [w, h] = frame(), now = w / (view[1] - view[0]);
   const scale = Math.min(now, w / (bx1 - bx0), h / (by1 - by0));  // zoom out only if they cannot fit
   const keep = scale === now;  // then move only along the axis where they are out of view
   const x_mid = keep && in_x ? (view[0] + view[1]) / 2 : (bx0 + bx1) / 2;
   const y_mid = keep && in_y ? (view[2] + view[3]) / 2 : (by0 + by1) / 2;
-  A.by_hand = false;
   if (smooth) glide(x_mid, y_mid, scale); else show(x_mid, y_mid, scale, false);
 }
 
@@ -120,7 +130,7 @@ function resize() {  // the frame changed size (window, panel, tab shown, a new 
   if (!A.framed || !(A.scale > 0) || !A.by_hand) {  // the page's own view: place it again for this frame
     const too_big = A.too_big;
     fit(A.framed ? A.whole : false);
-    follow(current_nodes(), false);
+    follow(current_nodes(), false, !sorting && current_step() === 0);
     if (A.too_big !== too_big) draw();  // the explanation says whether the graph is too big
     return;
   }
