@@ -1,6 +1,6 @@
 """Make the screenshots of a student's first program on each device from the built site: a phone (390 x 844,
 touch), a tablet (820 x 1180, touch) and a desktop (1280 x 800), each after typing `a = 2.0 / b = -3.0 /
-c = a * b` into the graph view's program box and pressing Draw graph, scrolled to the answer and the plot
+c = a * b` into the graph view's program box and pressing Draw graph, scrolled to the plot (the answer above it)
 (docs/device-phone.png, device-tablet.png, device-desktop.png; 128 colours, to stay small).
 
     .venv/bin/python build.py && .venv/bin/python docs/screenshots_devices.py
@@ -36,7 +36,7 @@ def main():
             draw(page, FIRST_PROGRAM)
             summary = page.locator(".graph-summary")
             summary.filter(has_text="Output c = -6.0000").wait_for(timeout=60_000)
-            summary.evaluate("e => e.scrollIntoView({block: 'start'})")
+            page.locator(".graph-plot").first.evaluate("e => e.scrollIntoView({block: 'center'})")
             page.wait_for_timeout(1500)  # the page frames the new graph in its own time
             png = Image.open(io.BytesIO(page.screenshot()))
             png.convert("RGB").quantize(COLOURS).save(ROOT / "docs" / f"device-{device}.png", optimize=True)
