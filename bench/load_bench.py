@@ -22,6 +22,10 @@ after the page stayed open LINGER_MS and its service worker finished installing 
 first visit's whole download). Requests
 that tried to leave the origin and console errors are counted per load.
 
+With --training-link, each run also loads every site cold (a fresh profile) at a link that opens the training view
+(`#view=training`) and clicks Play as soon as it can be clicked: link_step_ms, from navigation start until the step
+counter moved (bench/training_bench.py measures the same beside the Training tab's click).
+
 Prints per site the medians, the site's size, the ratio of every site to the baseline for interactive
 (cold and warm), and every load's numbers. A human summary goes to stderr.
 """
@@ -262,6 +266,22 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
             "wheel_requests_seen": sum(url.endswith(".whl") for url in seen)}
 
 
+def link_once(playwright, profile: Path, url: str, settle: bool = True) -> dict:
+    """A cold load of a link that opens the training view; Play clicked as soon as it can be."""
+    from bench.training_bench import play_trains
+
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        if settle:
+            wait_until_settled(profile)
+        page.goto(url + "#view=training")
+        return {"link_step_ms": round(play_trains(page, TIMEOUT_MS))}
+    finally:
+        context.close()
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return round(statistics.median(values)) if values else None
@@ -332,6 +352,8 @@ def main() -> None:
     parser.add_argument("--no-ours", action="store_true", help="do not build and measure dist/")
     parser.add_argument("--no-settle", action="store_true",
                         help="open the page as soon as the browser is launched (its start-up work overlaps the load)")
+    parser.add_argument("--training-link", action="store_true",
+                        help="also load each site cold at a link that opens the training view and time its first step")
     args = parser.parse_args()
 
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
@@ -353,12 +375,12 @@ def main() -> None:
             sites[name] = snapshot(path, work / name)
         if not sites:
             parser.error("no site to measure")
-        run(args.runs, sites, settle=not args.no_settle)
+        run(args.runs, sites, settle=not args.no_settle, training_link=args.training_link)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(runs: int, sites: dict[str, Path], settle: bool = True) -> None:
+def run(runs: int, sites: dict[str, Path], settle: bool = True, training_link: bool = False) -> None:
     counters = {name: Counter() for name in sites}
     servers = {name: counting_server(path, counters[name]) for name, path in sites.items()}
     loads = {name: {"cold": [], "warm": []} for name in sites}
@@ -379,6 +401,14 @@ def run(runs: int, sites: dict[str, Path], settle: bool = True) -> None:
                         print(f"run {i + 1} {name} {kind}: " + ", ".join(
                             f"{k} {v}" for k, v in load.items() if k not in ("console_errors",)),
                             file=sys.stderr, flush=True)
+                if training_link:
+                    with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
+                        try:
+                            link = link_once(playwright, Path(profile), url, settle)
+                        except Exception as error:
+                            link = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+                    loads[name].setdefault("link", []).append(link)
+                    print(f"run {i + 1} {name} training link: {link}", file=sys.stderr, flush=True)
     for server in servers.values():
         server.shutdown()
 
@@ -388,6 +418,9 @@ def run(runs: int, sites: dict[str, Path], settle: bool = True) -> None:
     for name, path in sites.items():
         result["sites"][name] = {"cold": summarize(loads[name]["cold"]), "warm": summarize(loads[name]["warm"]),
                                  **site_size(path)}
+        if "link" in loads[name]:
+            result["sites"][name]["training_link_step_ms"] = median(
+                [load.get("link_step_ms") for load in loads[name]["link"]])
     if "baseline" in sites:
         base = result["sites"]["baseline"]
         result["ratio_to_baseline"] = {
@@ -438,6 +471,8 @@ def print_summary(result: dict) -> None:
             out.append(f"{name:<12} x base within each run: cold {within['cold']['each_run']} median "
                        f"{within['cold']['median']}, warm {within['warm']['each_run']} "
                        f"median {within['warm']['median']}")
+        if "training_link_step_ms" in site:
+            out.append(f"{name:<12} training link, cold: first step at {sec(site['training_link_step_ms'])} s")
         out.append(f"{name:<12} site: {site['site_files']} files, {mb(site['site_bytes'])} MB, "
                    f"gzip -6 {mb(site['site_gzip_bytes'])} MB")
     print("\n".join(out), file=sys.stderr)

@@ -52,38 +52,52 @@ tabs = pn.Tabs(("Graph", pn.Column(graph_panel, step_code, sizing_mode="stretch_
 TRAINING_MODULES = ["playground.training." + name for name in (
     "colors", "state", "history", "engine_bridge", "controller", "heatmap", "curves", "network", "layers",
     "clicks", "csv_points", "model_file", "data_tools", "phase_step", "view")]
-made_ahead = []   # a training view built in idle time, not yet in the page's document
+made_ahead = []   # a training view built in idle time and put into its tab, not yet known to the document
 
 
 def make_training_view():
     from playground.training.view import TrainingView
 
-    return TrainingView(settings=document.training, open_graph=open_graph, run_changed=document.run_changed)
+    return TrainingView(settings=document.training, open_graph=open_graph)
+
+
+def place(view):
+    """The view into its tab (its models go to the page); in a hidden tab it draws nothing."""
+    training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
+    view.hide(document.embed["hide"])     # the parts of it an embedding asked to hide
+    view.set_on_screen(TABS[tabs.active] == "training")
 
 
 def training_view():
-    """The training view, put into its tab when first needed (built then, unless idle time built it)."""
+    """The training view, given to the document when first shown or restored (built then, unless idle
+    time built it)."""
     if document.training_view is None:
-        view = made_ahead.pop() if made_ahead else make_training_view()
+        view = made_ahead.pop() if made_ahead else None
+        if view is None:
+            view = make_training_view()
+            place(view)
+        view.run_changed = document.run_changed   # from now on the document keeps its run
         document.attach(view)
-        training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
-        embed(document.embed)     # hide the parts of it an embedding asked to hide
-        view.set_on_screen(TABS[tabs.active] == "training")   # in a hidden tab it draws nothing
+        embed(document.embed)
+        view.set_on_screen(TABS[tabs.active] == "training")
+        document.run_changed(view.run.step_count)
     return document.training_view
 
 
 def prepare_training_view():
-    """The training view, in idle pieces: its modules, the view, then into its (hidden) tab, so that the
-    page has its models before the tab is clicked; each piece only if the view is not there yet."""
+    """The training view, in idle pieces: its modules, the view, then into its hidden tab, so that the page
+    has its models before the tab is clicked; each piece only if the view is not there yet."""
     for name in TRAINING_MODULES:
         if document.training_view is not None:
             return
         importlib.import_module(name)
         yield
-    if document.training_view is None and not made_ahead:
-        made_ahead.append(make_training_view())
+    if document.training_view is None:
+        view = make_training_view()
         yield
-    training_view()
+        if document.training_view is None:
+            place(view)
+            made_ahead.append(view)
 
 
 document.open_training = training_view
