@@ -27,6 +27,10 @@ after the page stayed open LINGER_MS and its service worker finished installing 
 first visit's whole download). Requests
 that tried to leave the origin and console errors are counted per load.
 
+With --training-link, each run also loads every site cold (a fresh profile) at a link that opens the training view
+(`#view=training`) and clicks Play as soon as it can be clicked: link_step_ms, from navigation start until the step
+counter moved (bench/training_bench.py measures the same beside the Training tab's click).
+
 Prints per site the medians, the site's size, the ratio of every site to the baseline for interactive
 (cold and warm), and every load's numbers. A human summary goes to stderr.
 """
@@ -331,6 +335,22 @@ def load_once_in(visits: "engine_load.Visits", kind: str, url: str, counter: Cou
             "wheel_requests_seen": None}
 
 
+def link_once(playwright, profile: Path, url: str, settle: bool = True) -> dict:
+    """A cold load of a link that opens the training view; Play clicked as soon as it can be."""
+    from bench.training_bench import play_trains
+
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        if settle:
+            wait_until_settled(profile)
+        page.goto(url + "#view=training")
+        return {"link_step_ms": round(play_trains(page, TIMEOUT_MS))}
+    finally:
+        context.close()
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return round(statistics.median(values)) if values else None
@@ -404,6 +424,8 @@ def main() -> None:
                              "Chromium is always measured): Debian's firefox-esr, WebKitGTK (`make engines`)")
     parser.add_argument("--no-settle", action="store_true",
                         help="open the page as soon as the browser is launched (its start-up work overlaps the load)")
+    parser.add_argument("--training-link", action="store_true",
+                        help="also load each site cold at a link that opens the training view and time its first step")
     args = parser.parse_args()
 
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
@@ -426,12 +448,13 @@ def main() -> None:
         if not sites:
             parser.error("no site to measure")
         engines = tuple(dict.fromkeys(engine for engine in args.browser if engine != "chromium"))
-        run(args.runs, sites, settle=not args.no_settle, engines=engines)
+        run(args.runs, sites, settle=not args.no_settle, engines=engines, training_link=args.training_link)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(runs: int, sites: dict[str, Path], settle: bool = True, engines: tuple[str, ...] = ()) -> None:
+def run(runs: int, sites: dict[str, Path], settle: bool = True, engines: tuple[str, ...] = (),
+        training_link: bool = False) -> None:
     """Every site in Chromium, and in each of `engines` (firefox, webkit) under the key "SITE@ENGINE"."""
     counters = {name: Counter() for name in sites}
     servers = {name: counting_server(path, counters[name]) for name, path in sites.items()}
@@ -473,6 +496,14 @@ def run(runs: int, sites: dict[str, Path], settle: bool = True, engines: tuple[s
                                 file=sys.stderr, flush=True)
                         if visits is not None:
                             visits.close()
+                if training_link:
+                    with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
+                        try:
+                            link = link_once(playwright, Path(profile), url_of(servers[name]), settle)
+                        except Exception as error:
+                            link = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+                    loads[name].setdefault("link", []).append(link)
+                    print(f"run {i + 1} {name} training link: {link}", file=sys.stderr, flush=True)
     for server in [*servers.values(), *recording.values()]:
         server.shutdown()
 
@@ -483,6 +514,9 @@ def run(runs: int, sites: dict[str, Path], settle: bool = True, engines: tuple[s
         path = sites[target.split("@")[0]]
         result["sites"][target] = {"cold": summarize(loads[target]["cold"]), "warm": summarize(loads[target]["warm"]),
                                    **site_size(path)}
+        if target in sites and "link" in loads[target]:
+            result["sites"][target]["training_link_step_ms"] = median(
+                [load.get("link_step_ms") for load in loads[target]["link"]])
     if "baseline" in sites:
         base = result["sites"]["baseline"]
         result["ratio_to_baseline"] = {
@@ -549,6 +583,8 @@ def print_summary(result: dict) -> None:
             out.append(f"{name:<12} x base within each run: cold {within['cold']['each_run']} median "
                        f"{within['cold']['median']}, warm {within['warm']['each_run']} "
                        f"median {within['warm']['median']}")
+        if "training_link_step_ms" in site:
+            out.append(f"{name:<12} training link, cold: first step at {sec(site['training_link_step_ms'])} s")
         out.append(f"{name:<12} site: {site['site_files']} files, {mb(site['site_bytes'])} MB, "
                    f"gzip -6 {mb(site['site_gzip_bytes'])} MB")
     print("\n".join(out), file=sys.stderr)

@@ -3,16 +3,18 @@
 Runs under `panel serve playground/app.py` and, converted by build.py, in the browser's Pyodide
 worker. The live document (playground/live_document.py) owns the state a link keeps; the views
 and the share tools bind to it. Two views in tabs: the graph view (playground/graph/) opens first;
-the training view (playground/training/) is built the first time it is shown or restored, because
-building it would delay the page's start by seconds in the browser. Share links and embedding:
+the training view (playground/training/) is not in the first render (it would delay the page's start): it is built
+in idle time after the first answer, piece by piece (playground/idle.py), or when first shown or restored
+if that comes first. Share links and embedding:
 playground/share.py; the address bar and the device: playground/address.py.
 """
 
 import contextlib
+import importlib
 
 import panel as pn
 
-from playground import a11y, page
+from playground import a11y, idle, page
 from playground.address import AddressKeeper
 from playground import document as D
 from playground.graph.view import GraphView
@@ -49,20 +51,60 @@ tabs = pn.Tabs(("Graph", pn.Column(graph_panel, step_code, sizing_mode="stretch_
                ("Training", training_slot), ("Lesson", lesson_view), sizing_mode="stretch_width")
 
 
-def training_view():
-    """The training view, built on first use."""
-    if document.training_view is None:
-        from playground.training.view import TrainingView
+# The training view's modules, imported one per idle piece (each pulls in what it needs).
+TRAINING_MODULES = ["playground.training." + name for name in (
+    "colors", "state", "history", "engine_bridge", "controller", "heatmap", "curves", "network", "layers",
+    "clicks", "csv_points", "model_file", "data_tools", "phase_step", "view")]
+made_ahead = []   # a training view built in idle time and put into its tab, not yet known to the document
 
-        view = TrainingView(settings=document.training, open_graph=open_graph, run_changed=document.run_changed,
-                            replacing=document.replacing)
+
+def make_training_view():
+    from playground.training.view import TrainingView
+
+    return TrainingView(settings=document.training, open_graph=open_graph, replacing=document.replacing)
+
+
+def place(view):
+    """The view into its tab (its models go to the page); in a hidden tab it draws nothing."""
+    training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
+    view.hide(document.embed["hide"])     # the parts of it an embedding asked to hide
+    view.set_on_screen(TABS[tabs.active] == "training")
+
+
+def training_view():
+    """The training view, given to the document when first shown or restored (built then, unless idle
+    time built it)."""
+    if document.training_view is None:
+        view = made_ahead.pop() if made_ahead else None
+        if view is None:
+            view = make_training_view()
+            place(view)
+        view.run_changed = document.run_changed   # from now on the document keeps its run
         document.attach(view)
-        training_slot.objects = [pn.Column(view, sizing_mode="stretch_width")]
-        embed(document.embed)     # hide the parts of it an embedding asked to hide
+        embed(document.embed)
+        view.set_on_screen(TABS[tabs.active] == "training")
+        document.run_changed(view.run.step_count)
     return document.training_view
 
 
+def prepare_training_view():
+    """The training view, in idle pieces: its modules, the view, then into its hidden tab, so that the page
+    has its models before the tab is clicked; each piece only if the view is not there yet."""
+    for name in TRAINING_MODULES:
+        if document.training_view is not None:
+            return
+        importlib.import_module(name)
+        yield
+    if document.training_view is None:
+        view = make_training_view()
+        yield
+        if document.training_view is None:
+            place(view)
+            made_ahead.append(view)
+
+
 document.open_training = training_view
+idle.add(prepare_training_view)
 
 
 def open_graph(root, title=""):

@@ -308,7 +308,7 @@ async function startApplication() {
   // The page hears when they are in, by either way (or failed to come): its service worker waits for that.
   const laterIn = () => self.postMessage({type: 'later'})
   if (fetchLater) {
-    fetchLater.placed.then(laterIn)
+    fetchLater.placed.then(laterIn).then(idleWork)
     const later = () => fetchLater().catch((e) => {
       console.warn("Python's later files could not be fetched:", e)
       laterIn()
@@ -322,6 +322,14 @@ async function startApplication() {
   } else {
     laterIn()   // a start from scratch has them all
   }
+}
+
+// What the page will need soon (the training view), built in small pieces once the page is quiet and the later
+// files are in (playground/idle.py): the page's messages go between two pieces.
+function idleWork() {
+  const idle = self.pyodide.pyimport('playground.idle')
+  idle.run()
+  idle.destroy()
 }
 
 // Panel 1.10.0's message protocol (pyodide_worker.js from `self.onmessage` on), unchanged but for
