@@ -10,6 +10,8 @@
     steps.py      StepControls: Backward/Play/Step/Reset, speed, Fit, step slider, explanation, Backward | build_topo
     animation.js  the in-page half of StepControls: draws backward step k, plays the steps with a moving pulse;
                   in build_topo mode, the depth-first sort numbering the boxes (topo_steps.py: its steps in words)
+    framing.js    where the plot looks: frames each new graph, follows the boxes of the step shown, keeps a
+                  student's own pan and zoom (run with animation.js, in the same callback)
     gradcheck.py  GradientCheck: backward against finite differences
     edit_card.py  EditCard: edit by clicking
 

@@ -7,11 +7,12 @@
 // `action` (worked out at the end) picks one of HANDLERS: render, play, step, back, reset, backward, zoom (the
 // ranges moved), fit_whole (the Fit button), resize (the plot's frame changed size), and data (Python sent a
 // new graph; a new number in its "frame" column asks to frame it afresh), mode (the Backward / build_topo switch).
+// framing.js, run before this in the same body, places the view: fit, follow (each step's boxes), zoom, resize.
 // Sources: values (value nodes), ops (op nodes), edges, steps, pulse, topo (build_topo's steps: in build_topo
 // mode the same buttons step through them, page only: render_topo).
 // Text goes into the table and the explanation only through esc(): labels are never trusted as HTML.
 
-const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: null, frame: null, mine: new WeakSet()});
+const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: null, mine: new WeakSet()});
 const S = steps.data;
 const N = S.node.length;  // steps 1..N; step 0 is "before backward"
 const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -154,7 +155,7 @@ function node_table(V, E, grad, receiver, numbers) {
 function stop() {
   A.playing = false;
   clearTimeout(A.timer);
-  cancelAnimationFrame(A.frame);
+  cancelAnimationFrame(A.pulse_frame);
   play.label = "Play";
   pulse.setv({data: {x: [], y: [], color: []}}, {sync: false});
 }
@@ -170,6 +171,7 @@ function play_next() {
   if (k >= N) { stop(); return; }
   const duration = 1400 / Math.max(0.1, speed.value);
   const e = S.edge[k];
+  follow_step(k + 1);  // the edge this step's pulse runs along, in view before it runs
   const advance = () => { slider.value = k + 1; A.timer = setTimeout(play_next, reduced ? duration / 2 : 60); };
   if (reduced || e < 0) { A.timer = setTimeout(advance, duration / 2); return; }
   // The pulse runs backward along the edge: from the consumer's op node to the input that receives it.
@@ -181,69 +183,17 @@ function play_next() {
     const t = Math.min(1, (now - start) / duration);
     const [x, y] = point_along(xs, ys, 1 - t);
     pulse.setv({data: {x: [x], y: [y], color: [colour]}}, {sync: false});
-    if (t < 1) A.frame = requestAnimationFrame(tick); else advance();
+    if (t < 1) A.pulse_frame = requestAnimationFrame(tick); else advance();
   };
-  A.frame = requestAnimationFrame(tick);
+  A.pulse_frame = requestAnimationFrame(tick);
 }
 
 function play_topo_next() {  // build_topo mode: one step of the sort at a time
   if (!A.playing) return;
   if ((A.topo_k || 0) >= topo.data.node.length) { stop(); return; }
   render_topo((A.topo_k || 0) + 1);
+  follow_step(A.topo_k);
   A.timer = setTimeout(play_topo_next, 900 / Math.max(0.1, speed.value));
-}
-
-// --- framing and zooming ---------------------------------------------------------------------------------
-
-function frame() {  // the plot's frame in pixels; Python's guess until the page has laid the plot out
-  const w = plot.inner_width, h = plot.inner_height;
-  return w > 0 && h > 0 ? [w, h] : [frame_width, plot.frame_height || frame_height];
-}
-
-function show(x_mid, y_mid, scale, as_reset) {  // centre (x_mid, y_mid) at `scale` pixels per unit
-  const [w, h] = frame();
-  const x = {start: x_mid - w / scale / 2, end: x_mid + w / scale / 2};
-  const y = {start: y_mid - h / scale / 2, end: y_mid + h / scale / 2};
-  if (as_reset) {  // the toolbar's reset button comes back here
-    Object.assign(x, {reset_start: x.start, reset_end: x.end});
-    Object.assign(y, {reset_start: y.start, reset_end: y.end});
-  }
-  A.scale = scale;
-  A.width = w;  // the frame width these ranges were made for
-  y_range.setv(y);
-  x_range.setv(x);  // last: its change redraws the text (zoom)
-}
-
-function fit(whole) {  // initial_ranges() in view.py, with the real frame
-  const V = values.data, [w, h] = frame();
-  if (V.x.length === 0) return;
-  const x0 = Math.min(...V.x) - box[0], x1 = Math.max(...V.x) + box[0];
-  const y0 = Math.min(...V.y) - box[1], y1 = Math.max(...V.y) + box[1];
-  let scale = Math.min(1, w / (x1 - x0), h / (y1 - y0));
-  if (!whole) A.too_big = scale < zooms[0];
-  if (scale >= zooms[0] || whole) show((x0 + x1) / 2, (y0 + y1) / 2, scale, !whole);
-  else show(x1 - w / zooms[1] / 2, V.y[V.y.length - 1], zooms[1], true);
-  A.framed = plot.inner_width > 0;
-  A.frame = V.frame ? V.frame[0] : null;
-}
-
-function resize() {  // keep the centre and the zoom when the frame changes size (window, panel, tab shown)
-  if (!A.framed || !(A.scale > 0)) { fit(false); return; }
-  show((x_range.start + x_range.end) / 2, (y_range.start + y_range.end) / 2, A.scale, false);
-}
-
-function zoom() {  // text scales with the zoom so it always fits its box; lines too small to read are hidden
-  const span = x_range.end - x_range.start, scale = frame()[0] / span;
-  if (!(scale > 0 && scale < 8)) return;  // start and end arrive one at a time: skip the moment between
-  // The zoom a resize must keep: measured with the width the ranges were made for, since callbacks run
-  // late and the frame may have changed size in between (resize() then puts that right).
-  A.scale = (A.width || frame()[0]) / span;
-  const readable = sizes.map((size) => size * scale >= min_text);
-  const name_alone = readable[0] && !readable[1];  // just the name: centred in its box
-  texts.forEach((glyph, i) => glyph.setv({
-    text_font_size: `${(sizes[i] * scale).toFixed(1)}px`,
-    y_offset: (i === 0 && name_alone ? 0 : offsets[i]) * scale}, {sync: false}));
-  text_renderers.forEach((r, i) => r.setv({visible: readable[i]}, {sync: false}));
 }
 
 // Which trigger ran this callback: a button's click (an event from it), a moved range, a resized
@@ -251,7 +201,7 @@ function zoom() {  // text scales with the zoom so it always fits its box; lines
 const origin = cb_obj.origin !== undefined ? cb_obj.origin : cb_obj;
 const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)]
   : origin === plot ? "resize"
-  : origin === x_range ? "zoom"
+  : origin === x_range || origin === y_range ? "zoom"
   : origin === mode ? "mode"
   : [values, edges, ops, steps, topo].includes(origin) ? "data"
   : "render";
@@ -260,18 +210,32 @@ const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)
 // through the sort instead (A.topo_k: how many of its steps are shown).
 const sorting = mode.active === 1;
 function go_to(k) { stop(); slider.value = k; }
-function go_topo(j) { stop(); render_topo(Math.max(0, Math.min(topo.data.node.length, j))); }
+function go_topo(j) { stop(); render_topo(Math.max(0, Math.min(topo.data.node.length, j))); follow_step(A.topo_k); }
 function draw() { if (sorting) render_topo(Math.min(A.topo_k || 0, topo.data.node.length)); else render(current_step()); }
+// The boxes of a step: backward's node receiving its grad and the node whose _backward runs (before backward,
+// step 0: the output, where it starts); build_topo's node.
+function step_nodes(k) {
+  if (N === 0) return [];
+  return k >= 1 && k <= N ? [S.node[k - 1], S.from[k - 1]].filter((id) => id >= 0) : [S.node[0]];
+}
+function topo_nodes(j) { return j >= 1 && j <= topo.data.node.length ? [topo.data.node[j - 1]] : []; }
+function current_nodes() { return sorting ? topo_nodes(A.topo_k || 0) : step_nodes(current_step()); }
+function follow_step(k) {  // the view follows each step once: a student who pans away from a step stays there
+  const key = (sorting ? "topo " : "") + k;
+  if (A.followed === key) return;
+  A.followed = key;
+  follow(sorting ? topo_nodes(k) : step_nodes(k), true, !sorting && k === 0);
+}
 const HANDLERS = {
-  render() { if (!A.framed) fit(false); draw(); },
-  fit_whole() { fit(true); },
+  render() { if (!A.framed) fit(false); draw(); if (!sorting) follow_step(current_step()); },
+  fit_whole() { fit(true); draw(); },
   resize,
   zoom,
   data() {  // CustomJS runs asynchronously: skip the data this script itself drew
     if (A.mine.has(cb_obj.data)) return;
     stop();
     if (origin === topo) A.topo_k = 0;  // a new graph's sort starts again
-    if (values.data.frame && values.data.frame[0] !== A.frame) fit(false);
+    if (values.data.frame && values.data.frame[0] !== A.frame_no) fit(false);
     draw();
   },
   mode() {  // Backward <-> build_topo: the sort starts from its beginning; the backward slider is for Backward

@@ -6,7 +6,9 @@ into Bokeh ColumnDataSources (source_data); the page draws backward step k into 
 Legibility: the plot takes the width it is given and a height that suits the graph (PLOT_HEIGHTS). The page
 frames the graph itself, because only it knows the plot's real size: the whole graph when it fits at a
 readable zoom, else its output end at READABLE_ZOOM (pan or scroll toward the inputs; "Fit graph" shows it
-all). initial_ranges() is the same rule in Python, which the tests use. Text scales with the zoom so it
+all); a graph whose boxes move (a new program, an added node) is framed afresh, new numbers or names keep the
+student's pan and zoom. While backward runs, the view follows its steps (framing.js). initial_ranges() is
+the same framing rule in Python, which the tests use. Text scales with the zoom so it
 stays inside its box; a line too small to read (under MIN_TEXT_PX) is hidden, the name last. Names are cut
 to NAME_CHARS and numbers kept short in the boxes; hover and the node table give them in full.
 """
@@ -30,14 +32,18 @@ FRAME_WIDTH, FRAME_HEIGHT = 680, 440  # the plot's frame as Python guesses it; t
 PLOT_HEIGHTS = (260, 560)  # the plot's frame height: the graph's height at zoom 1, kept within these
 TOOLBAR_HEIGHT = 40  # the title and toolbar above the frame
 PAGE_ABOVE_PLOT = 410  # pixels of a page above and below the plot: header, tabs, start line, step buttons, explanation, slider
-# A graph opens whole only at a zoom where every text is at least 11 px (TEXT_SIZES x zoom), else its output end
-# at READABLE_ZOOM; "Fit graph" (an overview) may go smaller.
-SMALLEST_FIT_ZOOM = READABLE_ZOOM = 0.85
+# A graph opens whole only at a zoom where every text is at least ~10 px (TEXT_SIZES x zoom: a small graph, say the
+# tour's five nodes in a tablet's 470-px plot, is seen whole), else its output end at READABLE_ZOOM (texts 11 px
+# and up), from where the view follows backward; "Fit graph" (an overview) may go smaller.
+SMALLEST_FIT_ZOOM, READABLE_ZOOM = 0.75, 0.85
 TEXT_SIZES = (14, 13, 13, 13, 13)  # label, data, grad, op symbol, topo tag; pixels at zoom 1
 TEXT_OFFSETS = (-17, 0, 17, 0, 0)  # vertical place of each text in its box, pixels at zoom 1 (down is +)
 # The topo tag ("topo[3]": the node's place in build_topo's list) sits on its box's top-left corner, mostly
 # above the box, so it never covers the name: its left end and its middle, relative to the box's corner.
 TAG_INSET, TAG_RISE = 4, 5
+# Room around the boxes when the view frames them (plot units, x and y): the outlines' width, and above a box
+# its topo tag (TAG_RISE plus half a 13-px line).
+FRAME_PAD = (12, 20)
 MIN_TEXT_PX = 7.5  # a line of text smaller than this on screen is hidden
 NAME_CHARS = 11  # longer names are cut (with an ellipsis) to fit their box
 TABLE_CSS = """  /* sent inside the Divs' HTML: Panel's design replaces Bokeh models' own stylesheets */
@@ -214,10 +220,19 @@ def source_data(graph):
 
 
 def _extent(graph):
-    """The box around the drawing: every value box with a margin of one box."""
-    xs = [x for x, _ in graph.layout["value"].values()]
-    ys = [y for _, y in graph.layout["value"].values()]
-    return min(xs) - BOX_WIDTH, max(xs) + BOX_WIDTH, min(ys) - BOX_HEIGHT, max(ys) + BOX_HEIGHT
+    """The box around the drawing: every value box, op circle and edge, with FRAME_PAD around it (animation.js's
+    extent() is the same rule)."""
+    xs, ys = [], []
+    for x, y in graph.layout["value"].values():
+        xs += [x - BOX_WIDTH / 2, x + BOX_WIDTH / 2]
+        ys += [y - BOX_HEIGHT / 2, y + BOX_HEIGHT / 2]
+    for x, y in graph.layout["op"].values():
+        xs += [x - OP_RADIUS, x + OP_RADIUS]
+        ys += [y - OP_RADIUS, y + OP_RADIUS]
+    for edge in graph.layout["edges"]:
+        xs += edge["xs"]
+        ys += edge["ys"]
+    return min(xs) - FRAME_PAD[0], max(xs) + FRAME_PAD[0], min(ys) - FRAME_PAD[1], max(ys) + FRAME_PAD[1]
 
 
 def plot_height(graph):
@@ -237,7 +252,7 @@ def initial_ranges(graph, width=FRAME_WIDTH, height=FRAME_HEIGHT, whole=False):
     """What a frame of width x height pixels shows first: the whole graph when it fits at a readable zoom
     (never above zoom 1), else its output end at READABLE_ZOOM (the user pans toward the inputs).
     whole=True: the whole graph at any zoom ("Fit graph"). Returns the x range, the y range and the zoom
-    (pixels per unit). The page does the same in animation.js (fit())."""
+    (pixels per unit). The page does the same in framing.js (fit())."""
     x0, x1, y0, y1 = _extent(graph)
     scale = min(1.0, width / (x1 - x0), height / (y1 - y0))
     if scale >= SMALLEST_FIT_ZOOM or whole:
@@ -262,9 +277,9 @@ class GraphDrawing(pn.viewable.Viewer):
         self.values_src, self.ops_src = ColumnDataSource(values, name="graph_values"), ColumnDataSource(ops)
         self.edges_src, self.steps_src = ColumnDataSource(edges), ColumnDataSource(steps)
         self.pulse_src = ColumnDataSource({"x": [], "y": [], "color": []})
-        self.frame = 0  # each new set of leaves gets a new number: the page frames that graph afresh
+        self.frame = 0  # each new placing of the boxes gets a new number: the page frames that graph afresh
         self._drawn_shape = None  # the shape of the graph the sources hold
-        self._drawn_leaves = None
+        self._framed_positions = None  # the box positions of the graph last framed
         self._tap_callbacks = []
         self.summary = pn.pane.HTML("", css_classes=["graph-summary"], stylesheets=[SHORT_FRAME_HIDES])
         self._make_plot()
@@ -341,9 +356,11 @@ class GraphDrawing(pn.viewable.Viewer):
     def _on_graph(self, *_):
         graph = self.state.graph
         values, ops, edges, steps = source_data(graph)
-        if list(graph.leaves) != self._drawn_leaves:  # a new graph, not new values: frame it afresh
+        # A graph with boxes in new places (a new program, an added or deleted node) is framed afresh; the same
+        # boxes in the same places (new leaf values, a rename) keep the student's pan and zoom.
+        if graph.layout["value"] != self._framed_positions:
             self.frame += 1
-            self._drawn_leaves = list(graph.leaves)
+            self._framed_positions = graph.layout["value"]
         # The request travels inside the data: in the Pyodide worker, changes of different models can reach
         # the page in any order, and the page must frame the graph it has, not the one before.
         values["frame"] = [self.frame] * len(values["id"])

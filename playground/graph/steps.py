@@ -3,7 +3,8 @@ explanation of the step shown; they play the drawing's backward pass in the page
 same buttons to build_topo's steps (topo_steps.py): the depth-first sort numbering the boxes, in the page too.
 
 animation.js, run by CustomJS in the page, draws step k into the drawing's sources and the node table, and plays
-the steps with a moving pulse, with no Python round trip. The step slider is the one value shared both ways: the
+the steps with a moving pulse, with no Python round trip; framing.js, in the same callback, keeps the boxes of
+the step shown in view. The step slider is the one value shared both ways: the
 page moves it while playing and GraphState.step follows it (so a share link can hold the step); setting
 GraphState.step moves the page.
 """
@@ -14,14 +15,15 @@ import panel as pn
 import param
 from bokeh.models import Button, ColumnDataSource, CustomJS, Div, RadioButtonGroup, Slider  # Bokeh's own Button: button_type is its name, not deprecated
 
-from .drawing import (COLORS, FRAME_HEIGHT, SHORT_FRAME_HIDES, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS,
+from .drawing import (COLORS, FRAME_HEIGHT, FRAME_PAD, SHORT_FRAME_HIDES, FRAME_WIDTH, MIN_TEXT_PX, READABLE_ZOOM, SMALLEST_FIT_ZOOM, TABLE_CSS,
                       TEXT_OFFSETS, TEXT_SIZES, GraphDrawing, NodeTable, display_names)
-from .layout import BOX_HEIGHT, BOX_WIDTH
+from .layout import BOX_HEIGHT, BOX_WIDTH, OP_RADIUS
 from .state import GraphState
 from .topo_steps import topo_columns
 
 NO_TOPO_STEPS = {"event": [], "node": [], "number": [], "caption": []}
-ANIMATION_JS = (Path(__file__).parent / "animation.js").read_text()
+# One script for every trigger: where the view looks (framing.js), then the animation and its handlers.
+ANIMATION_JS = "\n".join((Path(__file__).parent / name).read_text() for name in ("framing.js", "animation.js"))
 # In a small frame (a course page's 480 x 360 iframe, a phone) the six buttons fit one line: smaller padding.
 COMPACT_BUTTONS = ("@media (max-width: 560px), (max-height: 500px) "
                    "{ :host { margin: 4px 2px; } .bk-btn { padding: 3px 7px; font-size: 14px; } }")
@@ -103,7 +105,7 @@ class StepControls(pn.viewable.Viewer):
                     plot=drawing.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
                     texts=[r.glyph for r in drawing.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
                     text_renderers=drawing.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
-                    box=[BOX_WIDTH, BOX_HEIGHT], zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS,
+                    box=[BOX_WIDTH, BOX_HEIGHT], pad=list(FRAME_PAD), op_radius=OP_RADIUS, zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS,
                     topo=self.topo_src, mode=self.mode)
 
         # One callback for every trigger (animation.js tells them apart): the page gets its code once,
@@ -120,7 +122,8 @@ class StepControls(pn.viewable.Viewer):
         self.mode.js_on_change("active", animate)
         for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src, self.topo_src):
             source.js_on_change("data", animate)
-        for attr in ("start", "end"):
+        for attr in ("start", "end"):  # a moved range: the text follows the zoom; the student's own move is noted
             drawing.x_range.js_on_change(attr, animate)
+            drawing.y_range.js_on_change(attr, animate)
         if pn.state.curdoc is not None:  # draw step k once the page is ready (also after a share link)
             pn.state.curdoc.js_on_event("document_ready", animate)
