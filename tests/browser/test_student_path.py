@@ -19,6 +19,7 @@ from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
 from playground.lesson.lessons import ONE_MULTIPLY
 from tests.conftest import AppPage, watch
+from tests.browser.test_graph_view import draw   # as a student: type the program, press Draw graph
 
 TIMEOUT = 30_000
 FIRST_PROGRAM = "a = 2.0\nb = -3.0\nc = a * b\n"
@@ -66,14 +67,6 @@ def step_ids(graph, k):
     """The boxes of backward step k: the node receiving its grad and the node whose _backward runs."""
     step = graph.steps[k - 1]
     return {step["node"], step["from"]} - {-1}
-
-
-def draw(page, program):
-    """As a student: type the program into its box, press Draw graph."""
-    box = page.locator(".graph-program textarea")
-    box.fill(program)
-    box.blur()
-    page.locator(".graph-draw button").click()
 
 
 def drag_plot(page):
