@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitebuild import assets, backend, bytecode, convert, pins, snapshot, wheels
+from sitebuild import assets, backend, bytecode, convert, pins, preview, snapshot, wheels
 from sitebuild.fetch import OfficialWheels, cached, npm_pack, pip_download, sha256_of
 from sitebuild.lock import served_lock, wheel_entry
 from sitebuild.serve import make_server, url_of
@@ -175,7 +175,8 @@ def site_files(site: Path) -> dict[str, str]:
 # What a start needs besides the page's own references (sw.js precaches it): the worker, Pyodide's core,
 # the saved start. The wheels only when there is no saved start; sw.js, the build record: never.
 START_FILES = re.compile(r"[^/]+\.(js|ico)|pyodide/[^/]+\.(mjs|js|wasm|zip|json)|snapshot/[^/]+")
-NOT_PRECACHED = {"sw.js", RECORD}
+# preview.png: only a page without scripts shows it (templates/embed_still.html), and it cannot use sw.js.
+NOT_PRECACHED = {"sw.js", RECORD, preview.PREVIEW}
 
 
 def precache_list(site: Path, files: dict[str, str]) -> list[str]:
@@ -262,6 +263,7 @@ def _build_into(work: Path, cache: Path, cdn_url: str, levers: frozenset) -> dic
     if "snapshot" in levers:
         fetch_zstd_decoder(cache, work / snapshot.FOLDER)
         snapshot.make(work)
+    preview.make(work)
     write_service_worker(work)
 
     return {

@@ -1,6 +1,11 @@
 """Page-load benchmark: load several builds of the playground in headless Chromium, interleaved, print JSON.
 
     .venv/bin/python bench/load_bench.py [--runs 5] [--site NAME=PATH ...] [--no-baseline]
+                                         [--browser chromium|firefox|webkit ...]
+
+--browser firefox (or webkit, or both) measures every site in that engine too, beside Chromium in the same
+run (the engines' order rotates too), as "SITE@ENGINE", with its ratio to Chromium's first answer, cold and
+warm: bench/engine_load.py says how those engines are driven and what their cold and warm loads are.
 
 Sites: `ours` (dist/, built by build.py if its sources changed), `baseline` (a plain `panel convert`
 build of the same app, bench/baseline_site.py, built into .cache/baseline-site/), and each
@@ -21,6 +26,10 @@ server up to interactive, with what gzip -6 would make of those files (a compres
 after the page stayed open LINGER_MS and its service worker finished installing ("_with_precache": a
 first visit's whole download). Requests
 that tried to leave the origin and console errors are counted per load.
+
+With --training-link, each run also loads every site cold (a fresh profile) at a link that opens the training view
+(`#view=training`) and clicks Play as soon as it can be clicked: link_step_ms, from navigation start until the step
+counter moved (bench/training_bench.py measures the same beside the Training tab's click).
 
 Prints per site the medians, the site's size, the ratio of every site to the baseline for interactive
 (cold and warm), and every load's numbers. A human summary goes to stderr.
@@ -51,6 +60,9 @@ from bench import baseline_site  # noqa: E402
 from sitebuild.serve import SiteHandler, make_server, url_of  # noqa: E402
 
 from sitebuild.chromium import CHROMIUM, FLAGS  # noqa: E402  (the same headless Chromium as the build and tests)
+from bench import engine_load  # noqa: E402  (Firefox and WebKitGTK, through tests/engines/)
+from tests.conftest import LOADED_OR_FAILED  # noqa: E402
+from tests.engines.site import RecordingSite  # noqa: E402
 TIMEOUT_MS = 300_000
 LINGER_MS = 8_000
 # A student's browser is running before the link is clicked. A browser just launched spends ~2 s of CPU
@@ -125,8 +137,8 @@ class Counter:
             return list(self.sent)
 
 
-def counting_server(site: Path, counter: Counter):
-    class CountingHandler(SiteHandler):
+def counting_handler(counter: Counter, base=SiteHandler):
+    class CountingHandler(base):
         def copyfile(self, source, outputfile):
             start = source.tell()
             super().copyfile(source, outputfile)
@@ -135,7 +147,11 @@ def counting_server(site: Path, counter: Counter):
         def log_request(self, code="-", size="-"):
             counter.answered()
 
-    server = make_server(site, handler_class=CountingHandler)
+    return CountingHandler
+
+
+def counting_server(site: Path, counter: Counter):
+    server = make_server(site, handler_class=counting_handler(counter))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -262,6 +278,79 @@ def load_once(playwright, profile: Path, url: str, counter: Counter, new_value: 
             "wheel_requests_seen": sum(url.endswith(".whl") for url in seen)}
 
 
+def answer_first_callback_in(page, new_value: float) -> float:
+    """answer_first_callback in another engine (tests/engines/ adapter); the page's clock when answered (ms)."""
+    if not page.shown(".graph-view"):
+        page.click(".bk-tab", "Graph")
+    engine_load.wait_in_page(page, "() => find('.leaf-a input').some(shown)")
+    engine_load.wait_in_page(page, f"() => {{ const rows = ({TABLE_ROWS})(); return !!rows && rows.some(r => r[0] === 'a'); }}")
+    rows = page.evaluate(TABLE_ROWS)
+    if round(new_value, 4) == round(float(dict(rows)["a"]), 4):
+        new_value += 1.0
+    page.set_value(".leaf-a input", repr(new_value), enter=True)
+    return engine_load.wait_in_page(page, ANSWERED, [f"{new_value:.4f}", rows[-1][1]])
+
+
+def load_once_in(visits: "engine_load.Visits", kind: str, url: str, counter: Counter, new_value: float,
+                 settle: bool = True) -> dict:
+    """load_once in Firefox or WebKitGTK (bench/engine_load.py says what cold and warm are there)."""
+    counter.reset()
+    site = visits.site
+    records_before = len(site.records)
+    page = visits.browser(kind)
+    try:
+        settled_s = engine_load.wait_until_settled(page.pid, SETTLED_CPU_S, QUIET_WINDOW_S, SETTLE_TIMEOUT_S) \
+            if settle else None
+        workers_before = len(page.worker_errors)
+        page.open(url)
+        rendered = engine_load.wait_in_page(page, LOADED_OR_FAILED)
+        error = page.evaluate("() => document.getElementById('loader-error').textContent")
+        if error:
+            raise RuntimeError(error)
+        interactive = answer_first_callback_in(page, new_value)
+        sent, requests = counter.snapshot(), counter.requests
+        stages = {}
+        for text, at in page.evaluate("() => window.__stages || []"):
+            stages.setdefault(stage_name(text), round(at))
+        paint = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
+        # Stay on the page a while, as load_once does.
+        page.evaluate(f"() => new Promise((done) => setTimeout(done, {LINGER_MS}))")
+        page.evaluate("""() => navigator.serviceWorker && navigator.serviceWorker.getRegistration().then((r) => r &&
+            Promise.race([navigator.serviceWorker.ready, new Promise((done) => setTimeout(done, 60000))])).then(() => true)""")
+        errors = [r["text"] for r in site.records[records_before:] if r.get("kind") == "error"] + \
+            list(page.worker_errors[workers_before:])
+        foreign = list(page.foreign_requests or [])
+    except BaseException:
+        visits.close()
+        raise
+    visits.after(kind)
+    after = counter.snapshot()
+    return {"settled_s": settled_s, "first_paint_ms": round(paint) if paint else None, "rendered_ms": round(rendered),
+            "interactive_ms": round(interactive),
+            "bytes": sum(size for _, size in sent), "files": len(sent), "requests": requests,
+            "gzip_bytes": sum(gzip_size(path, size) for path, size in sent),
+            "bytes_with_precache": sum(size for _, size in after), "files_with_precache": len(after),
+            "gzip_bytes_with_precache": sum(gzip_size(path, size) for path, size in after),
+            "stage_starts_ms": stages, "foreign_requests": sorted(set(foreign)), "console_errors": errors,
+            "wheel_requests_seen": None}
+
+
+def link_once(playwright, profile: Path, url: str, settle: bool = True) -> dict:
+    """A cold load of a link that opens the training view; Play clicked as soon as it can be."""
+    from bench.training_bench import play_trains
+
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        if settle:
+            wait_until_settled(profile)
+        page.goto(url + "#view=training")
+        return {"link_step_ms": round(play_trains(page, TIMEOUT_MS))}
+    finally:
+        context.close()
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return round(statistics.median(values)) if values else None
@@ -330,8 +419,13 @@ def main() -> None:
                         help="also measure the site built in PATH (repeatable)")
     parser.add_argument("--no-baseline", action="store_true", help="do not build and measure the baseline")
     parser.add_argument("--no-ours", action="store_true", help="do not build and measure dist/")
+    parser.add_argument("--browser", action="append", choices=["chromium", "firefox", "webkit"], default=[],
+                        help="also measure each site in this engine, beside Chromium in the same run (repeatable; "
+                             "Chromium is always measured): Debian's firefox-esr, WebKitGTK (`make engines`)")
     parser.add_argument("--no-settle", action="store_true",
                         help="open the page as soon as the browser is launched (its start-up work overlaps the load)")
+    parser.add_argument("--training-link", action="store_true",
+                        help="also load each site cold at a link that opens the training view and time its first step")
     args = parser.parse_args()
 
     SNAPSHOTS.mkdir(parents=True, exist_ok=True)
@@ -353,50 +447,96 @@ def main() -> None:
             sites[name] = snapshot(path, work / name)
         if not sites:
             parser.error("no site to measure")
-        run(args.runs, sites, settle=not args.no_settle)
+        engines = tuple(dict.fromkeys(engine for engine in args.browser if engine != "chromium"))
+        run(args.runs, sites, settle=not args.no_settle, engines=engines, training_link=args.training_link)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(runs: int, sites: dict[str, Path], settle: bool = True) -> None:
+def run(runs: int, sites: dict[str, Path], settle: bool = True, engines: tuple[str, ...] = (),
+        training_link: bool = False) -> None:
+    """Every site in Chromium, and in each of `engines` (firefox, webkit) under the key "SITE@ENGINE"."""
     counters = {name: Counter() for name in sites}
     servers = {name: counting_server(path, counters[name]) for name, path in sites.items()}
-    loads = {name: {"cold": [], "warm": []} for name in sites}
+    # The other engines' loads go to a server of their own that also reports the page's console errors.
+    targets = list(sites) + [f"{name}@{engine}" for name in sites for engine in engines]
+    recording = {}
+    for name, path in sites.items():
+        for engine in engines:
+            counters[f"{name}@{engine}"] = Counter()
+            recording[f"{name}@{engine}"] = RecordingSite(path, base=counting_handler(counters[f"{name}@{engine}"]))
+            recording[f"{name}@{engine}"].settings["head_script"] = RECORD_STAGES
+    loads = {target: {"cold": [], "warm": []} for target in targets}
     started, load_before = datetime.datetime.now(datetime.timezone.utc), machine_load()
     names = list(sites)
+    all_engines = ["chromium", *engines]
     with sync_playwright() as playwright:
         for i in range(runs):
             order = names[i % len(names):] + names[:i % len(names)]
+            engine_order = all_engines[i % len(all_engines):] + all_engines[:i % len(all_engines)]
             for name in order:
-                url = url_of(servers[name])
-                with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
-                    for kind, value in [("cold", 1.5 + i), ("warm", -1.5 - i)]:
+                for engine in engine_order:
+                    target = name if engine == "chromium" else f"{name}@{engine}"
+                    with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
+                        visits = None if engine == "chromium" else \
+                            engine_load.Visits(engine, Path(profile), recording[target])
+                        for kind, value in [("cold", 1.5 + i), ("warm", -1.5 - i)]:
+                            try:
+                                if visits is None:
+                                    load = load_once(playwright, Path(profile), url_of(servers[name]), counters[name],
+                                                     value, settle)
+                                else:
+                                    load = load_once_in(visits, kind, recording[target].url, counters[target], value,
+                                                        settle)
+                            except Exception as error:  # one failed load must not lose the others
+                                load = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+                            loads[target][kind].append(load)
+                            print(f"run {i + 1} {target} {kind}: " + ", ".join(
+                                f"{k} {v}" for k, v in load.items() if k not in ("console_errors",)),
+                                file=sys.stderr, flush=True)
+                        if visits is not None:
+                            visits.close()
+                if training_link:
+                    with tempfile.TemporaryDirectory(prefix="load-bench-profile-") as profile:
                         try:
-                            load = load_once(playwright, Path(profile), url, counters[name], value, settle)
-                        except Exception as error:  # one failed load must not lose the others
-                            load = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
-                        loads[name][kind].append(load)
-                        print(f"run {i + 1} {name} {kind}: " + ", ".join(
-                            f"{k} {v}" for k, v in load.items() if k not in ("console_errors",)),
-                            file=sys.stderr, flush=True)
-    for server in servers.values():
+                            link = link_once(playwright, Path(profile), url_of(servers[name]), settle)
+                        except Exception as error:
+                            link = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+                    loads[name].setdefault("link", []).append(link)
+                    print(f"run {i + 1} {name} training link: {link}", file=sys.stderr, flush=True)
+    for server in [*servers.values(), *recording.values()]:
         server.shutdown()
 
     result = {"runs": runs, "started": started.isoformat(timespec="seconds"),
               "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "uptime_before": load_before, "uptime_after": machine_load(), "sites": {}}
-    for name, path in sites.items():
-        result["sites"][name] = {"cold": summarize(loads[name]["cold"]), "warm": summarize(loads[name]["warm"]),
-                                 **site_size(path)}
+    for target in targets:
+        path = sites[target.split("@")[0]]
+        result["sites"][target] = {"cold": summarize(loads[target]["cold"]), "warm": summarize(loads[target]["warm"]),
+                                   **site_size(path)}
+        if target in sites and "link" in loads[target]:
+            result["sites"][target]["training_link_step_ms"] = median(
+                [load.get("link_step_ms") for load in loads[target]["link"]])
     if "baseline" in sites:
         base = result["sites"]["baseline"]
         result["ratio_to_baseline"] = {
             name: {kind: ratio(site[kind]["interactive_ms"], base[kind]["interactive_ms"]) for kind in ("cold", "warm")}
-            for name, site in result["sites"].items() if name != "baseline"}
+            for name, site in result["sites"].items() if name != "baseline" and "@" not in name}
         # The same ratio taken within each run (the two loads closest in time), then its median.
         result["ratio_to_baseline_within_runs"] = {
             name: {kind: within_runs(loads[name][kind], loads["baseline"][kind]) for kind in ("cold", "warm")}
             for name in sites if name != "baseline"}
+    if engines:
+        # Each engine's first answer beside Chromium's on the same site, in the same run.
+        result["ratio_to_chromium"] = {
+            target: {kind: ratio(result["sites"][target][kind]["interactive_ms"],
+                                 result["sites"][target.split("@")[0]][kind]["interactive_ms"])
+                     for kind in ("cold", "warm")}
+            for target in targets if "@" in target}
+        result["ratio_to_chromium_within_runs"] = {
+            target: {kind: within_runs(loads[target][kind], loads[target.split("@")[0]][kind])
+                     for kind in ("cold", "warm")}
+            for target in targets if "@" in target}
     result["each_load"] = loads
     print(json.dumps(result, indent=1))
     print_summary(result)
@@ -433,11 +573,18 @@ def print_summary(result: dict) -> None:
                 problems.append(f"console errors: {s['console_errors']}")
             if problems:
                 out.append(f"{'':<12} {kind:<5} !! " + "; ".join(problems))
+        to_chromium = result.get("ratio_to_chromium_within_runs", {}).get(name)
+        if to_chromium:
+            out.append(f"{name:<12} x chromium within each run: cold {to_chromium['cold']['each_run']} median "
+                       f"{to_chromium['cold']['median']}, warm {to_chromium['warm']['each_run']} "
+                       f"median {to_chromium['warm']['median']}")
         within = result.get("ratio_to_baseline_within_runs", {}).get(name)
         if within:
             out.append(f"{name:<12} x base within each run: cold {within['cold']['each_run']} median "
                        f"{within['cold']['median']}, warm {within['warm']['each_run']} "
                        f"median {within['warm']['median']}")
+        if "training_link_step_ms" in site:
+            out.append(f"{name:<12} training link, cold: first step at {sec(site['training_link_step_ms'])} s")
         out.append(f"{name:<12} site: {site['site_files']} files, {mb(site['site_bytes'])} MB, "
                    f"gzip -6 {mb(site['site_gzip_bytes'])} MB")
     print("\n".join(out), file=sys.stderr)

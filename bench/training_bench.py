@@ -22,6 +22,13 @@ Reset, Play for --play-seconds, Pause. Everything is measured in the page, by a 
                    main thread, of its Python worker thread, and of all the renderer's threads over the window,
                    per heatmap redraw (from /proc: unlike the rates, it hardly depends on how busy the machine is)
 
+Before those runs, per run, interleaved, each in a fresh browser context (a first visit), the two first contacts:
+
+  tab_ready_ms     the page open and quiet for IDLE_S (a student reading the graph view): from the click on the
+                   Training tab until Play, clicked as soon as it can be, has trained (the step counter moved)
+  link_step_ms     a link that opens the training view (`#view=training`): from the navigation's start until Play,
+                   clicked as soon as it can be, has trained
+
 Then, once (--no-memory skips it), whether a long visit grows: Play to 1,000 steps and make 100 graph edits
 (each a new program for the graph view's state, set in the worker's Python, whose views redraw in the page),
 measure; Play on to 10,000 steps and make 900 more edits, measure again:
@@ -49,7 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 import build  # noqa: E402
 from bench import baseline_site  # noqa: E402
@@ -344,6 +351,57 @@ def long_visit(page):
     return {"after_1000_steps_100_edits": first, "after_10000_steps_1000_edits": last, "growth": growth}
 
 
+IDLE_S = 6.0   # how long a student reads the graph view before clicking the Training tab
+# Play's button enabled, on screen, and the step counter shown
+PLAY_READY = """() => {
+  const find = (root, selector) => {
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) { const inner = find(el.shadowRoot, selector); if (inner) return inner; }
+    }
+    return null;
+  };
+  const host = find(document, '.train-play');
+  const button = host && (host.shadowRoot || host).querySelector('button');
+  if (!button || button.disabled || !find(document, '.train-step-count')) return false;
+  const box = button.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(button).visibility !== 'hidden';
+}"""
+
+
+def play_trains(page, timeout_ms=120_000):
+    """Click Play as soon as it is there, wait until the step counter moved; returns when (performance.now())."""
+    page.wait_for_function(PLAY_READY, timeout=timeout_ms, polling=10)
+    page.locator(".train-play button").click()
+    expect(page.locator(".train-step-count")).not_to_have_text("0", timeout=timeout_ms)
+    return page.evaluate("performance.now()")
+
+
+def first_contacts(browser, url):
+    """tab_ready_ms and link_step_ms of one run, each in a fresh context (see the module's docstring)."""
+    figures = {}
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("document.getElementById('loader').style.display === 'none'", timeout=LOAD_TIMEOUT_MS)
+        time.sleep(IDLE_S)
+        clicked = page.evaluate("performance.now()")
+        page.locator(".bk-tab", has_text="Training").first.click()
+        figures["tab_ready_ms"] = round(play_trains(page) - clicked)
+    finally:
+        context.close()
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url + "#view=training")
+        figures["link_step_ms"] = round(play_trains(page))   # performance.now() counts from the navigation's start
+    finally:
+        context.close()
+    return figures
+
+
 def median(runs, key):
     values = [run[key] for run in runs if run[key] is not None]
     return statistics.median(values) if values else None
@@ -367,6 +425,9 @@ def main():
     parser.add_argument("--site", type=Path, help="a built site to serve as is (default: dist/, built if needed)")
     parser.add_argument("--no-baseline", action="store_true", help="do not build and measure the baseline")
     parser.add_argument("--no-memory", action="store_true", help="skip the long visit's memory figures")
+    parser.add_argument("--no-first-contact", action="store_true",
+                        help="skip the Training tab's and the training link's first step")
+    parser.add_argument("--no-play", action="store_true", help="only the first contacts: no Play runs")
     args = parser.parse_args()
     load_before = os.getloadavg()
 
@@ -376,13 +437,20 @@ def main():
     servers = {name: serve_in_thread(path) for name, path in sites.items()}
     result = {name: {"runs": []} for name in sites}
     with sync_playwright() as playwright:
+        if not args.no_first_contact:
+            browser = chromium.launch(playwright)
+            for run in range(args.runs):
+                for name, server in servers.items():
+                    result[name].setdefault("first_contact", []).append(first_contacts(browser, url_of(server)))
+                    print(f"run {run + 1} {name}: {result[name]['first_contact'][-1]}", file=sys.stderr, flush=True)
+            browser.close()
         opened = {}
-        for name, server in servers.items():
+        for name, server in ({} if args.no_play else servers).items():
             browser, page, seconds = open_site(playwright, url_of(server))
             opened[name] = (browser, page)
             print(f"{name}: training view open after {seconds:.1f} s", file=sys.stderr, flush=True)
         # Interleaved, so that the machine's load hits the sites alike; the site not measured stays paused.
-        for run in range(args.runs):
+        for run in range(0 if args.no_play else args.runs):
             for name, (_, page) in opened.items():
                 result[name]["runs"].append(one_run(page, args.play_seconds))
                 print(f"run {run + 1} {name}: {result[name]['runs'][-1]}", file=sys.stderr, flush=True)
@@ -392,26 +460,30 @@ def main():
             browser.close()
     for server in servers.values():
         server.shutdown()
-    keys = list(result["ours"]["runs"][0])
     for figures in result.values():
+        keys = list(figures["runs"][0]) if figures["runs"] else []
         figures["median"] = {key: median(figures["runs"], key) for key in keys}
+        contacts = figures.get("first_contact", [])
+        figures["median"].update({key: median(contacts, key) for key in (contacts[0] if contacts else {})})
     ours = result["ours"]
     output = {"load_before": load_before, "load_after": os.getloadavg(), "runs": args.runs,
-              "play_seconds": args.play_seconds, "long_visit": ours["long_visit"], "median": ours["median"],
-              "each_run": ours["runs"],
+              "play_seconds": args.play_seconds, "long_visit": ours.get("long_visit"), "median": ours["median"],
+              "each_run": ours["runs"], "first_contact": ours.get("first_contact"),
               # what the worker's patches carried over the whole run (event kind: count)
-              "patch_events": ours["patch_events"]}
+              "patch_events": ours.get("patch_events")}
     if "baseline" in result:
         base = result["baseline"]
-        output["baseline"] = {"median": base["median"], "each_run": base["runs"], "long_visit": base["long_visit"]}
+        output["baseline"] = {"median": base["median"], "each_run": base["runs"], "long_visit": base.get("long_visit"),
+                              "first_contact": base.get("first_contact")}
         output["ratio_to_baseline"] = {key: round(ours["median"][key] / base["median"][key], 2)
-                                       for key in ("steps_per_s", "redraws_per_s", "pause_ms")
-                                       if ours["median"][key] and base["median"][key]}
+                                       for key in ("steps_per_s", "redraws_per_s", "pause_ms", "tab_ready_ms",
+                                                   "link_step_ms")
+                                       if ours["median"].get(key) and base["median"].get(key)}
     print(json.dumps(output, indent=1))
     for name, figures in result.items():
         m = figures["median"]
-        print(f"{name:<9} median of {args.runs}: {m['steps_per_s']:.0f} steps/s, {m['redraws_per_s']:.1f} redraws/s, "
-              f"Pause {m['pause_ms']} ms", file=sys.stderr)
+        print(f"{name:<9} median of {args.runs}: " + ", ".join(f"{key} {value}" for key, value in m.items()),
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,10 @@ def check_param(owner, name, value, where=None):
         return number(value, where, lo, hi, parameter.inclusive_bounds)
     if isinstance(parameter, param.Selector):
         return choice(value, where, choices(parameter))
+    if isinstance(parameter, param.Boolean):
+        if not isinstance(value, bool):
+            raise Refused(f"{where} must be true or false")
+        return value
     if rule is None:
         raise TypeError(f"{type(owner).__name__}.{name}: declare its rule in RULES")
     if isinstance(parameter, param.String):

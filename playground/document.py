@@ -13,6 +13,7 @@ only the graph view's own safe parser reads it later. Nothing here recurses on i
 nesting is measured before the JSON reader (which recurses) may see it.
 """
 import base64
+import copy
 import binascii
 import json
 import math
@@ -52,8 +53,10 @@ class DocumentFields(param.Parameterized):
     view = param.Selector(default="graph", objects=list(VIEWS), doc="The view the page opens on.")
     title = param.String(default="", doc="Plain text, shown as text.")
     training_step = param.Integer(default=0, bounds=(0, MAX_STEPS), doc="How far the training run went.")
+    progress = param.List(default=[], doc="The exercises solved (playground/lesson/progress.py): what a "
+                                          "student hands in.")
 
-    RULES = {"title": (100, None)}
+    RULES = {"title": (100, None), "progress": (200, lambda item, where: check_solved(item, where))}
 
 
 MAX_TITLE_CHARS = DocumentFields.RULES["title"][0]
@@ -81,7 +84,11 @@ def _object(value, where, keys):
 IDENTIFIER = language.NAME       # a leaf's name
 BIG_LEAF = language.MAX_LEAF     # a leaf may be larger than other numbers: students try big ones on purpose
 
-GRAPH_KEYS = ("program", "values", "step")
+GRAPH_KEYS = ("program", "values", "step", "predict")
+# Fields added to schema 1 later, with the value their absence means (see OPTIONAL_TRAINING below).
+OPTIONAL_GRAPH = {"predict": False}
+SOLVED_KEYS = ("tour", "exercise", "at", "first_try")
+WHEN = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC\Z")
 # The training section is TrainingSettings' parameters (in this order), plus how far the run
 # went ("step") and, optionally, the trained weights.
 TRAINING_KEYS = ("dataset", "noise", "n_points", "seed", "train_fraction", "added_points",
@@ -91,9 +98,10 @@ TRAINING_KEYS = ("dataset", "noise", "n_points", "seed", "train_fraction", "adde
 # so every document without one is written (and linked) byte for byte as before; a page older than the field
 # refuses a document that has it ("unknown field"), as it would refuse a newer schema version.
 OPTIONAL_TRAINING = {"imported_points": []}
-# The same for the document itself: "written_by" is the version of the project that wrote it (playground/version.py);
+# The same for the document itself: "progress" is the exercises solved (playground/lesson/progress.py),
+# "written_by" is the version of the project that wrote it (playground/version.py);
 # the page writes it into every document, reads it from none (it changes nothing a link opens to).
-OPTIONAL_DOCUMENT = {"written_by": None}
+OPTIONAL_DOCUMENT = {"progress": [], "written_by": None}
 DOCUMENT_KEYS = ("version", "view", "title", "graph", "training", *OPTIONAL_DOCUMENT)
 WRITTEN_BY = re.compile(r"[0-9][0-9A-Za-z.+!-]{0,39}")   # a version as pyproject.toml writes one: 0.1.0, 0.2.0rc1
 SETTINGS_KEYS = tuple(k for k in TRAINING_KEYS if k not in ("step", "weights"))
@@ -101,7 +109,32 @@ DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS = (
     tuple(bounds.choices(TrainingSettings.param[name])) for name in ("dataset", "activation", "loss", "optimizer"))
 
 
+def _without_absent(clean, optional):
+    """Leave out the optional fields that hold the value their absence means: a document without them is
+    written (and linked) byte for byte as before they existed."""
+    for name, absent in optional.items():
+        if clean[name] == absent:
+            del clean[name]
+    return clean
+
+
+def check_solved(item, where):
+    """One solved exercise of `progress`: which tour and exercise, when (UTC, to the minute), and whether it
+    was solved before its hint was shown."""
+    item = _object(item, where, SOLVED_KEYS)
+    when = bounds.text(item["at"], f"{where}.at", 20)
+    if not WHEN.match(when):
+        raise DocumentError(f"{where}.at must be a time like 2026-12-04 18:05 UTC")
+    if not isinstance(item["first_try"], bool):
+        raise DocumentError(f"{where}.first_try must be true or false")
+    return {"tour": bounds.text(item["tour"], f"{where}.tour", 100),
+            "exercise": bounds.text(item["exercise"], f"{where}.exercise", 100),
+            "at": when, "first_try": item["first_try"]}
+
+
 def check_graph(graph):
+    if isinstance(graph, dict):
+        graph = {**OPTIONAL_GRAPH, **graph}
     graph = _object(graph, "graph", GRAPH_KEYS)
     values = graph["values"]
     if not isinstance(values, dict):
@@ -113,11 +146,12 @@ def check_graph(graph):
         if not IDENTIFIER.match(name):
             raise DocumentError("graph.values has a name that is not an identifier")
         clean_values[name] = bounds.number(value, f"graph.values.{name}", -BIG_LEAF, BIG_LEAF)
-    return {
+    return _without_absent({
         "program": bounds.text(graph["program"], "graph.program", MAX_PROGRAM_CHARS),
         "values": clean_values,
         "step": bounds.check_param(GraphState, "step", graph["step"], "graph.step"),
-    }
+        "predict": bounds.check_param(GraphState, "predict", graph["predict"], "graph.predict"),
+    }, OPTIONAL_GRAPH)
 
 
 def check_training(training):
@@ -126,9 +160,7 @@ def check_training(training):
     t = _object(training, "training", TRAINING_KEYS)
     clean = {name: bounds.check_param(TrainingSettings, name, t[name], f"training.{name}")
              for name in SETTINGS_KEYS}
-    for name, absent in OPTIONAL_TRAINING.items():
-        if clean[name] == absent:
-            del clean[name]
+    _without_absent(clean, OPTIONAL_TRAINING)
     clean["step"] = bounds.check_param(DocumentFields, "training_step", t["step"], "training.step")
     weights = t["weights"]
     if weights is not None:
@@ -157,19 +189,18 @@ def check_document(doc):
         doc = UPGRADES[version](doc)
         version += 1
     doc = _object({**OPTIONAL_DOCUMENT, **doc}, "document", DOCUMENT_KEYS)
-    clean = {
+    written_by = doc["written_by"]
+    if written_by is not None and (not isinstance(written_by, str) or not WRITTEN_BY.fullmatch(written_by)):
+        raise DocumentError("written_by must be a version number such as 0.1.0")
+    return _without_absent({
         "version": SCHEMA_VERSION,
         "view": bounds.check_param(DocumentFields, "view", doc["view"]),
         "title": bounds.check_param(DocumentFields, "title", doc["title"]),
         "graph": check_graph(doc["graph"]),
         "training": check_training(doc["training"]),
-    }
-    written_by = doc["written_by"]
-    if written_by is not None:
-        if not isinstance(written_by, str) or not WRITTEN_BY.fullmatch(written_by):
-            raise DocumentError("written_by must be a version number such as 0.1.0")
-        clean["written_by"] = written_by
-    return clean
+        "progress": bounds.check_param(DocumentFields, "progress", doc["progress"]),
+        "written_by": written_by,
+    }, OPTIONAL_DOCUMENT)
 
 
 # ---------------------------------------------------------------------------
@@ -339,3 +370,27 @@ def read_fragment(fragment):
         return None, options, str(error)
 
 
+# ---------------------------------------------------------------------------
+# A document as a link that fits.
+
+# A link without weights replays its steps when opened (same seed, same trajectory, as long as
+# the settings did not change during the run). Replaying blocks the page, so it is capped, and a
+# longer run always travels with its weights.
+REPLAY_LIMIT = 500
+NO_OPTIONS = {"view": None, "hide": set(), "minimal": False}   # no embedding options
+
+
+def fitting_fragment(doc, options=NO_OPTIONS):
+    """(fragment, note): `doc` as a link fragment (with embedding options). Weights that would make it longer
+    than a link may be are left out (a run past REPLAY_LIMIT then opens untrained), and the note says so."""
+    doc = copy.deepcopy(doc)
+    fragment = make_fragment(doc, options["view"], options["hide"], options["minimal"])
+    if len(fragment) <= MAX_LINK_CHARS or doc["training"]["weights"] is None:
+        return fragment, ""
+    doc["training"]["weights"] = None
+    if doc["training"]["step"] > REPLAY_LIMIT:
+        doc["training"]["step"] = 0
+        note = "The trained weights do not fit in a link: it opens the network untrained."
+    else:
+        note = "The trained weights do not fit in a link: it replays the training steps instead."
+    return make_fragment(doc, options["view"], options["hide"], options["minimal"]), note

@@ -1,6 +1,6 @@
 """The live document: the one owner of everything a share link, a file or the device keeps.
 
-    PlaygroundDocument      version, view, title (DocumentFields in document.py, with their bounds),
+    PlaygroundDocument      version, view, title, progress (DocumentFields in document.py, with their bounds),
                             graph (the GraphState), training (the TrainingSettings), training_step
                             (how far the run went), embed (what the link asked of an embedding)
 
@@ -9,23 +9,23 @@ The views and the share tools bind to it: the graph view edits `graph`, the trai
 is `title`. `snapshot()` turns it into a checked document (playground/document.py); `restore(doc)`
 puts a checked document into it and asks the training view to `restore(step, weights)`. Every
 change bumps `revision`, which the address bar and the device follow (playground/address.py).
+Whatever replaces the document does it inside `replacing(message)`: the document replaced goes into
+`saved` (playground/undo.py), one Undo or "Back to my work" away.
 """
+import contextlib
 import copy
 import functools
 
 import param
 
 from . import document as D
+from .document import NO_OPTIONS, REPLAY_LIMIT, fitting_fragment  # noqa: F401  (REPLAY_LIMIT: part of this API)
 from .graph.state import GraphState
 from .training.state import TrainingSettings
 from .version import VERSION
+from .undo import REPLACED, TOUR, TOUR_CLOSED, TOUR_EXAMPLE, UNDONE, SavedWork
 
-NO_OPTIONS = {"view": None, "hide": set(), "minimal": False}
 
-# A link without weights replays its steps when opened (same seed, same trajectory, as long as
-# the settings did not change during the run). Replaying blocks the page, so it is capped, and a
-# longer run always travels with its weights.
-REPLAY_LIMIT = 500
 
 
 class PlaygroundDocument(D.DocumentFields):
@@ -35,14 +35,16 @@ class PlaygroundDocument(D.DocumentFields):
     revision = param.Integer(default=0, doc="Counts the changes of the document (the address follows it).")
     place = param.String(default="", doc="Where a guided tour stands ('tour=micrograd&lesson=3', from the tour "
                                          "bar): the address keeps it after the document, so a reload resumes there.")
+    saved = param.ClassSelector(class_=SavedWork, constant=True, doc="The document the last replacement put aside.")
 
     def __init__(self, graph=None, training=None, **params):
-        super().__init__(graph=graph or GraphState(), training=training or TrainingSettings(), **params)
+        super().__init__(graph=graph or GraphState(), training=training or TrainingSettings(), saved=SavedWork(),
+                         **params)
         self.training_view = None      # set by attach(); None until the training view is built
         self.open_training = None      # a function that builds the training view and returns it
         self.graph.param.watch(self._changed, list(D.GRAPH_KEYS))
         self.training.param.watch(self._changed, list(D.SETTINGS_KEYS))
-        self.param.watch(self._changed, ["view", "title", "training_step", "place"])
+        self.param.watch(self._changed, ["view", "title", "training_step", "place", "progress"])
 
     def _changed(self, *events):
         self.revision += 1
@@ -75,10 +77,12 @@ class PlaygroundDocument(D.DocumentFields):
             weights = self.weights()
         return D.check_document({
             "version": D.SCHEMA_VERSION, "view": self.view, "title": self.title,
-            "graph": {"program": self.graph.program, "values": dict(self.graph.values), "step": self.graph.step},
+            "graph": {"program": self.graph.program, "values": dict(self.graph.values), "step": self.graph.step,
+                      "predict": self.graph.predict},
             "training": dict({name: _plain(getattr(self.training, name)) for name in D.SETTINGS_KEYS},
                              step=step, weights=weights),
             "written_by": VERSION,
+            "progress": [dict(item) for item in self.progress],
         })
 
     def link(self, include_weights=True):
@@ -91,18 +95,7 @@ class PlaygroundDocument(D.DocumentFields):
         return fragment, note
 
     def _document_link(self, include_weights):
-        options = self.embed
-        doc = self.snapshot(include_weights)
-        fragment = D.make_fragment(doc, options["view"], options["hide"], options["minimal"])
-        if len(fragment) <= D.MAX_LINK_CHARS or doc["training"]["weights"] is None:
-            return fragment, ""
-        doc["training"]["weights"] = None
-        if doc["training"]["step"] > REPLAY_LIMIT:
-            doc["training"]["step"] = 0
-            note = "The trained weights do not fit in a link: it opens the network untrained."
-        else:
-            note = "The trained weights do not fit in a link: it replays the training steps instead."
-        return D.make_fragment(doc, options["view"], options["hide"], options["minimal"]), note
+        return fitting_fragment(self.snapshot(include_weights), self.embed)
 
     # -- entering: a checked document into the page --------------------------------------------------
 
@@ -111,7 +104,8 @@ class PlaygroundDocument(D.DocumentFields):
         (the caller then opens the defaults)."""
         graph, training = doc["graph"], doc["training"]
         self.graph.error = ""
-        self.graph.param.update(program=graph["program"], values=dict(graph["values"]), step=graph["step"])
+        self.graph.param.update(program=graph["program"], values=dict(graph["values"]), step=graph["step"],
+                                predict=graph.get("predict", False))
         if self.graph.error:
             raise D.DocumentError(f"the graph program was refused: {self.graph.error}")
         if training["weights"] is None and training["step"] > REPLAY_LIMIT:
@@ -126,11 +120,80 @@ class PlaygroundDocument(D.DocumentFields):
                 view.restore(training["step"], training["weights"])
             except ValueError as error:   # e.g. weights that do not fit the network of the settings
                 raise D.DocumentError(str(error)) from None
-        self.param.update(title=doc["title"], view=self.embed["view"] or doc["view"])
+        self.param.update(title=doc["title"], view=self.embed["view"] or doc["view"],
+                          progress=merge_progress(self.progress, doc.get("progress", [])))
 
     def defaults(self):
         """The document a fresh page holds."""
         return default_document()
+
+    # -- replacing: the old document kept one Undo away (playground/undo.py) -------------------------
+
+    def keepable(self):
+        """The whole document now, trained weights included (None if the page holds one it cannot write)."""
+        try:
+            return self.snapshot(include_weights=True)
+        except D.DocumentError:
+            return None
+
+    @contextlib.contextmanager
+    def replacing(self, message):
+        """Around whatever puts another document in the page: if the work changed, the document it was is
+        kept in `saved` with `message` ("The preset ... replaced your program."). While a tour keeps the
+        student's work from before it, that stays kept (the tour's own examples are not the student's)."""
+        before = self.keepable()
+        try:
+            yield
+        finally:
+            if self.saved.kind != "tour" and before is not None and _work(before) != _work(self.keepable()):
+                self.saved.keep(before, message)
+
+    def swap_kept(self):
+        """Undo or Redo: the kept document into the page, the page's into the slot."""
+        saved = self.saved
+        kept, now = saved.kept, self.keepable()
+        if kept is None:
+            return
+        message, kind, cause = saved.message, saved.kind, saved.cause
+        self.restore(kept)
+        if now is None:
+            saved.forget()
+        elif kind == "redo":
+            saved.keep(now, cause or REPLACED, "undo")
+        else:
+            saved.keep(now, UNDONE, "redo", cause=message)
+
+    def open_lesson(self, doc, leaving=None, arriving=None):
+        """A tour's lesson brings its own document: the first one keeps the student's work (kind "tour"),
+        each one the tour leaves is kept as the student left it and reopened so (`leaving`/`arriving`: the
+        lessons' indexes). Returns the document to open (the caller opens it, a failure in the defaults)."""
+        saved, now = self.saved, self.keepable()
+        if saved.kind != "tour":
+            saved.keep(now or self.defaults(), TOUR, "tour")
+            saved.lessons = {}
+        elif leaving is not None and now is not None:
+            saved.lessons = dict(saved.lessons, **{str(leaving): now})
+        return saved.lessons.get(str(arriving), doc)
+
+    def tour_closed(self):
+        """The tour closed: the work from before it comes back; the lesson's document is kept for Redo."""
+        saved = self.saved
+        if saved.kind != "tour":
+            return
+        kept, now = saved.kept, self.keepable()
+        self.restore(kept)
+        saved.lessons = {}
+        if now is not None and _work(now) != _work(kept):
+            saved.keep(now, TOUR_CLOSED, "redo", cause=TOUR_EXAMPLE)
+        else:
+            saved.forget()
+
+
+def merge_progress(kept, opened):
+    """The exercises solved here and in an opened document: a lesson's link or a teacher's (which hold none)
+    never takes a student's progress away; the first solution of an exercise is kept."""
+    merged = {(item["tour"], item["exercise"]): item for item in reversed(list(kept) + list(opened))}
+    return sorted(merged.values(), key=lambda item: item["at"])[-D.DocumentFields.RULES["progress"][0]:]
 
 
 @functools.cache
@@ -141,6 +204,11 @@ def _defaults():
 def default_document():
     """The document a fresh page holds (a copy: callers may change it)."""
     return copy.deepcopy(_defaults())
+
+
+def _work(doc):
+    """What of a document is the student's work (the view it opens on is not)."""
+    return None if doc is None else {key: value for key, value in doc.items() if key != "view"}
 
 
 def _plain(value):

@@ -26,6 +26,12 @@ LAYOUT_CSS = """
 @media (max-width: 480px) {   /* a phone: the menu icon opens the drawer; the header stays one line */
   #header .share-open { display: none !important; }
 }
+@media (max-width: 600px) {   /* room under the page for the tour's bar fixed at the bottom (lesson/tour_view.py) */
+  #main { padding-bottom: 72px; }
+}
+@media (hover: none) {   /* a tapped button's description would stay on screen: its label says enough */
+  .bk-Tooltip { display: none !important; }
+}
 """
 # "Start here": one line above each view saying what to press first (the pane's own stylesheet: LAYOUT_CSS
 # reaches only the page's own elements, not the inside of Panel's components).

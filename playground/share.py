@@ -5,11 +5,14 @@ The component knows nothing about the views: it works on the live document
   snapshot(include_weights) -> document     the current state, checked (see playground/document.py)
   restore(document)                         put a checked document into the page
   defaults() -> document                    the state a fresh page opens with
+  replacing(message)                        a context: what replaces the student's work runs in it (the old
+                                            document is kept one Undo away, playground/undo.py)
 and holds the title and the embedding options. Everything a link or a file brings goes through
 document.py first; messages are shown as plain text (escaped, then shown in a pn.pane.Str), never as HTML.
 """
 import html
 import io
+from urllib.parse import urljoin
 
 import panel as pn
 import param
@@ -63,11 +66,16 @@ def page_url():
     return href.split("#")[0]
 
 
-def iframe_snippet(url, title, width, height):
-    """Ready-to-paste HTML for a course page; every value is escaped for an attribute."""
-    return (f'<iframe src="{html.escape(url)}" width="{int(width)}" height="{int(height)}" '
-            f'title="{html.escape(title or APP_NAME)}" style="border:0" loading="lazy" '
-            f'allow="clipboard-write"></iframe>')
+def iframe_snippet(url, title, width, height, follow_height=False):
+    """Ready-to-paste HTML for a course page; every value is escaped for an attribute. follow_height adds the
+    site's embed.js, which makes the frame as high as its content (docs/embedding.md)."""
+    frame = (f'<iframe src="{html.escape(url)}" width="{int(width)}" height="{int(height)}" '
+             f'title="{html.escape(title or APP_NAME)}" style="border:0" loading="lazy" '
+             f'allow="clipboard-write"></iframe>')
+    if not follow_height:
+        return frame
+    resizer = urljoin(url.split("#")[0], "embed.js")
+    return frame + f'\n<script src="{html.escape(resizer)}" async></script>'
 
 
 class ReadOnlyText(pn.widgets.TextAreaInput):
@@ -159,6 +167,8 @@ class ShareTools(pn.viewable.Viewer):
                                               css_classes=["embed-width"])
         self.embed_height = pn.widgets.IntInput(label="Height", value=600, start=240, end=4000, width=90,
                                                css_classes=["embed-height"])
+        self.embed_follow = pn.widgets.Checkbox(label="Height follows the content (adds embed.js)", value=True,
+                                                css_classes=["embed-follow"])
         self.embed_button = pn.widgets.Button(label="Embed", css_classes=["embed-button"])
         self.snippet = ReadOnlyText(label="Paste this into your page", rows=4, css_classes=["embed-snippet"],
                                     visible=False)
@@ -169,7 +179,7 @@ class ShareTools(pn.viewable.Viewer):
         # In the Pyodide worker a click can arrive before a value typed just before it (Panel queues
         # value changes while the worker is busy, not clicks): shown texts follow later changes.
         for widget in (self.embed_view, self.embed_hide, self.embed_minimal, self.embed_width, self.embed_height,
-                       self.title):
+                       self.embed_follow, self.title):
             widget.param.watch(lambda event: self.snippet.visible and self.show_snippet(), "value")
         for widget in (self.title, self.include_weights):
             widget.param.watch(lambda event: self.link.visible and self.show_link(), "value")
@@ -181,7 +191,7 @@ class ShareTools(pn.viewable.Viewer):
                                            css_classes=["share-upload"])
         self.upload.param.watch(self._uploaded, "value")
         self.start_over = pn.widgets.Button(label="Start over", css_classes=["start-over"])
-        self.start_over.on_click(lambda event: self.open_defaults("Started over: the playground holds its defaults."))
+        self.start_over.on_click(lambda event: self.start_again())
 
         # Not shown: carries flags to the page's <html> element (see FLAGS_JS).
         self.page_flags = pn.widgets.TextInput(value="", visible=False, css_classes=["page-flags"])
@@ -196,7 +206,7 @@ class ShareTools(pn.viewable.Viewer):
             self.link, self.copy_link,
             pn.layout.Divider(),
             self.embed_view, self.embed_hide, self.embed_minimal,
-            pn.Row(self.embed_width, self.embed_height),
+            pn.Row(self.embed_width, self.embed_height), self.embed_follow,
             self.embed_button, self.snippet, self.copy_snippet,
             pn.layout.Divider(),
             pn.pane.HTML("<b>Save or open a file</b>"),   # not Markdown: its parser costs the page's start a second
@@ -244,7 +254,8 @@ class ShareTools(pn.viewable.Viewer):
             return None
         fragment = D.make_fragment(doc, view=self.embed_view.value, hide=self.embed_hide.value,
                                    minimal=self.embed_minimal.value)
-        text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value)
+        text = iframe_snippet(page_url() + fragment, doc["title"], self.embed_width.value, self.embed_height.value,
+                              follow_height=self.embed_follow.value)
         self.snippet.show(text)
         self.snippet.visible = self.copy_snippet.visible = True
         return text
@@ -284,6 +295,10 @@ class ShareTools(pn.viewable.Viewer):
         self.document.restore(self.document.defaults())
         self.say(text)
 
+    def start_again(self):
+        with self.document.replacing("Start over replaced your work with the defaults."):
+            self.open_defaults("Started over: the playground holds its defaults.")
+
     def _uploaded(self, event):
         if event.new is None:
             return
@@ -292,7 +307,8 @@ class ShareTools(pn.viewable.Viewer):
         except D.DocumentError as error:   # nothing was changed yet: keep the current state
             self.say(f"This file could not be opened: {error}.")
             return
-        self.open_document(doc, "file")
+        with self.document.replacing("The opened file replaced your work."):
+            self.open_document(doc, "file")
 
 
 def watch_location(open_fragment):

@@ -15,8 +15,9 @@ the installed packages' own, so an upgrade shows up as a readable diff):
 - templates/page_scripts.html (Panel's js_resources.html): BokehJS and Panel's JS, deferred;
 - templates/prerender_items.js (Bokeh's doc_js.js.jinja): the prerendered document, kept;
 - templates/page.html: the app's own page template, extended block by block (early worker first in
-  <head>, viewport, service worker registration, the sandboxed-frame message, where the prerendered
-  document is).
+  <head>, viewport, service worker registration, where the prerendered document is); it includes
+  templates/embed_start.html (how the worker starts in a frame: docs/embedding.md) before the early
+  worker, and templates/embed_still.html (the page where the playground cannot run) in the body.
 Every URL then points into the site: Panel's files under ./panel/, BokehJS under ./bokeh/.
 """
 import json
@@ -31,7 +32,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SAVED_START = "saved-start.js"   # templates/saved_start.js in the site, beside the worker (app.js)
 # The worker's modules beside app.js (their name in the site: their template), saved-start.js first.
 WORKER_MODULES = {SAVED_START: "saved_start.js", "snapshot-files.js": "snapshot_files.js",
-                  "later-files.js": "later_files.js", "unzstd.js": "unzstd.js"}
+                  "later-files.js": "later_files.js", "unzstd.js": "unzstd.js", "function-table.js": "function_table.js"}
 # Panel only accepts an absolute CDN root; the build writes this placeholder and then
 # makes it relative, so the site works under any path on any host.
 PLACEHOLDER_ROOT = "https://site.invalid/"
@@ -75,13 +76,16 @@ def page_document_class(app_name: str):
     Panel's converter renders the page with the template the app's Panel template sets on it."""
     from bokeh.document import Document
 
-    early_worker = (TEMPLATES / "early_worker.html").read_text().replace("__NAME__", app_name)
+    embed_still = (TEMPLATES / "embed_still.html").read_text()
+    early_worker = ((TEMPLATES / "embed_start.html").read_text()
+                    + (TEMPLATES / "early_worker.html").read_text().replace("__NAME__", app_name))
 
     class PageDocument(Document):
         @Document.template.setter
         def template(self, app_page):
             page = app_page.environment.from_string((TEMPLATES / "page.html").read_text(), globals={
-                "app_page": app_page, "early_worker": early_worker, "PRERENDER_END": PRERENDER_END})
+                "app_page": app_page, "early_worker": early_worker, "embed_still": embed_still,
+                "PRERENDER_END": PRERENDER_END})
             Document.template.fset(self, page)
 
     return PageDocument
@@ -141,7 +145,7 @@ def convert(app: Path, out_dir: Path, packages: list[str]) -> None:
         if leaving:
             raise SystemExit(f"{path.name} still points outside the site: {sorted(set(leaving))}")
         path.write_text(text)
-    if "window.earlyWorker = new Worker" not in (out_dir / f"{name}.html").read_text():
+    if "window.earlyWorker = window.playgroundWorker(" not in (out_dir / f"{name}.html").read_text():
         raise SystemExit("the page was not rendered with templates/page.html: does the app still use a Panel template?")
     # The worker's other half, which app.js imports: its start saved at build time, and the modules
     # that one imports.

@@ -57,7 +57,7 @@ EMPTY_ZIP = b"PK\x05\x06" + bytes(18)   # a zip's end record, naming no file
 PRERENDERED_DOCS = "playground-prerendered-docs"   # the id of the page's element holding the first document
 # A page on the site's origin (answered by the test browser, never a file of the site) that starts
 # the worker in snapshot mode and hands its answer over as one download:
-# [u32 length of the JSON][JSON: render, dynlibs, tableLength][memory][files][later files].
+# [u32 length of the JSON][JSON: render, dynlibs, tableLength, boot][memory][files][later files].
 MAKER_PATH = "make-snapshot.html"
 MAKER_PAGE = """<!doctype html><script>
 const worker = new Worker('./app.js?make-snapshot', {type: 'module'})
@@ -68,7 +68,7 @@ window.made = new Promise((resolve, reject) => {
     if (msg.type === 'error') { reject(new Error(msg.msg)) }
     if (msg.type !== 'snapshot') { return }
     const meta = new TextEncoder().encode(JSON.stringify(
-      {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, loadedPackages: msg.loadedPackages,
+      {render: msg.render, dynlibs: msg.dynlibs, tableLength: msg.tableLength, boot: msg.boot, loadedPackages: msg.loadedPackages,
        heap: msg.heap,
        memoryLength: msg.memory.length, filesLength: msg.files.length, laterLength: msg.later.length}))
     const length = new Uint8Array(new Uint32Array([meta.length]).buffer)
@@ -133,7 +133,7 @@ def write(site: Path, raw: bytes) -> dict:
     parts = {"memory": raw[memory_start:files_start], "files": raw[files_start:later_start],
              "later": raw[later_start:later_start + meta["laterLength"]]}
     folder = site / FOLDER
-    manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "loadedPackages")}
+    manifest = {key: meta[key] for key in ("dynlibs", "tableLength", "boot", "loadedPackages")}
     files = memory_delta.image_files(parts["files"])
     replayed = [(lib["name"], lib["memoryBase"], files[lib["name"]])
                 for lib in meta["dynlibs"] if lib["global"] or lib.get("imported") is not False]   # saved_start.js replayed()

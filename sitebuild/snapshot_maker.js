@@ -34,10 +34,22 @@ export async function warmUp(pyodide) {
   return {type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids}
 }
 
+// The function table as Pyodide's boot left it, before any package: a restore checks that its own boot laid it
+// out alike (saved_start.js, tableLaidOutAlike). Pyodide's count-args helper (a wasm function that counts a C
+// function's parameters, so that Python calls it directly) takes the boot's last slot; Pyodide leaves it out on
+// iOS, and the runtime keeps its slot number in Python's memory (_PyRuntime, at the offset the runtime names).
+let boot = null
+
+function recordBoot(Module) {
+  const countArgsAt = Module.__PyRuntime + Module.HEAP32[Module.__PyEM_EMSCRIPTEN_COUNT_ARGS_OFFSET >> 2]
+  boot = {tableLength: Module.wasmTable.length, countArgs: {at: countArgsAt, slot: Module.HEAP32[countArgsAt >> 2]}}
+}
+
 // Each dynamic library Pyodide loads gets a handle (emscripten's struct dso, 64 zeroed bytes in
 // Python's memory) on which emscripten writes where the library's data and functions went.
 export function recordDynlibs(pyodide) {
   const Module = pyodide._module
+  recordBoot(Module)
   const load = Module.loadDynamicLibrary
   const dynlibs = []
   Module.loadDynamicLibrary = async (name, flags, localScope, handle) => {
@@ -166,7 +178,7 @@ export function snapshotMessage(pyodide, dynlibs, render) {
   const replayed = new Set(dynlibs.filter((lib) => lib.global || lib.imported).map((lib) => lib.name))
   const [files, later] = siteFiles(pyodide, replayed)
   return {type: 'snapshot', memory: memory, files: files, later: later, render: render, dynlibs: dynlibs,
-          tableLength: pyodide._module.wasmTable.length, loadedPackages: loadedPackages, heap: heap}
+          tableLength: pyodide._module.wasmTable.length, boot: boot, loadedPackages: loadedPackages, heap: heap}
 }
 
 // What no visitor's Python reads is left out of the memory every visitor downloads:

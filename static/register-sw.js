@@ -4,13 +4,15 @@
 // for the two or four cores of a school laptop (measured: the first answer 1 s later). Once it runs,
 // it is told which files the page fetched before it did (Panel's stylesheets), to keep them too.
 (function () {
-  if (!('serviceWorker' in navigator)) { return }
+  // An opaque origin (a frame sandboxed without allow-same-origin) has no service worker: reading it throws.
+  if (self.origin === 'null' || !('serviceWorker' in navigator)) { return }
   function register() {
     navigator.serviceWorker.register('./sw.js').then(() => navigator.serviceWorker.ready).then((registration) => {
       const fetched = performance.getEntriesByType('resource').map((entry) => entry.name)
       registration.active.postMessage({keep: fetched})
     }).catch((error) => {
-      console.warn('Offline use is not available:', error)
+      // Firefox's private windows have no service worker (the page works the same, online)
+      console.info('Offline use is not available here:', error.message)
     })
   }
   const AFTER_THE_START_MS = 5000

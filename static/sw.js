@@ -28,9 +28,35 @@ function integrity(name) {
   return `sha256-${btoa(String.fromCharCode(...hex.match(/../g).map((byte) => parseInt(byte, 16))))}`
 }
 
-// One file into the cache: the browser's HTTP cache when it holds this build's copy, else the network.
+// What the page's Python worker downloaded on this first visit (templates/snapshot_files.js, handOver): used
+// when it is this build's copy. A private window keeps big files out of the HTTP cache that keep() reads.
+const HANDOVER_CACHE = 'playground-handover'
+
+async function sha256hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+async function handedOver(name) {
+  try {
+    const response = await (await caches.open(HANDOVER_CACHE)).match(name)
+    if (!response) { return null }
+    const bytes = await response.arrayBuffer()
+    return await sha256hex(bytes) === PRECACHE.files[name] ? new Response(bytes, {headers: response.headers}) : null
+  } catch (e) {
+    return null   // cut short or unreadable: fetched below
+  }
+}
+
+// One file into the cache: what the page handed over, the browser's HTTP cache when it holds this build's
+// copy, else the network.
 async function keep(cache, name) {
   if (await cache.match(name)) { return }
+  const handed = await handedOver(name)
+  if (handed) {
+    await cache.put(name, handed)
+    return
+  }
   let response
   try {
     response = await fetch(name, {cache: 'force-cache', integrity: integrity(name)})
@@ -47,7 +73,8 @@ self.addEventListener('install', (event) => {
 })
 
 self.addEventListener('activate', (event) => {
-  // Drop the caches of older builds, then control the page that installed us right away.
+  // Drop the caches of older builds and what the page handed over, then control the page that installed us
+  // right away.
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(names.filter((n) => n !== CACHE_NAME).map((n) => caches.delete(n))))
@@ -68,8 +95,7 @@ async function fetchAndKeep(request, name) {
   if (name !== null && response.ok && response.type === 'basic') {
     const copy = response.clone()
     copy.arrayBuffer().then(async (bytes) => {
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
-      if (Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('') === PRECACHE.files[name]) {
+      if (await sha256hex(bytes) === PRECACHE.files[name]) {
         await (await caches.open(CACHE_NAME)).put(name, new Response(bytes, {headers: copy.headers}))
       }
     }).catch(() => {})

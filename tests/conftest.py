@@ -53,7 +53,7 @@ INTERACTIVE_TIMEOUT_MS = 180_000
 VIEW_TABS = {"graph": "Graph", "training": "Training"}   # view name -> its tab's title in playground/app.py
 
 # True once the worker rendered the app (the loader is hidden) or reported an error.
-_LOADED_OR_FAILED = """() => {
+LOADED_OR_FAILED = """() => {
   const loader = document.getElementById('loader');
   const error = document.getElementById('loader-error');
   return (loader && loader.style.display === 'none') || (error && error.textContent !== '');
@@ -103,7 +103,7 @@ def same_origin(url: str, origin: str) -> bool:
 
 def wait_until_interactive(page, timeout_ms: int = INTERACTIVE_TIMEOUT_MS) -> None:
     """Wait until the worker's Python has rendered the app; fail with the page's own message if it failed."""
-    page.wait_for_function(_LOADED_OR_FAILED, timeout=timeout_ms)
+    page.wait_for_function(LOADED_OR_FAILED, timeout=timeout_ms)
     error = page.locator("#loader-error").text_content()
     if error:
         raise AssertionError(f"the playground failed to load: {error}")

@@ -1,5 +1,6 @@
-// What the page says: a polite live region, told each backward step's explanation and the training
-// run's milestones (started, paused, reset, 100 / 1,000 / 10,000 steps). Uses shadow.js.
+// What the page says: a polite live region, told each backward step's explanation, the training
+// run's milestones (started, paused, reset, 100 / 1,000 / 10,000 steps) and what replaced the student's
+// work (the Undo bar's sentence). Uses shadow.js.
 
 const live = document.createElement("div");
 live.id = "a11y-live";
@@ -15,6 +16,21 @@ function explainChanged(host) {   // the graph view's explanation of step k: say
   const p = host.shadowRoot.querySelector("p.chain-rule");   // innerText: each <br> becomes a space
   const text = p ? p.innerText.replace(/\s+/g, " ").trim() : "";
   if (text) say(text);
+}
+
+// What replaced the student's work, and the way back (playground/undo.py). It comes with the new document,
+// whose own news (the graph's first step) is said in the same moment: said after it, the sentence would
+// silence it, so the two are said together, the sentence first.
+let savedWorkSaid = "";
+let spokenBefore = "";    // what the region said when the watcher's current batch of changes began
+function batchBegins() { spokenBefore = live.textContent; }
+function savedWorkChanged() {
+  const text = shownText(find(".saved-work-message"));
+  if (text && text !== savedWorkSaid) {
+    const before = spokenBefore;
+    setTimeout(() => say(live.textContent !== before ? `${text} ${live.textContent}` : text));
+  }
+  savedWorkSaid = text;
 }
 
 const training = {playing: false, step: 0, lastPower: 0};

@@ -29,5 +29,7 @@ function keepFocus() {
        sibling = sibling.previousElementSibling) next = buttonIn(sibling) || next;
   for (let sibling = item.nextElementSibling; next && next.disabled && sibling;
        sibling = sibling.nextElementSibling) next = buttonIn(sibling) || next;
-  if (next && !next.disabled) next.focus();
+  // Without scrolling: a pause the student did not make (an embed scrolled out of view pauses: static/embed-frame.js)
+  // must not pull the course page back to the frame.
+  if (next && !next.disabled) next.focus({preventScroll: true});
 }

@@ -14,6 +14,7 @@ function fix(el) {
   if (el.shadowRoot) watch(el.shadowRoot);
   if (el.matches(".bk-header")) makeTabs(el);
   if (el.matches(REGION)) nameRegion(el);
+  if (el.matches(".bk-Canvas")) plotAdded();
 }
 function fixTree(root) {
   if (root.nodeType === 1) fix(root);
@@ -31,6 +32,7 @@ function watch(root) {
 }
 
 const observer = new MutationObserver((records) => {
+  batchBegins();
   const hosts = new Set();
   for (const record of records) {
     if (record.type === "childList") {
@@ -43,11 +45,19 @@ const observer = new MutationObserver((records) => {
     }
     const host = hostOf(record.target.nodeType === 1 ? record.target : record.target.parentNode);
     if (host) hosts.add(host);
+    // A pane drawn anew replaces its shadow root's children: the record's target is the root itself.
+    if (record.target instanceof ShadowRoot && record.target.host.matches(".saved-work-message")) {
+      hosts.add(record.target.host);
+    }
   }
   let trainingTouched = false;
+  const announced = [];   // e.g. predict mode's "Right" / "Not right": said last, after the explanation it answers
   for (const host of hosts) {
     fix(host);
     if (host.matches(".graph-explain")) explainChanged(host);
+    if (host.matches(".graph-summary")) answerChanged();
+    if (host.matches(".saved-work, .saved-work-message, .saved-work-back")) savedWorkChanged();
+    if (host.matches(".a11y-announce")) announced.push(host);
     if (host.matches(".train-status, .train-play, .train-pause")) trainingTouched = true;
     const slider = host.shadowRoot && host.shadowRoot.querySelector("[role=slider]");
     if (slider) nameControl(slider);
@@ -55,6 +65,8 @@ const observer = new MutationObserver((records) => {
     if (summary) nameControl(summary);
   }
   if (trainingTouched) trainingChanged();
+  // Said a moment later: the explanation the answer reveals is redrawn after it, and would replace it.
+  if (announced.length) setTimeout(() => { for (const host of announced) say(shownText(host)); }, 250);
   keepFocus();
 });
 

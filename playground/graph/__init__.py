@@ -12,6 +12,8 @@
                   in build_topo mode, the depth-first sort numbering the boxes (topo_steps.py: its steps in words)
     framing.js    where the plot looks: frames each new graph, follows the boxes of the step shown, keeps a
                   student's own pan and zoom (run with animation.js, in the same callback)
+    predict.py    predict mode's logic (pure): each step's question, hint and check, the score
+    predict_view.py PredictPanel: predict mode in the page (the toggle, the question, the answer box)
     gradcheck.py  GradientCheck: backward against finite differences
     edit_card.py  EditCard: edit by clicking
 

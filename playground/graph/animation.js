@@ -24,18 +24,23 @@ function esc(text) {
   const entity = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   return String(text).replace(/[&<>"']/g, (c) => entity[c]);
 }
-function fmt(x) { return x == null ? "\u2014" : Number(x).toFixed(4); }
+function fmt(x) { return x == null ? "\u2014" : x === HIDDEN ? HIDDEN : Number(x).toFixed(4); }
 function shortNumber(x) {  // at most 10 characters, like short_number() in view.py
   const text = x.toFixed(4);
   return text.length > 10 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : text;
 }
 function current_step() { return Math.max(0, Math.min(N, slider.value)); }
+// Predict mode (predict_view.py): `predict` lists the steps (1-based) whose grad may show; [-1] when not predicting.
+// A grad not yet worked out by the student shows as "?", and its edge stays grey.
+const HIDDEN = "?";
+const revealed = predict.data.step.length === 1 && predict.data.step[0] === -1 ? null : new Set(predict.data.step);
+function hidden(j) { return revealed !== null && !revealed.has(j + 1); }  // j: 0-based step
 
 function render(k) {
   const V = values.data, E = edges.data, O = ops.data;
   const row = new Map(V.id.map((id, r) => [id, r]));
   const grad = new Array(V.id.length).fill(null);
-  for (let j = 0; j < k; j++) grad[row.get(S.node[j])] = S.grad_after[j];
+  for (let j = 0; j < k; j++) grad[row.get(S.node[j])] = hidden(j) ? HIDDEN : S.grad_after[j];
 
   // Edges already travelled take the colour of their contribution's sign and a width growing with its size.
   let biggest = 0;
@@ -44,7 +49,7 @@ function render(k) {
   const dash = E.source.map(() => "solid");
   for (let j = 0; j < k; j++) {
     const e = S.edge[j];
-    if (e < 0) continue;
+    if (e < 0 || hidden(j)) continue;
     const c = S.contribution[j];
     color[e] = c > 0 ? POSITIVE : c < 0 ? NEGATIVE : IDLE;
     dash[e] = c < 0 ? NEGATIVE_DASH : "solid";
@@ -56,7 +61,8 @@ function render(k) {
   const line_color = V.id.map((id) => id === receiver ? colors.receiving : id === giver ? colors.running : colors.line);
   const line_width = V.id.map((id) => id === receiver || id === giver ? 3.5 : 1.2);
   const op_line = O.id.map((id) => id === giver ? colors.running : colors.line);
-  values.setv({data: {...V, grad: grad.map((g) => g == null ? NaN : g), grad_text: grad.map((g, r) => V.constant[r] ? "" : "grad " + (g == null ? "\u2014" : shortNumber(g))),
+  values.setv({data: {...V, grad: grad.map((g) => g == null || g === HIDDEN ? NaN : g),
+                      grad_text: grad.map((g, r) => V.constant[r] ? "" : "grad " + (g == null ? "\u2014" : g === HIDDEN ? HIDDEN : shortNumber(g))),
                       topo_text: V.topo.map((t) => `topo[${t}]`), tag_alpha: V.topo.map(() => 1), line_color,
                       line_width}}, {sync: false});
   edges.setv({data: {...E, color, width, alpha, dash}}, {sync: false});
@@ -111,10 +117,17 @@ function explanation(k, V, row, grad) {
       (A.too_big ? ` <i class="graph-too-big">Too big to show whole and readable: this is its output end ` +
        `(drag to pan; Fit graph shows it all, small).</i>` : "") + `</p>`;
   const s = k - 1;
+  if (S.from[s] < 0 && hidden(s))
+    return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output, ${topo(S.node[s])}. ` +
+      `<b>Your turn:</b> what grad does ${out} start with? Type it in the box below and press Enter.</p>`;
   if (S.from[s] < 0)
     return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output, ${topo(S.node[s])}, ` +
       `the last of topo: d${out}/d${out} = 1.</p>`;
   const to = name(S.node[s]), from = name(S.from[s]);
+  if (hidden(s))   // predict mode: the student works it out (the question is under this line)
+    return `<p class="chain-rule"><b>Step ${k} of ${N}.</b> reversed(topo) reaches ${topo(S.from[s])}: ` +
+      `gradient flows from ${from} back to ${to}. <b>Your turn:</b> what is the grad of ${to} now? ` +
+      `Type it in the box below and press Enter.</p>`;
   const before = S.grad_after[s] - S.contribution[s];
   const sum = before === 0 ? `${to}.grad = ${fmt(S.grad_after[s])}`
     : `${to}.grad = ${fmt(before)} + ${fmt(S.contribution[s])} = ${fmt(S.grad_after[s])} (running sum)`;
@@ -203,7 +216,7 @@ const action = buttons.includes(origin) ? button_actions[buttons.indexOf(origin)
   : origin === plot ? "resize"
   : origin === x_range || origin === y_range ? "zoom"
   : origin === mode ? "mode"
-  : [values, edges, ops, steps, topo].includes(origin) ? "data"
+  : [values, edges, ops, steps, topo, predict].includes(origin) ? "data"
   : "render";
 
 // One handler per action; the step buttons stop a playing animation first. In build_topo mode they step

@@ -5,24 +5,32 @@ import html
 import panel as pn
 import param
 
+from ..undo import nothing_kept
 from .language import MAX_CHARS
 from .presets import PRESETS
 from .state import GraphState
 
+# On a phone the program box is at most a third of the window high, so with the keyboard up its Draw button,
+# right under it, is still in view.
+PHONE_PROGRAM_CSS = "@media (max-width: 600px) { textarea { max-height: 33vh; } }"
+
 
 class ProgramEditor(pn.viewable.Viewer):
-    """Edits state.program and state.values; shows state.error."""
+    """Edits state.program and state.values; shows state.error. A preset replaces the program inside
+    `replacing(message)` (the live document's, playground/undo.py: the old program is one Undo away)."""
 
     state = param.ClassSelector(class_=GraphState)
 
-    def __init__(self, state, **params):
+    def __init__(self, state, replacing=nothing_kept, **params):
         super().__init__(state=state, **params)
+        self.replacing = replacing
         self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
         self.preset.param.watch(self._on_preset, "value")
         # One character more than the language takes: a longer paste is not cut silently (the browser cuts at
         # max_length without a word), the language refuses it with its message.
         self.text = pn.widgets.TextAreaInput(value=state.program, rows=14, label="Program", max_length=MAX_CHARS + 1,
-                                             css_classes=["graph-program"], sizing_mode="stretch_width")
+                                             css_classes=["graph-program"], sizing_mode="stretch_width",
+                                             stylesheets=[PHONE_PROGRAM_CSS])
         self.draw_button = pn.widgets.Button(label="Draw graph", color="primary", css_classes=["graph-draw"])
         self.draw_button.on_click(lambda _: self._load(self.text.value_input or self.text.value))
         # Leaving the editor draws too: in the Pyodide page a click can reach Python before the text typed just
@@ -62,7 +70,8 @@ class ProgramEditor(pn.viewable.Viewer):
 
     def _on_preset(self, event):
         if event.new in PRESETS:
-            self._load(PRESETS[event.new])
+            with self.replacing(f"The preset \u201c{event.new}\u201d replaced your program."):
+                self._load(PRESETS[event.new])
 
     def _leaf_changed(self, name, value):
         if value is None:   # an emptied field: it shows the value the page holds again

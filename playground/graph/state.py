@@ -92,6 +92,8 @@ class GraphState(param.Parameterized):
     program = param.String(default=README_EXAMPLE, doc="The program text.")
     values = param.Dict(default={}, doc="Current value of each leaf, by name.")
     step = param.Integer(default=0, bounds=(0, 1_000_000), doc="Backward steps shown by the animation.")
+    predict = param.Boolean(default=False, doc="Predict mode: the student works out each grad before it shows "
+                                               "(predict_view.py).")
 
     error = param.String(default="", doc="The last problem, for the user; empty when all is well.")
     graph = param.ClassSelector(class_=Graph, default=None, allow_None=True, doc="The graph on screen.")

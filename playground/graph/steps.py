@@ -34,8 +34,11 @@ class StepControls(pn.viewable.Viewer):
 
     state = param.ClassSelector(class_=GraphState)
 
-    def __init__(self, state, drawing: GraphDrawing, table: NodeTable, **params):
+    def __init__(self, state, drawing: GraphDrawing, table: NodeTable, predict=None, **params):
+        """`predict` (a PredictPanel, predict_view.py): its toggle goes beside the buttons, and the page hides
+        the grads it has not revealed."""
         super().__init__(state=state, **params)
+        self.predict_src = predict.source if predict is not None else ColumnDataSource({"step": [-1]})
         # Plain Bokeh models: the page's CustomJS callbacks hold them directly.
         # The first thing a student presses steps (Step, green); running everything at once says so.
         self.backward_button = Button(label="Run all steps", css_classes=["graph-backward"])
@@ -68,8 +71,9 @@ class StepControls(pn.viewable.Viewer):
         self.timeline = pn.FlexBox(pn.pane.Bokeh(self.mode, stylesheets=[COMPACT_BUTTONS]),
                                    pn.pane.Bokeh(self.slider, sizing_mode="stretch_width", styles={"flex": "1 1 240px"}),
                                    align_items="center", flex_wrap="wrap", sizing_mode="stretch_width")
+        extra = [predict.toggle] if predict is not None else []
         self._layout = pn.Column(pn.FlexBox(*(pn.pane.Bokeh(b, stylesheets=[COMPACT_BUTTONS]) for b in buttons),
-                                            speed, gap="2px",
+                                            speed, *extra, gap="2px",
                                             flex_wrap="wrap", css_classes=["graph-step-buttons"]),
                                  pn.pane.Bokeh(self.explain, sizing_mode="stretch_width"),
                                  sizing_mode="stretch_width", margin=0)
@@ -105,8 +109,9 @@ class StepControls(pn.viewable.Viewer):
                     plot=drawing.plot, frame_width=FRAME_WIDTH, frame_height=FRAME_HEIGHT,
                     texts=[r.glyph for r in drawing.texts], sizes=list(TEXT_SIZES), offsets=list(TEXT_OFFSETS),
                     text_renderers=drawing.texts, min_text=MIN_TEXT_PX, css=TABLE_CSS,
-                    box=[BOX_WIDTH, BOX_HEIGHT], pad=list(FRAME_PAD), op_radius=OP_RADIUS, zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS,
-                    topo=self.topo_src, mode=self.mode)
+                    box=[BOX_WIDTH, BOX_HEIGHT], pad=list(FRAME_PAD), op_radius=OP_RADIUS,
+                    zooms=[SMALLEST_FIT_ZOOM, READABLE_ZOOM], colors=COLORS,
+                    topo=self.topo_src, mode=self.mode, predict=self.predict_src)
 
         # One callback for every trigger (animation.js tells them apart): the page gets its code once,
         # not once per button, which keeps the page's first render small.
@@ -120,7 +125,8 @@ class StepControls(pn.viewable.Viewer):
         drawing.plot.js_on_change("inner_height", animate)
         self.slider.js_on_change("value", animate)
         self.mode.js_on_change("active", animate)
-        for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src, self.topo_src):
+        for source in (drawing.values_src, drawing.edges_src, drawing.ops_src, drawing.steps_src, self.topo_src,
+                       self.predict_src):
             source.js_on_change("data", animate)
         for attr in ("start", "end"):  # a moved range: the text follows the zoom; the student's own move is noted
             drawing.x_range.js_on_change(attr, animate)

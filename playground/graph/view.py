@@ -4,6 +4,7 @@
     drawing.py    GraphDrawing    the summary line and the Bokeh plot;  NodeTable  the nodes' data and grads
     steps.py      StepControls    Backward / Play / Step / Step back / Reset, speed, Fit, the step slider and
                                   the explanation; plays the backward pass in the page (animation.js)
+    predict_view.py PredictPanel  predict mode: the toggle beside Step, the question of each step, the score
     gradcheck.py  GradientCheck   backward against finite differences
     edit_card.py  EditCard        edit by clicking; a node tapped in the plot is picked in it
 
@@ -18,8 +19,10 @@ from .drawing import GraphDrawing, NodeTable
 from .edit_card import EditCard
 from .editor import ProgramEditor
 from .gradcheck import GradientCheck
+from .predict_view import PredictPanel
 from .state import GraphState
 from .steps import StepControls
+from ..undo import nothing_kept
 
 
 # In a narrow frame (a phone, a course page's iframe) the drawing and its controls come first, the program after.
@@ -34,19 +37,21 @@ class GraphView(pn.viewable.Viewer):
     # what an embedding's hide=... hides here: part -> the components it names
     HIDEABLE = {"editor": ("editor",), "controls": ("edit_card", "gradient_check")}
 
-    def __init__(self, state=None, **params):
+    def __init__(self, state=None, replacing=nothing_kept, **params):
         super().__init__(state=state or GraphState(), **params)
-        self.editor = ProgramEditor(self.state)
+        self.editor = ProgramEditor(self.state, replacing)   # (replacing: playground/undo.py)
         self.drawing = GraphDrawing(self.state)
         self.node_table = NodeTable(self.state)
-        self.steps = StepControls(self.state, self.drawing, self.node_table)
+        self.predict = PredictPanel(self.state)
+        self.steps = StepControls(self.state, self.drawing, self.node_table, self.predict)
         self.gradient_check = GradientCheck(self.state)
         self.edit_card = EditCard(self.state)
         self.drawing.on_tap(self.edit_card.pick)
         self._panels = {name: pn.panel(getattr(self, name))
-                        for name in ("editor", "drawing", "node_table", "steps", "gradient_check", "edit_card")}
+                        for name in ("editor", "drawing", "node_table", "steps", "predict", "gradient_check",
+                                     "edit_card")}
         # The step controls above the plot: pressing Step and seeing the step need no scrolling.
-        middle = pn.Column(self._panels["steps"], self._panels["drawing"], self.steps.timeline,
+        middle = pn.Column(self._panels["steps"], self._panels["predict"], self._panels["drawing"], self.steps.timeline,
                            self._panels["gradient_check"],
                            sizing_mode="stretch_width", styles={"flex": "4 1 440px", "min-width": "0"})
         row = pn.FlexBox(self._panels["editor"], middle, self._panels["node_table"], gap="12px", flex_wrap="wrap",

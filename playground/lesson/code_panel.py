@@ -14,7 +14,7 @@ from playground.graph import GraphState
 from playground.graph.drawing import is_constant
 
 from . import code, picture
-from .common import GraphFollower, code_html, html_pane, picture_pane, stepper, table_html
+from .common import GraphFollower, code_html, control_bar, html_pane, picture_pane, stepper, table_html
 
 
 def _signed(x):
@@ -110,7 +110,7 @@ class CodePanel(pn.viewable.Viewer):
                           caption="reversed(topo): the order backward calls _backward")
 
     def __panel__(self):
-        return pn.Column(pn.FlexBox(self.controls, self.counter, self.expand), pn.FlexBox(
+        return pn.Column(control_bar(self.controls, self.counter, self.expand), pn.FlexBox(
             pn.Column(self.picture, styles={"flex": "3 1 420px", "min-width": "0"}),
             pn.Column(self.loop, self.closure, self.details, self.order, styles={"flex": "2 1 340px", "min-width": "0"}),
             gap="12px"), sizing_mode="stretch_width", css_classes=["lesson-code-panel"])

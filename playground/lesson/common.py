@@ -93,6 +93,21 @@ def picture_pane(css_class):
     return html_pane(css_class, styles={"overflow-x": "auto", "direction": "rtl"})
 
 
+# A lesson tool's row of step buttons: on a narrow page it stays at the top of the window while the student reads
+# the code and the tables under the picture, so Next is in reach of what it changes.
+STICKY_CSS = """
+@media (max-width: 900px) {
+  :host { position: sticky !important; top: 0; z-index: 20; background: var(--bs-body-bg, #fff);
+          box-shadow: 0 2px 6px rgba(0, 0, 0, 0.12); }
+}
+"""
+
+
+def control_bar(*objects):
+    """The row of a lesson tool's buttons (sticky on a narrow page: STICKY_CSS)."""
+    return pn.FlexBox(*objects, css_classes=["lesson-controls"], stylesheets=[STICKY_CSS])
+
+
 def stepper(owner, name, label):
     """Back / Next / To start / To end buttons moving the integer param `name` of `owner`, bounded by
     owner.param[name].bounds (kept up to date by the owner)."""

@@ -6,7 +6,7 @@ from playground import document
 from playground.graph.presets import TANH_NEURON, USED_TWICE
 from playground.live_document import default_document
 
-from .tour import check_tour
+from .tour import BUILTIN, check_tour
 
 ONE_MULTIPLY = """\
 a = 2.0
@@ -51,8 +51,16 @@ LESSONS = [
 ]
 
 
+def builtin_tour(name=BUILTIN):
+    """A built-in tour by its name in links: this tour ("micrograd") or the exercises (exercises.py)."""
+    if name == "exercises":
+        from .exercises import exercises_tour
+        return exercises_tour()
+    return micrograd_tour()
+
+
 @functools.cache
-def builtin_tour():
+def micrograd_tour():
     """The built-in tour as tour data (made once: each link is a document made from a program)."""
     lessons = []
     for title, program, show, text in LESSONS:

@@ -13,7 +13,7 @@ from playground.graph import GraphState
 from playground.graph.topo_steps import topo_captions
 
 from . import picture
-from .common import GraphFollower, code_html, html_pane, picture_pane, stepper, table_html
+from .common import GraphFollower, code_html, control_bar, html_pane, picture_pane, stepper, table_html
 
 BUILD_TOPO = [
     "topo, visited = [], set()",
@@ -91,7 +91,7 @@ class TopoPanel(pn.viewable.Viewer):
                              + table_html(["number", "node"], rows, caption="topo (numbers in order)"))
 
     def __panel__(self):
-        return pn.Column(pn.FlexBox(self.controls, self.counter), self.caption,
+        return pn.Column(control_bar(self.controls, self.counter), self.caption,
                          pn.FlexBox(pn.Column(self.picture, styles={"flex": "3 1 420px", "min-width": "0"}),
                                     pn.Column(self.code, self.table, styles={"flex": "1 1 280px"}), gap="12px"),
                          sizing_mode="stretch_width", css_classes=["lesson-topo"])

@@ -16,11 +16,17 @@ The format (JSON), which a teacher can write by hand (docs/teachers-guide.md):
           code. It is always shown escaped: never HTML.
   link    a share link of the playground (the whole address or just its "#d=..." part); it opens the saved
           document. Optional: a lesson without one keeps what is on screen.
-  show    optional, which lesson tool opens beside it: one of SHOWS (default "graph": no tool, the graph view).
+  show    optional, which lesson tool opens beside it: one of SHOWS (default "graph": no tool, the graph view;
+          "training": the training view).
+  task    optional: makes the lesson an exercise. Plain text (like `text`), at most MAX_TEXT characters.
+  check   with a task: the condition on the live document that solves it (playground/lesson/checks.py: data,
+          never code); a bad condition is refused like any bad field.
+  hint    optional, with a task: plain text the student may ask for.
 
 A tour travels in a link of its own: `#tour=1.<base64url of the zlib-packed JSON>&lesson=3` opens lesson 3
 (1-based); `&single=1` shows that lesson alone, without Next/Back (to embed one lesson). `#tour=micrograd`
-names the built-in tour (playground/lesson/lessons.py). Everything read from a link is checked here and
+names the built-in tour (playground/lesson/lessons.py), `#tour=exercises` the built-in exercises
+(playground/lesson/exercises.py). Everything read from a link is checked here and
 refused with a message; nothing is ever evaluated.
 """
 import base64
@@ -31,7 +37,9 @@ import zlib
 
 from playground import document
 
-SHOWS = ("graph", "code", "topo", "break", "nudge", "training-step")
+from .checks import CheckError, check_condition
+
+SHOWS = ("graph", "code", "topo", "break", "nudge", "training-step", "training")
 FORMAT = "1"                 # how a tour link packs its JSON: zlib -> base64url
 MAX_LESSONS = 40
 MAX_TITLE = 100
@@ -39,6 +47,7 @@ MAX_TEXT = 3000
 MAX_LINK_CHARS = 200_000     # the tour's packed text in the address
 MAX_JSON_BYTES = 512 * 1024  # the JSON after unpacking (a zip bomb stops here)
 BUILTIN = "micrograd"
+BUILTINS = (BUILTIN, "exercises")   # the built-in tours' names (playground/lesson/lessons.py, exercises.py)
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*\Z")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -72,8 +81,8 @@ def check_tour(tour):
     checked = []
     for i, lesson in enumerate(lessons, 1):
         where = f"lesson {i}"
-        if not isinstance(lesson, dict) or set(lesson) - {"title", "text", "link", "show"}:
-            raise TourError(f'{where} must be {{"title", "text", "link", "show"}}')
+        if not isinstance(lesson, dict) or set(lesson) - {"title", "text", "link", "show", *EXERCISE}:
+            raise TourError(f'{where} must be {{"title", "text", "link", "show", "task", "check", "hint"}}')
         link = _text(lesson.get("link", ""), f"{where}'s link", document.MAX_LINK_CHARS + 2000)
         if link:
             _, _, error = document.read_fragment(link_fragment(link))
@@ -84,8 +93,25 @@ def check_tour(tour):
             raise TourError(f"{where}'s show must be one of {', '.join(SHOWS)}")
         checked.append({"title": _text(lesson.get("title", ""), f"{where}'s title", MAX_TITLE),
                         "text": _text(lesson.get("text", ""), f"{where}'s text", MAX_TEXT, multiline=True),
-                        "link": link, "show": show})
+                        "link": link, "show": show, **_exercise(lesson, where)})
     return {"title": _text(tour.get("title", ""), "the tour's title", MAX_TITLE), "lessons": checked}
+
+
+EXERCISE = ("task", "check", "hint")
+
+
+def _exercise(lesson, where):
+    """A lesson's task, check and hint (all or none of task and check), checked; {} for a lesson without."""
+    if not set(lesson) & set(EXERCISE):
+        return {}
+    if "task" not in lesson or "check" not in lesson:
+        raise TourError(f"{where} is an exercise: it needs both a task and a check")
+    try:
+        check = check_condition(lesson["check"], f"{where}'s check")
+    except CheckError as error:
+        raise TourError(str(error)) from None
+    return {"task": _text(lesson["task"], f"{where}'s task", MAX_TEXT, multiline=True), "check": check,
+            "hint": _text(lesson.get("hint", ""), f"{where}'s hint", MAX_TEXT, multiline=True)}
 
 
 def tour_from_json(text):
@@ -144,11 +170,11 @@ def tour_name(fragment):
 
 def read_tour_fragment(fragment, builtin):
     """(tour, lesson index 0-based, single) from a location.hash, or None when it names no tour.
-    `builtin()` gives the built-in tour. Raises TourError for a tour link that cannot be opened."""
+    `builtin(name)` gives a built-in tour (BUILTINS). Raises TourError for a tour link that cannot be opened."""
     keys = _keys(fragment)
     if "tour" not in keys:
         return None
-    tour = builtin() if keys["tour"] == BUILTIN else unpack(keys["tour"])
+    tour = builtin(keys["tour"]) if keys["tour"] in BUILTINS else unpack(keys["tour"])
     lesson = keys.get("lesson", "1")
     if not lesson.isdigit() or not 1 <= int(lesson) <= len(tour["lessons"]):
         raise TourError(f"the tour has no lesson {lesson[:10]!r} (it has {len(tour['lessons'])})")

@@ -13,6 +13,18 @@ import param
 from . import tour as T
 from .common import html_pane
 
+# On a phone the tour's Back / Next / Close sit in a bar fixed over the window's bottom: in reach after a long
+# lesson text, whatever the student scrolled to (page.py leaves room for it under the page).
+NAV_CSS = """
+@media (max-width: 600px) {
+  :host {
+    position: fixed !important; left: 0 !important; right: 0 !important; bottom: 0 !important; top: auto !important;
+    width: auto !important; z-index: 1040; justify-content: center; gap: 4px; padding: 4px 8px;
+    background: var(--bs-body-bg, #fff); box-shadow: 0 -2px 10px rgba(0, 0, 0, 0.2);
+  }
+}
+"""
+
 
 class TourBar(pn.viewable.Viewer):
     tour = param.Dict(default=None, allow_None=True)
@@ -38,8 +50,9 @@ class TourBar(pn.viewable.Viewer):
         self.text = html_pane("tour-text")
         self.message = html_pane("tour-message")
         self._name = T.BUILTIN
-        self.bar = pn.Column(pn.FlexBox(self.heading, self.back_button, self.next_button, self.close_button,
-                                        align_items="center", sizing_mode="stretch_width"),
+        self.nav = pn.FlexBox(self.back_button, self.next_button, self.close_button, align_items="center",
+                              css_classes=["tour-nav"], stylesheets=[NAV_CSS])
+        self.bar = pn.Column(pn.FlexBox(self.heading, self.nav, align_items="center", sizing_mode="stretch_width"),
                              self.text, sizing_mode="stretch_width", css_classes=["tour-bar"],
                              styles={"border-bottom": "1px solid #e3e5e8"})
         self.param.watch(self._draw, ["tour", "index", "single"])

@@ -20,7 +20,7 @@ import param
 from engine import Value, datasets, nn
 from engine import lesson as engine_lesson
 
-from .common import code_html, html_pane, table_html
+from .common import code_html, control_bar, html_pane, table_html
 
 # The loss and update lines, as the engine writes them (tests/lesson/test_panels.py reads the engine's source
 # and checks each one is there): engine/losses.py's per-sample losses, engine/optim.py's update() methods.
@@ -244,7 +244,7 @@ class TrainingStepPanel(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            pn.FlexBox(self.next_button, self.whole_button, self.reset_button, self.weight), self.caption,
+            control_bar(self.next_button, self.whole_button, self.reset_button, self.weight), self.caption,
             pn.FlexBox(pn.Column(self.code, self.watch_table, styles={"flex": "2 1 420px", "min-width": "0"}),
                        pn.FlexBox(self.before, self.after, styles={"flex": "1 1 360px"}), gap="12px"),
             sizing_mode="stretch_width", css_classes=[self.prefix])

@@ -47,8 +47,8 @@ class ClickTools:
     def _click_mode_changed(self, event):
         # Says what a click will do; it also shows when the worker has taken the new mode (a tap sent right
         # after switching can reach Python before the switch does).
-        hints = {"graph": "Click a data point to open its graph (its loss through the network) in the graph view.",
-                 "remove": "Click a data point to remove it."}
+        hints = {"graph": "Click (or tap) a data point to open its graph (its loss through the network) in the graph view.",
+                 "remove": "Click (or tap) a data point to remove it."}
         self.graph_note.object = hints.get(CLICK_MODES[event.new], "")
 
     def _open_point_graph(self, index):
@@ -67,7 +67,7 @@ class ClickTools:
         index = self.view.run.point_to_explain() if self.view.run.has_model else None
         if index is None:
             self.graph_note.object = ("Every training point is classified with margin: each one's max-margin loss "
-                                      "is 0, so no gradient flows back. Click a point (graph mode) to see one.")
+                                      "is 0, so no gradient flows back. Click or tap a point (graph mode) to see one.")
             return
         self._open_point_graph(index)
 

@@ -38,6 +38,10 @@ class TrainingCurves:
         ]))
         fig.xaxis.axis_label = "step"
         fig.xaxis.ticker.min_interval = 1   # whole steps only (no 0.2, 0.4 ... before training)
+        # A figure this small has room for three or four labels an axis: Bokeh's default six overlapped.
+        fig.xaxis.ticker.desired_num_ticks = 4
+        fig.yaxis.ticker.desired_num_ticks = 3
+        fig.axis.minor_tick_line_color = None
         return fig
 
     def clear(self):

@@ -109,8 +109,9 @@ class DataTools(pn.viewable.Viewer):
         except csv_points.CSVError as error:
             self._say(f"Not imported: {error}. Nothing was changed.", error=True)
             return False
-        self.view.settings.param.update(imported_points=points, dataset="imported", added_points=[],
-                                        removed_points=[])
+        with self.view.replacing("The imported points replaced the data set."):
+            self.view.settings.param.update(imported_points=points, dataset="imported", added_points=[],
+                                            removed_points=[])
         share = self.view.settings.train_fraction
         self._say(f"{note} {round(share * 100)} % of them train (the training share), split by the seed.")
         return True

@@ -21,6 +21,7 @@ from panel.io.callbacks import PeriodicCallback
 from playground import fast_lane
 from playground.bounded import BoundedInput
 from playground.page import start_here
+from playground.undo import nothing_kept
 
 from .clicks import ClickTools
 from .colors import BLUE, ORANGE
@@ -56,11 +57,22 @@ HALF_WIDTH = COLUMN_WIDTH // 2 - 20   # two fields side by side, with their marg
 PLOT_SIZE = 340          # the decision-boundary plot (square)
 # Below three columns' width the output column (the plot Play changes) comes first.
 NARROW_CSS = "@media (max-width: 1000px) { .train-output { order: -1; } }"
+# A phone on its side (a short, wide window): the buttons in a column at the left and the plot beside them, at
+# the top, instead of under two rows of buttons with a third of it on screen.
+LANDSCAPE_CSS = """
+@media (max-height: 500px) and (min-width: 600px) {
+  :host { flex-direction: row !important; flex-wrap: wrap !important; align-items: flex-start; }
+  .train-bar { width: 240px !important; flex: 0 0 240px; }
+  .train-columns { width: auto !important; flex: 1 1 0; min-width: 0; }
+  .train-phases { flex: 0 0 100%; }
+}
+"""
 START_HERE = (
     "<b>Start here:</b> press <b>▶ Play</b> and watch the network learn to separate the "
     f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
     "orange ones (label −1); the background is its prediction. To see backpropagation for one point, choose "
-    "<b>graph</b> under <i>Click on the plot to</i>, then click a point.")
+    "<b>graph</b> under <i><span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to</i>, "
+    "then <span class='on-mouse'>click</span><span class='on-touch'>tap</span> a point.")
 
 
 def heading(text):
@@ -72,13 +84,16 @@ class TrainingView(pn.viewable.Viewer):
     """Build it with the settings to edit; open_graph(root, title), if given, shows an engine Value's graph in the
     graph view (app.py passes GraphState.load_value); run_changed(step), if given, hears of every change of the
     run (a step, a reset, an edited weight: the live document keeps it). restore(step, weights) brings the run
-    to a shared point; weights() gives the run's weights."""
+    to a shared point; weights() gives the run's weights. replacing(message), if given, is the live document's
+    (playground/undo.py): what throws away the run or the points (Reset, Clear, Regenerate, a CSV import) runs
+    inside it, so the student can undo it."""
 
-    def __init__(self, settings=None, open_graph=None, run_changed=None):
+    def __init__(self, settings=None, open_graph=None, run_changed=None, replacing=nothing_kept):
         super().__init__()
         self.settings = settings or TrainingSettings()
         self.open_graph = open_graph
         self.run_changed = run_changed
+        self.replacing = replacing
         self.run = TrainingRun(self.settings)
         # Sized so that the three columns fit side by side in a 1,000-pixel-wide page.
         self.boundary = DecisionBoundaryPlot(width=PLOT_SIZE, height=PLOT_SIZE + 30)
@@ -118,17 +133,21 @@ class TrainingView(pn.viewable.Viewer):
         self.play_button.on_click(lambda event: self.play())
         self.pause_button.on_click(lambda event: self.pause())
         fast_lane.register("train-pause", self.pause, self.pause_button)   # also past the queued frame receipts
+        fast_lane.register("train-play", self.play, self.play_button)   # an embed seen again plays on (embed-frame.js)
         self.step_button.on_click(lambda event: self._step_once())
-        self.reset_button.on_click(lambda event: self.reset())
+        self.reset_button.on_click(lambda event: self._keeping("Reset put the training run back to step 0.",
+                                                               self.reset))
 
         # A fixed size: new text then never makes the page lay itself out again.
         self.status = pn.pane.HTML("", css_classes=["train-status"], margin=(0, 10), width=290, height=66)
         self.message = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["train-message"])
 
         self.regenerate = pn.widgets.Button(label="Regenerate", width=95, margin=(5, 5), css_classes=["train-regenerate"])
-        self.regenerate.on_click(lambda event: setattr(s, "seed", (s.seed + 1) % 2**31))
+        self.regenerate.on_click(lambda event: self._keeping("Regenerate made new data and a new run.",
+                                                             setattr, s, "seed", (s.seed + 1) % 2**31))
         self.clear = pn.widgets.Button(label="Clear", width=60, margin=(5, 5), css_classes=["train-clear"])
-        self.clear.on_click(lambda event: s.param.update(dataset="custom", added_points=[], removed_points=[]))
+        self.clear.on_click(lambda event: self._keeping("Clear removed every point.", s.param.update,
+                                                        dataset="custom", added_points=[], removed_points=[]))
         # What a click on the plot or on the network does (clicks.py); its widgets keep their names here.
         self.clicks = ClickTools(self, COLUMN_WIDTH, HALF_WIDTH)
         for name in ("click_mode", "graph_note", "explain_button", "whole_graph", "weight_editor", "weight_note"):
@@ -163,7 +182,9 @@ class TrainingView(pn.viewable.Viewer):
             pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
                    field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
             pn.Row(bounded("seed", pn.widgets.IntInput, width=80), self.regenerate, self.clear),
-            pn.pane.HTML("Click on the plot to:", margin=(4, 10, 0, 10)),
+            # the pointer's own word: the page's touch.css shows one of the two (playground/a11y/touch.css)
+            pn.pane.HTML("<span class='on-mouse'>Click</span><span class='on-touch'>Tap</span> on the plot to:",
+                         margin=(4, 10, 0, 10)),
             self.click_mode,
             pn.Row(self.explain_button, self.whole_graph),
             self.data_tools.panel,   # opened by its toggle in the bar (no height taken while closed)
@@ -204,8 +225,9 @@ class TrainingView(pn.viewable.Viewer):
                            styles={"flex": f"1 1 {PLOT_SIZE // 2}px"}, css_classes=["train-output"])
         controls = pn.Column(self.data_controls, self.training_controls, width=COLUMN_WIDTH + 20, margin=0)
         columns = pn.FlexBox(controls, network, output, flex_wrap="wrap", gap="0 16px",
-                             sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS])
-        return pn.Column(start_here(START_HERE), bar, columns, self.phases.area, css_classes=["training-view"], sizing_mode="stretch_width")
+                             sizing_mode="stretch_width", margin=0, stylesheets=[NARROW_CSS], css_classes=["train-columns"])
+        return pn.Column(start_here(START_HERE), bar, columns, self.phases.area, css_classes=["training-view"],
+                         sizing_mode="stretch_width", stylesheets=[LANDSCAPE_CSS])
 
     def hide(self, parts):
         """Hide the named parts ("controls": data, model and training settings; "curves": loss and accuracy),
@@ -286,6 +308,11 @@ class TrainingView(pn.viewable.Viewer):
             return
         self.run.train(max_steps=1)
         self._show_run(network=True)
+
+    def _keeping(self, message, change, *args, **kwargs):
+        """A change that throws work away, the old document kept one Undo away."""
+        with self.replacing(message):
+            change(*args, **kwargs)
 
     def reset(self):
         """A fresh run from the settings (same seed: same start)."""

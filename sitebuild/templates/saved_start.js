@@ -9,6 +9,7 @@
 // order, at the same addresses (recorded in `dynlibs`), and their data keeps the values it had (instantiating a
 // module would reset it). A return visit reads the memory and files kept on the device by the first
 // (keepStart). The Pyodide internals this relies on are listed in docs/site.md.
+import { runtime, watchInstantiation } from "./function-table.js";
 import { laterFiles } from "./later-files.js";
 import { compiledDecoder, putBackLibraryData, putBackRuntimeData, runtimeData, sri, unpacked, writeSiteFiles } from "./snapshot-files.js";
 
@@ -217,6 +218,26 @@ function downloadProgress(snapshot, report) {
   }}
 }
 
+// The saved memory's function pointers are slots of the function table, which Pyodide's boot fills. Once this
+// runtime has booted (before the memory is put in), its table must be laid out as the build's was
+// (function-table.js makes it so in JavaScriptCore too): as long, or one slot shorter where this engine has
+// no count-args helper (iOS, or an engine that cannot compile it) and the build's helper took the last
+// slot. The memory then gets this runtime's own helper slot, or 0 (Python calls C functions through
+// JavaScript then), in place of the build's. `memory` is Pyodide's snapshot: a header, then the memory.
+function matchBootTable(boot, memory) {
+  const {table, memory: live} = runtime
+  if (!table || !live) { throw new Error("the runtime's function table was not seen") }
+  const helper = new Int32Array(live.buffer)[boot.countArgs.at >> 2]
+  const leftOut = helper === 0 && boot.countArgs.slot === boot.tableLength - 1
+  const expected = leftOut ? boot.tableLength - 1 : boot.tableLength
+  if (table.length !== expected || (helper !== 0 && helper !== boot.countArgs.slot)) {
+    throw new Error(`the function table is laid out differently here: ${table.length} slots after the runtime's ` +
+                    `start (the build's: ${boot.tableLength}), count-args helper in slot ${helper}`)
+  }
+  const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength)
+  view.setInt32(view.getUint32(4, true) + boot.countArgs.at, helper, true)
+}
+
 // Pyodide needs the memory's size when it starts and its content only once the runtime is up: the
 // memory downloads (or is read from the last visit's copy) while the runtime starts, into the buffer
 // Pyodide was given, and the runtime waits for it (and for the files) in its file-system hook. A failed
@@ -250,7 +271,9 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
   let compiled
   const fsInit = async (FS) => {
     try {
-      writeSiteFiles(FS, await siteImage)
+      const files = await siteImage
+      matchBootTable(snapshot.boot, memory)
+      writeSiteFiles(FS, files)
       compiled = compileDynlibs(FS, replayed(snapshot.dynlibs))
     } catch (e) {
       failure = e
@@ -285,6 +308,12 @@ async function startFromSnapshot(snapshot, loadPyodide, env, report, pagePainted
 // waits for `pagePainted`.
 export async function savedStart(loadPyodide, env, report, pagePainted = Promise.resolve()) {
   if (!SNAPSHOT) { return null }
+  // Checked before anything is downloaded: where the table's layout cannot be made the build's, the
+  // memory's function pointers would name other functions.
+  if (watchInstantiation() === 'lost') {
+    console.info('This browser cannot use the saved start (its wasm function table differs): starting from scratch')
+    return null
+  }
   report('Starting the app…')
   try {
     return await startFromSnapshot(SNAPSHOT, loadPyodide, env, report, pagePainted)

@@ -55,14 +55,87 @@ function listenEarly() {
 // The prerendered app is drawn on DOMContentLoaded, after this script: listen once it is there.
 document.addEventListener('DOMContentLoaded', () => setTimeout(listenEarly), {once: true})
 
+// A start from scratch draws a document of its own (the same app built the same way, under other ids): the
+// models of the prerendered one are paired with it, place by place from the roots (the same class, reached
+// through the same attribute), and each early event is made again on its pair. There it shows (the student's
+// typed text is back in its box) and goes to Python in order, as if made there.
+function pairedModels(early, live) {
+  const pairs = new Map()
+  const isModel = (value) => typeof value?.setv === 'function' && 'properties' in value
+  const walk = (a, b) => {
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') { return }
+    if (isModel(a)) {
+      if (!isModel(b) || a.constructor !== b.constructor || pairs.has(a)) { return }
+      pairs.set(a, b)
+      const other = b.attributes
+      for (const [name, value] of Object.entries(a.attributes)) { walk(value, other[name]) }
+    } else if (Array.isArray(a) && Array.isArray(b)) {
+      a.forEach((value, i) => walk(value, b[i]))
+    } else if (a instanceof Map && b instanceof Map) {
+      for (const [key, value] of a) { walk(value, b.get(key)) }
+    } else if (Object.getPrototypeOf(a) === Object.prototype && Object.getPrototypeOf(b) === Object.prototype) {
+      for (const [key, value] of Object.entries(a)) { walk(value, b[key]) }
+    }
+  }
+  const liveRoots = live.roots()
+  early.roots().forEach((root, i) => walk(root, liveRoots[i]))
+  return pairs
+}
+
+// Makes the early events again on the live document; returns those that had no pair there.
+function remakeEarlyEvents(events, early, live) {
+  const pairs = pairedModels(early, live)
+  const lost = []
+  for (const event of events) {
+    const origin = event.msg_data?.origin
+    if (event.kind === 'ModelChanged' && pairs.has(event.model)) {
+      const value = pairs.get(event.value) ?? event.value
+      pairs.get(event.model).setv({[event.attr]: value})
+    } else if (event.kind === 'MessageSent' && event.msg_type === 'bokeh_event' && pairs.has(origin)) {
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(event.msg_data)), event.msg_data)
+      pairs.get(origin).trigger_event(copy)   // which makes it the pair's own event
+    } else {
+      lost.push(event)
+    }
+  }
+  return lost
+}
+
+// Said on the page, not only in the console: what could not be delivered has to be done again.
+function sayNotKept(count) {
+  const note = document.createElement('div')
+  note.className = 'early-not-kept'
+  note.setAttribute('role', 'alert')
+  note.textContent = `${count === 1 ? 'One change' : `${count} changes`} you made while Python was starting ` +
+    'could not be kept: please make them again. '
+  const close = document.createElement('button')
+  close.type = 'button'
+  close.textContent = 'OK'
+  close.addEventListener('click', () => note.remove())
+  note.append(close)
+  document.body.append(note)
+}
+
 function sendEarlyEvents() {
+  const early = pyodideWorker.queue
+  pyodideWorker.queue = []
+  if (pyodideWorker.jsdoc !== pyodideWorker.early && early.length) {
+    // The worker's app replaced the prerendered one (a start from scratch): its models are not Python's.
+    let lost = early
+    try {
+      lost = remakeEarlyEvents(early, pyodideWorker.early, pyodideWorker.jsdoc)   // into pyodideWorker.queue
+    } catch (error) {
+      console.error('The changes made before the app was live could not be made again:', error)
+    }
+    if (lost.length) {
+      console.warn(`${lost.length} changes made before the app was live could not be kept`)
+      sayNotKept(lost.length)
+    }
+  } else {
+    pyodideWorker.queue = early
+  }
   const queue = pyodideWorker.queue
   pyodideWorker.queue = []
-  if (pyodideWorker.jsdoc !== pyodideWorker.early && queue.length) {
-    // The worker's app replaced the prerendered one (no saved start): its models are not Python's.
-    console.warn(`${queue.length} changes made before the app was live could not be kept`)
-    queue.length = 0
-  }
   if (queue.length) {
     pyodideWorker.postMessage({type: 'patch', patch: pyodideWorker.jsdoc.create_json_patch(queue)})
   } else {

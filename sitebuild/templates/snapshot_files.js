@@ -12,11 +12,36 @@ export function sri(sha256hex) {
 }
 
 export async function snapshotFile(file, options) {
-  const response = await siteFetch(new URL(file.url, self.location).href, options)
+  const url = new URL(file.url, self.location).href
+  const response = await siteFetch(url, options)
   if (!response.ok) {
     throw new Error(`${file.url}: HTTP ${response.status}`)
   }
+  handOver(url, response)
   return response
+}
+
+// The service worker copies the start's files from the browser's HTTP cache once the app is up (static/sw.js).
+// A private window (Chromium's incognito) keeps large files out of that cache, and the service worker
+// downloaded them again (12.8 MB at gzip). So on a first visit (the site has no cache of its own yet) the big
+// files this worker downloads go, as they arrive, into a cache the service worker reads first (and checks
+// against the build's sha256); it drops that cache once it has its own. Where there is no cache storage, or
+// no service worker will come (Firefox's private windows), nothing is kept and nothing breaks.
+export const HANDOVER_CACHE = 'playground-handover'
+const firstVisit = (async () => {
+  try {
+    return (await self.caches.keys()).every((name) => !name.startsWith('playground-') || name === HANDOVER_CACHE)
+  } catch (e) {
+    return false
+  }
+})()
+
+export function handOver(url, response) {
+  const copy = response.clone()
+  firstVisit.then(async (first) => {
+    if (!first) { return copy.body?.cancel() }
+    await (await self.caches.open(HANDOVER_CACHE)).put(url, copy)
+  }).catch(() => {})
 }
 
 // The big files unpack while they download (subresource integrity would wait for the whole

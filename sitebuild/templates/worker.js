@@ -9,6 +9,14 @@
 // - Message protocol (Panel's, below startApplication): one change, marked.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 import { savedStart, sri } from "./saved-start.js";
+import { handOver } from "./snapshot-files.js";
+// Every module of the worker named here, so the browser fetches them all at once rather than level by level
+// as each one's imports are read: a worker's fetches go through the page's main thread in WebKit, which is
+// busy for seconds drawing the prerendered app, and the third level (unzstd.js) came ~4 s late there.
+import "./function-table.js";
+import "./later-files.js";
+import "./snapshot-files.js";
+import "./unzstd.js";
 
 const PACKAGES = {{ packages }};
 // Relative, like the page's own URLs: the page resolves what the worker's models name against
@@ -67,6 +75,8 @@ self.fetch = async (resource, options) => {
   }
   if (!response.ok) {
     fail(`${name} could not be downloaded (HTTP ${response.status}).`)
+  } else if (name.endsWith('.wasm')) {
+    handOver(url.href, response)   // the runtime's 10 MB: for the service worker (snapshot_files.js)
   }
   return response
 }
@@ -298,7 +308,7 @@ async function startApplication() {
   // The page hears when they are in, by either way (or failed to come): its service worker waits for that.
   const laterIn = () => self.postMessage({type: 'later'})
   if (fetchLater) {
-    fetchLater.placed.then(laterIn)
+    fetchLater.placed.then(laterIn).then(idleWork)
     const later = () => fetchLater().catch((e) => {
       console.warn("Python's later files could not be fetched:", e)
       laterIn()
@@ -312,6 +322,14 @@ async function startApplication() {
   } else {
     laterIn()   // a start from scratch has them all
   }
+}
+
+// What the page will need soon (the training view), built in small pieces once the page is quiet and the later
+// files are in (playground/idle.py): the page's messages go between two pieces.
+function idleWork() {
+  const idle = self.pyodide.pyimport('playground.idle')
+  idle.run()
+  idle.destroy()
 }
 
 // Panel 1.10.0's message protocol (pyodide_worker.js from `self.onmessage` on), unchanged but for

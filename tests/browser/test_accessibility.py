@@ -323,7 +323,7 @@ def test_the_page_runs_every_part_of_the_layer():
     """A script added to playground/a11y/ but not to PARTS would never run: every one is joined in, once, with
     watch.js last (it uses the others and starts the layer)."""
     scripts = sorted(path.name for path in a11y.HERE.glob("*.js"))
-    assert sorted(a11y.PARTS) == scripts and len(set(a11y.PARTS)) == len(scripts) == 8
+    assert sorted(a11y.PARTS) == scripts and len(set(a11y.PARTS)) == len(scripts) == 9
     assert a11y.PARTS[-1] == "watch.js" and a11y.A11Y_JS.rstrip().endswith("watch(document);")
     for name in a11y.PARTS:
         assert (a11y.HERE / name).read_text() in a11y.A11Y_JS

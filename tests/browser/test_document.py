@@ -7,6 +7,7 @@ import json
 import re
 import zlib
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import AppPage, wait_until_interactive
@@ -159,12 +160,38 @@ HOLD_WORKER = ("await new Promise((go) => self.addEventListener('message', "
                "(event) => { if (event.data === 'go') { go() } }));\n")
 
 
-def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_context, site_url):
+# Records, at every change of the loader, how many texts it shows: its message, and the line its ::after shows
+# while there is none yet (templates/page.html). WebKit showed both: it does not re-evaluate a :has() rule.
+COUNT_BADGE_TEXTS = """
+window.__badgeTexts = [];
+new MutationObserver(() => {
+  const loader = document.getElementById('loader');
+  if (!loader || loader.style.display === 'none' || loader.classList.contains('error')) { return; }
+  const message = document.getElementById('loader-msg').textContent !== '';
+  const line = getComputedStyle(loader, '::after').content;
+  window.__badgeTexts.push([message ? 1 + (line !== 'none') : (line !== 'none' ? 1 : 0), line]);
+}).observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+"""
+
+
+@pytest.mark.parametrize("start", ["saved start", "from scratch"])
+def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_context, site_url, start):
+    """On both start paths: a start from scratch (a browser that cannot use the saved start) draws a document of
+    its own, and what the student did on the prerendered one is made again on it (send_in_order.js)."""
     def held_worker(route):
         response = route.fetch()
         route.fulfill(response=response, body=HOLD_WORKER + response.text())
 
+    def without_saved_start(route):
+        response = route.fetch()
+        body, found = re.subn(r"^const SNAPSHOT = .*$", "const SNAPSHOT = null", response.text(), flags=re.M)
+        assert found == 1
+        route.fulfill(response=response, body=body)
+
     watched_context.route(f"{site_url}app.js", held_worker)
+    if start == "from scratch":
+        watched_context.route(f"{site_url}saved-start.js", without_saved_start)
+    watched_context.add_init_script(COUNT_BADGE_TEXTS)
     page = watched_context.new_page()
     app = AppPage(page, site_url, watched_context.records)
     page.goto(site_url, wait_until="commit")
@@ -184,10 +211,16 @@ def test_a_program_typed_and_drawn_before_python_is_live_is_answered(watched_con
     print(f"typed and drawn {timing['now'] - timing['paint']:.0f} ms after the first paint")
     page.evaluate("window.earlyWorker.postMessage('go')")
     wait_until_interactive(page)
+    if start == "from scratch":   # the page drew the worker's document in place of the prerendered one
+        assert page.evaluate("pyodideWorker.early && pyodideWorker.jsdoc !== pyodideWorker.early")
     expect(summary(page)).to_contain_text("Output early", timeout=SETTLED_MS)
     expect(summary(page)).to_contain_text("= 7.0000")
     expect(page.locator(".graph-explain")).to_contain_text("Step 1 of", timeout=SETTLED_MS)
     expect(editor).to_have_value(typed)
+    expect(page.locator(".early-not-kept")).to_have_count(0)   # nothing typed was lost
+    badges = page.evaluate("window.__badgeTexts")
+    assert badges and all(count == 1 for count, _ in badges), badges   # one text at a time
+    assert any(line != "none" for _, line in badges), badges   # the line before the first message was seen
     # From then on the page and Python agree: Draw draws what is in the box.
     draw(page)
     expect(summary(page)).to_contain_text("Output early")

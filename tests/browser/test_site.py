@@ -346,6 +346,37 @@ def test_a_kept_start_that_fails_is_dropped(watched_context, site_url, site_dir)
 
 
 
+def test_a_private_window_downloads_each_file_once_with_its_service_worker(browser, site_dir):
+    """A browser context of Playwright's own is as Chromium's incognito window: it keeps large files out of its
+    HTTP cache, and the service worker, which copies the start's files once the app is up, downloaded
+    pyodide.asm.wasm and memory.bin again (12.8 MB at gzip). The page's worker hands them over
+    (templates/snapshot_files.js): the server sends each file once in the first visit and the 20 s after it,
+    and the service worker's cache holds the start for offline use all the same."""
+    server, sent = counting_server(site_dir)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        wait_until_interactive(page)
+        set_leaf_a(page, 1.5)
+        expect(page.locator(".graph-summary")).to_contain_text(f"= {readme_output(1.5):.4f}", timeout=30_000)
+        page.wait_for_timeout(20_000)
+        cached = page.evaluate("""async () => {
+            const names = await caches.keys();
+            const own = names.filter((name) => name.startsWith('playground-') && name !== 'playground-handover');
+            if (own.length !== 1) { return names; }
+            const cache = await caches.open(own[0]);
+            return (await cache.keys()).map((request) => new URL(request.url).pathname);
+        }""")
+    finally:
+        context.close()
+        server.shutdown()
+    paths = [path for path, _ in sent]
+    assert sorted({path for path in paths if paths.count(path) > 1}) == []
+    for name in ("/pyodide/pyodide.asm.wasm", "/snapshot/memory.bin", "/snapshot/files.bin", "/snapshot/later.bin"):
+        assert name in paths and name in cached, (name, cached)
+
+
 def test_a_first_answer_downloads_at_most_15_mb_at_gzip_each_file_once(browser, site_dir):
     """Issue 19's budget, counted as bench/load_bench.py counts it: every byte the server sends before the page
     answers its first typed value, at gzip -6 (what a compressing host would send), in a fresh browser context

@@ -10,6 +10,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.conftest import wait_until_interactive
+
 TIMEOUT = 60_000  # each change goes to the worker's Python and back; the machine may be busy
 
 # A checksum of the heatmap image and the number of points, read from the page's Bokeh document (the last
@@ -140,7 +142,7 @@ def test_play_pause_click_a_point_and_open_its_graph(app_page):
 
     # Clicking a data point opens its whole graph, down to its loss, in the graph view.
     page.locator(".train-click-mode button", has_text="graph").click()
-    expect(page.locator(".train-graph-note")).to_contain_text("Click a data point", timeout=TIMEOUT)
+    expect(page.locator(".train-graph-note")).to_contain_text("a data point to open its graph", timeout=TIMEOUT)
     click_on_plot(page, *page.evaluate(POINT_XY, 0))
     # The page switches to the graph view, which shows the point's compact program (the hidden layer's outputs
     # L1N1.. are its leaves); back in the training view a note says which point it was.
@@ -212,3 +214,37 @@ def test_pause_takes_the_fast_lane_past_the_queued_events(app_page):
     paused_at = steps.inner_text()
     page.wait_for_timeout(1500)
     assert steps.inner_text() == paused_at
+
+
+# The page's Bokeh document holds the training view's Play button (its model: on screen or not yet).
+HAS_PLAY_MODEL = """() => [...Bokeh.documents.at(-1).all_models].some(
+  (model) => (model.css_classes || []).includes('train-play'))"""
+
+
+def test_the_training_tab_is_ready_before_it_is_clicked_and_a_training_link_trains(app_page):
+    """Idle time after the start builds the training view into its hidden tab (playground/idle.py): before any
+    click the page holds its models and no "Building…" placeholder; a click on the tab then shows Play, which
+    trains. A link that opens the training view trains too."""
+    page = app_page.page
+    page.wait_for_function(HAS_PLAY_MODEL, timeout=TIMEOUT)   # no click yet: built in idle time
+    expect(page.locator(".graph-view").first).to_be_visible()   # the student is still on the graph view
+    app_page.show_view("training")
+    steps = page.locator(".train-step-count")
+    expect(steps).to_have_text("0", timeout=TIMEOUT)
+    heatmap_before = page.evaluate(HEATMAP_SUM)
+    page.locator(".train-play button").click()
+    expect(steps).not_to_have_text("0", timeout=TIMEOUT)
+    page.wait_for_function(f"() => ({HEATMAP_SUM})() !== {heatmap_before}", timeout=TIMEOUT)   # it draws as it trains
+    page.locator(".train-pause button").click()
+    expect(page.locator(".train-play button")).to_be_enabled(timeout=TIMEOUT)
+    expect(page.get_by_text("Building the training view")).to_have_count(0)
+
+    # A link that opens the training view, in a fresh load (not a change of the address's fragment): Play trains.
+    page.goto("about:blank")
+    page.goto(app_page.site_url + "#view=training")
+    wait_until_interactive(page)
+    expect(page.locator(".training-view").first).to_be_visible(timeout=TIMEOUT)
+    page.locator(".train-play button").click()
+    expect(page.locator(".train-step-count")).not_to_have_text("0", timeout=TIMEOUT)
+    expect(page.get_by_text("Building the training view")).to_have_count(0)
+    app_page.assert_clean()

@@ -1,4 +1,5 @@
 """The Share/Embed/JSON component in Python, with a tiny fake app (the browser tests use the real one)."""
+import contextlib
 import copy
 import html
 import json
@@ -24,6 +25,7 @@ class FakeDocument(DocumentFields):
         self.state = sample()
         self.title = self.state["title"]
         self.restored = []
+        self.replacements = []
 
     def snapshot(self, include_weights):
         doc = copy.deepcopy(dict(self.state, title=self.title))
@@ -42,6 +44,11 @@ class FakeDocument(DocumentFields):
         doc = sample()
         doc["title"] = "defaults"
         return doc
+
+    @contextlib.contextmanager
+    def replacing(self, message):   # the live document keeps the old one (tests/document/test_saved_work.py)
+        self.replacements.append(message)
+        yield
 
 
 def tools():
@@ -134,6 +141,12 @@ def test_snippet_is_escaped_and_opens_the_chosen_options():
 def test_iframe_snippet_shape():
     text = iframe_snippet("http://x/#d=1.a&view=graph", "", 480, 360)
     assert text.startswith('<iframe src="http://x/#d=1.a&amp;view=graph" width="480" height="360"')
+    assert "<script" not in text
+    # With the resizer: the site's embed.js, beside the page the frame opens (docs/embedding.md).
+    followed = iframe_snippet("http://x/course/index.html#d=1.a", "", 480, 360, follow_height=True)
+    frame, resizer = followed.split("\n")
+    assert frame.startswith('<iframe src="http://x/course/index.html#d=1.a"') and frame.endswith("</iframe>")
+    assert resizer == '<script src="http://x/course/embed.js" async></script>'
 
 
 def test_json_download_and_upload_round_trip():

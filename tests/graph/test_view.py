@@ -151,6 +151,10 @@ def test_tapping_a_node_picks_it_for_editing():
     view.drawing.values_src.selected.indices = [view.drawing.values_src.data["name"].index("c2")]
     assert view.edit_card.node_choice.value == "c2" and view.edit_card.op_left.value == "c2"
     assert not view.edit_card.card.collapsed
+    # opened by a tap: a sheet over the window's bottom on a phone (edit_card.SHEET_CSS); closed, in its place
+    assert "sheet" in view.edit_card.card.css_classes
+    view.edit_card.card.collapsed = True
+    assert "sheet" not in view.edit_card.card.css_classes
 
 
 def test_a_big_graph_opens_readable_at_its_output_and_a_small_one_whole():
@@ -213,8 +217,8 @@ def test_the_view_wraps_editor_drawing_and_table():
     editor, middle, table = flex
     assert editor is view.editor.__panel__() and editor[0] is view.editor.fold
     assert editor[1][0] is view.editor.preset   # the first select: the presets
-    assert list(middle) == [view.steps.__panel__(), view.drawing.__panel__(), view.steps.timeline,
-                            view.gradient_check.__panel__()]
+    assert list(middle) == [view.steps.__panel__(), view.predict.__panel__(), view.drawing.__panel__(),
+                            view.steps.timeline, view.gradient_check.__panel__()]
     assert "graph-editor" in editor.css_classes   # a narrow frame puts it after the drawing (NARROW_CSS)
     assert middle.styles["flex"].startswith("4 ") and table.styles["flex"].startswith("1 ")
     assert "graph-table-box" in table.css_classes and table[0].object is view.node_table.table
@@ -241,7 +245,7 @@ def test_each_part_is_a_viewer_over_the_same_state():
 def test_hide_hides_the_parts_named_and_shows_the_others():
     view = GraphView(GraphState())
     page = view.__panel__()
-    editor, card, check = page[0][0], page[1], page[0][1][3]
+    editor, card, check = page[0][0], page[1], page[0][1][4]
 
     view.hide({"editor", "curves"})  # "curves" is the training view's: nothing here
     assert (editor.visible, card.visible, check.visible) == (False, True, True)

@@ -119,7 +119,7 @@ def test_the_saved_start_is_the_one_saved_start_js_names_and_holds_what_python_r
     assert all(path.startswith(site_packages) for path in [*sizes, *later])
     assert not set(sizes) & set(later)
     # Imported while the start was made: in the memory, their files left empty. Imported later (the
-    # training view is built when first shown): in the later files, whole.
+    # training view is built after the start, in idle time): in the later files, whole.
     assert sizes[site_packages + "playground/graph/__pycache__/view.cpython-312.pyc"] == 0
     assert sizes[site_packages + "bokeh/models/sources.pyc"] == 0
     assert later[site_packages + "playground/training/__pycache__/view.cpython-312.pyc"] > 1000
