@@ -132,8 +132,12 @@ class SavedWorkBar(pn.viewable.Viewer):
         self.bar = pn.FlexBox(self.text, self.back, self.dismiss, align_items="center", css_classes=["saved-work"],
                               sizing_mode="stretch_width", visible=False,
                               styles={"background": "#eef5fc", "border": "1px solid #b6d4f0", "border-radius": "6px"})
-        self.to_device = pn.widgets.TextInput(value="", visible=False, css_classes=["saved-work-to-device"])
-        self.from_device = pn.widgets.TextInput(value="", visible=False, css_classes=[FROM_DEVICE])
+        # Hidden fields, stretched: a hidden widget's default 300 px still sets the column's minimum width, and
+        # with the page's margins that scrolls a 320 px phone sideways.
+        self.to_device = pn.widgets.TextInput(value="", visible=False, css_classes=["saved-work-to-device"],
+                                              sizing_mode="stretch_width")
+        self.from_device = pn.widgets.TextInput(value="", visible=False, css_classes=[FROM_DEVICE],
+                                                sizing_mode="stretch_width")
         self.to_device.jscallback(value=TO_DEVICE_JS)
         self.from_device.param.watch(lambda event: self.saved.read_text(event.new), "value")
         if pn.state.curdoc is not None:

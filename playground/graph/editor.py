@@ -24,7 +24,9 @@ class ProgramEditor(pn.viewable.Viewer):
     def __init__(self, state, replacing=nothing_kept, **params):
         super().__init__(state=state, **params)
         self.replacing = replacing
-        self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS))
+        # At most Panel's 300 px, less in a 320 px phone (a fixed 300 px and its margins scroll the page sideways).
+        self.preset = pn.widgets.Select(label="Presets", options=["(choose a preset)"] + list(PRESETS),
+                                        sizing_mode="stretch_width", max_width=300)
         self.preset.param.watch(self._on_preset, "value")
         # One character more than the language takes: a longer paste is not cut silently (the browser cuts at
         # max_length without a word), the language refuses it with its message.

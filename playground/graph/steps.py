@@ -28,6 +28,8 @@ ANIMATION_JS = "\n".join((Path(__file__).parent / name).read_text() for name in 
 COMPACT_BUTTONS = ("@media (max-width: 560px), (max-height: 500px) "
                    "{ :host { margin: 4px 2px; } .bk-btn { padding: 3px 7px; font-size: 14px; } }")
 
+PHONE_SPEED = "@media (max-width: 400px) { :host { width: 100px !important; } }"
+
 
 class StepControls(pn.viewable.Viewer):
     """Plays state.graph's backward steps on `drawing` and `table`."""
@@ -65,7 +67,9 @@ class StepControls(pn.viewable.Viewer):
         # Step first: the first press shows one step, explained. The buttons wrap on a narrow page.
         buttons = [self.step_button, self.back_button, self.play_button, self.backward_button, self.reset_button,
                    self.fit_button]
-        speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES])   # a small iframe has no room for it
+        # A small iframe has no room for the speed; a phone has room for it and the predict toggle on one row
+        # only with a shorter slider (a row less above the plot).
+        speed = pn.pane.Bokeh(self.speed, stylesheets=[SHORT_FRAME_HIDES, PHONE_SPEED])
         # Two panels: the view puts the buttons and the explanation above the plot, the mode switch and the slider
         # under it (so a phone's first screen still reaches the plot).
         self.timeline = pn.FlexBox(pn.pane.Bokeh(self.mode, stylesheets=[COMPACT_BUTTONS]),
