@@ -58,10 +58,12 @@ def course(tmp_path_factory):
 
 
 def frame_of(page, url_start: str, index: int = 0):
-    """The index-th frame of `page` whose address starts with url_start, once it is there."""
+    """The index-th frame, in the course page's order, whose address starts with url_start, once it is there
+    (page.frames lists frames in the order they attached, which lazy loading makes another order)."""
     page.wait_for_function(f"document.querySelectorAll('iframe').length > {index}")
     for _ in range(300):
-        frames = [frame for frame in page.frames if frame.url.startswith(url_start)]
+        frames = [handle.content_frame() for handle in page.query_selector_all("iframe")]
+        frames = [frame for frame in frames if frame is not None and frame.url.startswith(url_start)]
         if len(frames) > index:
             frames[index].wait_for_selector("#loader", state="attached", timeout=TIMEOUT)
             return frames[index]
@@ -200,11 +202,17 @@ def test_embed_js_makes_the_frame_follow_its_content(browser, site_url, course):
         small = settled_height(lambda height: height < graph - 100)
         presets.select_option("micrograd README example")
         expect(frame.locator(".graph-summary")).to_contain_text("33 nodes", timeout=TIMEOUT)
+        # The way back (playground/undo.py) now shows its bar above the views: the frame grows by it too...
+        expect(frame.locator(".saved-work-message")).to_contain_text("micrograd README example", timeout=TIMEOUT)
+        with_bar = settled_height(lambda height: height > graph + 20)
+        # ...and comes back to the first height once the student dismisses it.
+        frame.locator(".saved-work-dismiss button").click()
         graph_again = settled_height(lambda height: abs(height - graph) <= 4)
-        print(f"frame heights: README graph {graph:.0f} px, 3 nodes {small:.0f} px, README again {graph_again:.0f} px "
-              f"(told: {page.evaluate('told')})")
+        print(f"frame heights: README graph {graph:.0f} px, 3 nodes {small:.0f} px, README again with the Undo bar "
+              f"{with_bar:.0f} px, without {graph_again:.0f} px (told: {page.evaluate('told')})")
         assert small < graph - 100                    # shrank with the content
-        assert abs(graph_again - graph) <= 4          # and grew back
+        assert graph + 20 < with_bar < graph + 120    # grew back, and by the bar
+        assert abs(graph_again - graph) <= 4          # and shrank by the bar when it went
     finally:
         context.close()
 
