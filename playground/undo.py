@@ -23,6 +23,7 @@ import param
 from bokeh.models import CustomJS
 
 from . import document as D
+from .shown_later import fill_when_shown
 
 KINDS = ("", "undo", "redo", "tour")
 BUTTON = {"undo": "Undo", "redo": "Redo", "tour": "Back to my work"}
@@ -129,9 +130,10 @@ class SavedWorkBar(pn.viewable.Viewer):
                                          description="Forget the kept work and hide this bar")
         self.back.on_click(lambda _: self.go_back())
         self.dismiss.on_click(lambda _: self.saved.forget())
-        self.bar = pn.FlexBox(self.text, self.back, self.dismiss, align_items="center", css_classes=["saved-work"],
-                              sizing_mode="stretch_width", visible=False,
-                              styles={"background": "#eef5fc", "border": "1px solid #b6d4f0", "border-radius": "6px"})
+        self.bar = fill_when_shown(
+            pn.FlexBox(align_items="center", css_classes=["saved-work"], sizing_mode="stretch_width", visible=False,
+                       styles={"background": "#eef5fc", "border": "1px solid #b6d4f0", "border-radius": "6px"}),
+            lambda: [self.text, self.back, self.dismiss])
         # Hidden fields, stretched: a hidden widget's default 300 px still sets the column's minimum width, and
         # with the page's margins that scrolls a 320 px phone sideways.
         self.to_device = pn.widgets.TextInput(value="", visible=False, css_classes=["saved-work-to-device"],

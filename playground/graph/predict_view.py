@@ -13,6 +13,7 @@ import panel as pn
 import param
 from bokeh.models import ColumnDataSource
 
+from ..shown_later import fill_when_shown
 from .predict import Predictions, questions
 from .state import GraphState
 
@@ -61,10 +62,11 @@ class PredictPanel(pn.viewable.Viewer):
         self.check_button.on_click(lambda _: self.check())
         self.show_button.on_click(lambda _: self.show())
         self._new_graph()
-        self._layout = pn.Column(self.prompt, pn.Row(self.answer, self.check_button, self.show_button),
-                                 self.feedback, self.score, css_classes=["graph-predict"],
-                                 sizing_mode="stretch_width", visible=state.predict,
-                                 styles={"border": "2px solid #7b3294", "border-radius": "6px"})
+        self._layout = fill_when_shown(
+            pn.Column(css_classes=["graph-predict"], sizing_mode="stretch_width", visible=state.predict,
+                      styles={"border": "2px solid #7b3294", "border-radius": "6px"}),
+            lambda: [self.prompt, pn.Row(self.answer, self.check_button, self.show_button), self.feedback,
+                     self.score])
 
     def __panel__(self):
         return self._layout

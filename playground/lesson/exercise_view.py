@@ -12,6 +12,7 @@ import html
 import panel as pn
 import param
 
+from ..shown_later import fill_when_shown
 from .checks import evaluate
 from .common import CSS as LESSON_CSS
 from .facts import DocumentFacts
@@ -57,11 +58,11 @@ class ExercisePanel(pn.viewable.Viewer):
         self.clear_button.on_click(lambda _: setattr(self.document, "progress", []))
         document.param.watch(lambda _: self.check_soon(), "revision")
         document.param.watch(lambda _: self._draw_progress(), "progress")
-        self._layout = pn.Column(self.task, self.status, pn.Row(self.hint_button, self.progress_button,
-                                                                self.clear_button),
-                                 self.hint, self.progress_text, visible=False, sizing_mode="stretch_width",
-                                 css_classes=["exercise-panel"],
-                                 styles={"border-left": "4px solid #1b9e77", "padding-left": "8px"})
+        self._layout = fill_when_shown(
+            pn.Column(visible=False, sizing_mode="stretch_width", css_classes=["exercise-panel"],
+                      styles={"border-left": "4px solid #1b9e77", "padding-left": "8px"}),
+            lambda: [self.task, self.status, pn.Row(self.hint_button, self.progress_button, self.clear_button),
+                     self.hint, self.progress_text])
 
     def __panel__(self):
         return self._layout

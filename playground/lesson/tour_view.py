@@ -10,6 +10,7 @@ import html
 import panel as pn
 import param
 
+from ..shown_later import fill_when_shown
 from . import tour as T
 from .common import html_pane
 
@@ -52,9 +53,11 @@ class TourBar(pn.viewable.Viewer):
         self._name = T.BUILTIN
         self.nav = pn.FlexBox(self.back_button, self.next_button, self.close_button, align_items="center",
                               css_classes=["tour-nav"], stylesheets=[NAV_CSS])
-        self.bar = pn.Column(pn.FlexBox(self.heading, self.nav, align_items="center", sizing_mode="stretch_width"),
-                             self.text, sizing_mode="stretch_width", css_classes=["tour-bar"],
-                             styles={"border-bottom": "1px solid #e3e5e8"})
+        self.bar = fill_when_shown(
+            pn.Column(sizing_mode="stretch_width", css_classes=["tour-bar"], visible=False,
+                      styles={"border-bottom": "1px solid #e3e5e8"}),
+            lambda: [pn.FlexBox(self.heading, self.nav, align_items="center", sizing_mode="stretch_width"),
+                     self.text])
         self.param.watch(self._draw, ["tour", "index", "single"])
         self._draw()
 
