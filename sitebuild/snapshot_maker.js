@@ -11,9 +11,12 @@ import { jsObjectSerializer } from './saved-start.js'
 const SITE_PACKAGES = '/lib/python3.12/site-packages'
 
 // The warm-up goes through the app's public state: the one GraphState the app keeps at module level
-// (playground/app.py); a leaf changed and changed back. The first real answer then takes about half
+// (playground/app.py); a leaf changed and changed back. The regular expressions the start compiled are
+// dropped first: the warm-up compiles again those an answer uses, a visitor the others when first needed. The first real answer then takes about half
 // as long. The document is then serialized again, so the render matches what Python holds.
 const WARM_UP = `
+import re
+re.purge()   # ~200 patterns the start compiled (0.2 MB): the warm-up compiles again those answering needs
 from playground.graph import GraphState
 from panel.io.pyodide import write_doc
 

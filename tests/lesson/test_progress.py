@@ -1,5 +1,7 @@
 """A student's progress: recorded once per exercise by the exercise panel, kept by the document (and so by a
 link, the address and the device), refused when malformed, and written out as a text to hand in."""
+import concurrent.futures
+
 import pytest
 
 from playground import document as D
@@ -10,6 +12,13 @@ from playground.live_document import PlaygroundDocument, default_document
 
 
 def test_the_panel_checks_after_each_change_records_once_and_the_link_keeps_it():
+    # In a thread of its own: a panel outside a page, with no event loop running (after the browser tests,
+    # Playwright's sync API keeps one running in the main thread, and the panel would wait for its next turn).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(_checks_after_each_change).result()
+
+
+def _checks_after_each_change():
     document = PlaygroundDocument()
     panel = ExercisePanel(document, predict_score=lambda: "3 of 4 right first time")
     tour = exercises_tour()
