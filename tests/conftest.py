@@ -134,17 +134,21 @@ class AppPage:
         assert self.console_errors == [], f"console errors: {self.console_errors}"
 
 
-def watch(context, site_url: str) -> dict:
-    """Record console errors of every page of `context`, and block and record requests leaving the origin."""
-    origin = site_url.rstrip("/")
+def watch(context, site_url: str, *other_sites: str) -> dict:
+    """Record console errors of every page of `context`, and block and record requests leaving the origin
+    (or the origins: a course page's site and the playground's)."""
+    origins = [url.rstrip("/") for url in (site_url, *other_sites)]
     records = {"console_errors": [], "foreign_requests": []}
+
+    def ours(url):
+        return any(same_origin(url, origin) for origin in origins)
 
     def record_foreign(url):
         if url not in records["foreign_requests"]:
             records["foreign_requests"].append(url)
 
     def route(route):
-        if same_origin(route.request.url, origin):
+        if ours(route.request.url):
             route.continue_()
         else:
             record_foreign(route.request.url)
@@ -157,7 +161,7 @@ def watch(context, site_url: str) -> dict:
     context.route("**/*", route)
     context.on("page", on_page)
     # Requests that never reach the router (e.g. from a service worker) are still seen here.
-    context.on("request", lambda request: None if same_origin(request.url, origin) else record_foreign(request.url))
+    context.on("request", lambda request: None if ours(request.url) else record_foreign(request.url))
     return records
 
 

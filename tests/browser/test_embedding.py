@@ -156,9 +156,31 @@ def badge(frame) -> str:
     }""")
 
 
-# The frame's element box and what the frame says its content needs.
-FRAME_HEIGHT = "() => document.querySelector('iframe').getBoundingClientRect().height"
+# The index-th iframe's element box and what the frame says its content needs.
+FRAME_HEIGHT = "(index) => document.querySelectorAll('iframe')[index].getBoundingClientRect().height"
 CONTENT_HEIGHT = "(() => Math.ceil(document.getElementById('container').getBoundingClientRect().height))"
+
+
+def settled_height(page, frame, until, index: int = 0) -> float:
+    """The height of the course page's index-th iframe (`frame` is its content) once until(height) holds and
+    it stopped changing for 1.5 s: it follows its content over a few layouts (Bokeh lays the page out again
+    after each resize). Checks that the frame is then as high as its content: nothing hidden, no gap."""
+    last, since = None, time.monotonic()
+    deadline = since + TIMEOUT / 1000
+    while time.monotonic() < deadline:
+        height = page.evaluate(FRAME_HEIGHT, index)
+        if height != last:
+            last, since = height, time.monotonic()
+        elif until(height) and time.monotonic() - since >= 1.5:
+            break
+        page.wait_for_timeout(250)
+    else:
+        told = page.evaluate("window.told ?? 'not recorded'")
+        raise AssertionError(f"the frame's height never settled as expected: {last} (told {told})")
+    height = page.evaluate(FRAME_HEIGHT, index)
+    frame.wait_for_function(f"Math.abs({CONTENT_HEIGHT}() - {height}) <= 2", timeout=10_000)
+    assert frame.evaluate("document.documentElement.scrollHeight") <= height + 2
+    return height
 
 
 def test_embed_js_makes_the_frame_follow_its_content(browser, site_url, course):
@@ -174,40 +196,20 @@ def test_embed_js_makes_the_frame_follow_its_content(browser, site_url, course):
         frame = frame_of(page, site_url)
         wait_until_interactive(frame)
 
-        def settled_height(until):
-            """The frame's height once until(height) holds and it stopped changing for 1.5 s: it follows its
-            content over a few layouts (Bokeh lays the page out again after each resize)."""
-            last, since = None, time.monotonic()
-            deadline = since + TIMEOUT / 1000
-            while time.monotonic() < deadline:
-                height = page.evaluate(FRAME_HEIGHT)
-                if height != last:
-                    last, since = height, time.monotonic()
-                elif until(height) and time.monotonic() - since >= 1.5:
-                    break
-                page.wait_for_timeout(250)
-            else:
-                raise AssertionError(f"the frame's height never settled as expected: {last} (told {page.evaluate('told')})")
-            height = page.evaluate(FRAME_HEIGHT)
-            # The frame is as high as its content: nothing hidden below, no gap.
-            frame.wait_for_function(f"Math.abs({CONTENT_HEIGHT}() - {height}) <= 2", timeout=10_000)
-            assert frame.evaluate("document.documentElement.scrollHeight") <= height + 2
-            return height
-
-        graph = settled_height(lambda height: height > 600)
+        graph = settled_height(page, frame, lambda height: height > 600)
         assert graph > 600, graph                      # grew from 300 px to the graph view's content
         presets = frame.locator(".graph-view select").first
         presets.select_option("a value used twice")    # 3 nodes: a smaller plot, a shorter table
         expect(frame.locator(".graph-summary")).to_contain_text("3 nodes", timeout=TIMEOUT)
-        small = settled_height(lambda height: height < graph - 100)
+        small = settled_height(page, frame, lambda height: height < graph - 100)
         presets.select_option("micrograd README example")
         expect(frame.locator(".graph-summary")).to_contain_text("33 nodes", timeout=TIMEOUT)
         # The way back (playground/undo.py) now shows its bar above the views: the frame grows by it too...
         expect(frame.locator(".saved-work-message")).to_contain_text("micrograd README example", timeout=TIMEOUT)
-        with_bar = settled_height(lambda height: height > graph + 20)
+        with_bar = settled_height(page, frame, lambda height: height > graph + 20)
         # ...and comes back to the first height once the student dismisses it.
         frame.locator(".saved-work-dismiss button").click()
-        graph_again = settled_height(lambda height: abs(height - graph) <= 4)
+        graph_again = settled_height(page, frame, lambda height: abs(height - graph) <= 4)
         print(f"frame heights: README graph {graph:.0f} px, 3 nodes {small:.0f} px, README again with the Undo bar "
               f"{with_bar:.0f} px, without {graph_again:.0f} px (told: {page.evaluate('told')})")
         assert small < graph - 100                    # shrank with the content
