@@ -16,12 +16,13 @@ from playground.graph.predict import Predictions
 from .weight_predict import GRAD
 
 CSS = """
-.weight-predict-prompt p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
-.weight-predict-feedback p { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; }
-.weight-predict-feedback .right { color: #1b5e20; font-weight: 600; }
-.weight-predict-feedback .wrong { color: #b71c1c; font-weight: 600; }
-.weight-predict-feedback .hint { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
-.weight-predict-score { font: 600 13px/1.5 system-ui, sans-serif; color: #4a505c; }
+/* each pane draws in its own shadow root, its class on the host: :host(.x) y reaches y, `.x y` would not */
+:host(.weight-predict-prompt) p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
+:host(.weight-predict-feedback) p { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; }
+:host(.weight-predict-feedback) .right { color: #1b5e20; font-weight: 600; }
+:host(.weight-predict-feedback) .wrong { color: #b71c1c; font-weight: 600; }
+:host(.weight-predict-feedback) .hint { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
+:host(.weight-predict-score) { font: 600 13px/1.5 system-ui, sans-serif; color: #4a505c; }
 """
 
 

@@ -132,6 +132,7 @@ def test_the_tour_from_first_lesson_to_last(app_page):
     box.fill("0.5")
     box.press("Enter")
     expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
+    assert feedback.locator(".wrong").evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"   # red
     l2 = 2 * LessonNetwork.alpha * w
     expect(feedback).to_contain_text(f"= {number(grad - l2)} + 2 \u00d7 0.0001 \u00d7 ", timeout=TIMEOUT)
     wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: loss = \(the mean of the 30 points")

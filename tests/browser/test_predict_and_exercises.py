@@ -111,6 +111,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     assert five.name == "f" and not five.summed
     answer(page, "0.5")
     expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
+    assert feedback.locator(".wrong").evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"   # red
     expect(feedback).to_contain_text("d(10.0/f)/df = -10.0/f**2 = -10/49**2 = -0.0042", timeout=TIMEOUT)
     wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: .*-10\.0/f\*\*2")
     expect(page.locator(".predict-show button")).to_be_visible(timeout=TIMEOUT)
