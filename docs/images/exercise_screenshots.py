@@ -1,5 +1,5 @@
-"""Take the teacher's guide's pictures of predict mode and of an exercise (docs/teachers-guide.md) from the
-built site in dist/.
+"""Take the teacher's guide's pictures of predict mode (the graph view's and the training step's) and of an
+exercise (docs/teachers-guide.md) from the built site in dist/.
 
     .venv/bin/python build.py && .venv/bin/python docs/images/exercise_screenshots.py
 """
@@ -59,6 +59,23 @@ def main():
             expect(page.locator(".exercise-status")).to_contain_text("Solved", timeout=TIMEOUT)
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / "exercise-solved.png", clip={"x": 0, "y": 0, "width": 1280, "height": 620})
+            context.close()
+
+            # One training step predicting: the weight's grad after backward, answered wrong (its hint shown).
+            context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(url_of(server) + "#tour=micrograd&lesson=6&chrome=minimal", wait_until="commit")
+            wait_until_interactive(page)
+            page.locator(".lesson-train-predict-toggle input").check()
+            for phase in range(1, 5):
+                page.locator(".lesson-train-next button").click()
+                expect(page.locator(".lesson-train-caption")).to_contain_text(f"phase {phase} of 5", timeout=TIMEOUT)
+            box = page.locator(".lesson-train-predict-answer input")
+            box.fill("0.1")
+            box.press("Enter")
+            expect(page.locator(".lesson-train-predict-feedback")).to_contain_text("Hint", timeout=TIMEOUT)
+            page.wait_for_timeout(500)
+            page.locator(".lesson-train").first.screenshot(path=OUT / "lesson-training-predict.png")
             browser.close()
     finally:
         server.shutdown()

@@ -25,6 +25,10 @@ function esc(text) {
   return String(text).replace(/[&<>"']/g, (c) => entity[c]);
 }
 function fmt(x) { return x == null ? "\u2014" : x === HIDDEN ? HIDDEN : Number(x).toFixed(4); }
+function tipNumber(x) { return String(Number(x.toPrecision(12))); }  // the hover's number: printf's %.12g
+function gradTip(g) {  // the hover's grad line (drawing.py's grad_tip column): "?" while the student predicts it
+  return g == null ? "\u2014" : g === HIDDEN ? HIDDEN : tipNumber(g);
+}
 function shortNumber(x) {  // at most 10 characters, like short_number() in view.py
   const text = x.toFixed(4);
   return text.length > 10 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : text;
@@ -63,6 +67,7 @@ function render(k) {
   const op_line = O.id.map((id) => id === giver ? colors.running : colors.line);
   values.setv({data: {...V, grad: grad.map((g) => g == null || g === HIDDEN ? NaN : g),
                       grad_text: grad.map((g, r) => V.constant[r] ? "" : "grad " + (g == null ? "\u2014" : g === HIDDEN ? HIDDEN : shortNumber(g))),
+                      grad_tip: grad.map(gradTip),
                       topo_text: V.topo.map((t) => `topo[${t}]`), tag_alpha: V.topo.map(() => 1), line_color,
                       line_width}}, {sync: false});
   edges.setv({data: {...E, color, width, alpha, dash}}, {sync: false});
@@ -87,6 +92,7 @@ function render_topo(j) {
   const line_color = V.id.map((id) => id === now ? colors.running : open.includes(id) ? colors.receiving : colors.line);
   const line_width = V.id.map((id) => id === now || open.includes(id) ? 3.5 : 1.2);
   values.setv({data: {...V, grad: V.id.map(() => NaN), grad_text: V.constant.map((c) => c ? "" : "grad \u2014"),
+                      grad_tip: V.id.map(() => "\u2014"),
                       topo_text: V.id.map((id) => number.has(id) ? `topo[${number.get(id)}]` : ""),
                       tag_alpha: V.id.map((id) => number.has(id) ? 1 : 0),
                       line_color, line_width}}, {sync: false});

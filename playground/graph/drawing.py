@@ -181,6 +181,8 @@ def source_data(graph):
         "x": [positions["value"][n["id"]][0] for n in nodes], "y": [positions["value"][n["id"]][1] for n in nodes],
         "data": [n["data"] for n in nodes], "data_text": [f"data {short_number(n['data'])}" for n in nodes],
         "grad": [math.nan] * len(nodes), "grad_text": ["" if is_constant(n) else "grad \u2014" for n in nodes],
+        # the hover's grad: text, so a grad hidden in predict mode says "?" (animation.js fills it in)
+        "grad_tip": ["\u2014"] * len(nodes),
         "constant": [is_constant(n) for n in nodes],
         # engine.trace numbers the nodes in engine.build_topo's order: a node's id is its index in topo
         "topo": [n["id"] for n in nodes], "topo_text": [topo_text(n["id"]) for n in nodes],
@@ -344,8 +346,8 @@ class GraphDrawing(pn.viewable.Viewer):
         p.scatter("x", "y", size=16, source=self.pulse_src, fill_color="color", line_color="white", line_width=2)
         p.add_tools(HoverTool(renderers=[boxes], tooltips=[
             ("node", "@name"), ("place in topo", "topo[@topo]"), ("op", "@op"), ("data", "@data{%.12g}"),
-            ("grad", "@grad{%.12g}")],
-            formatters={"@data": "printf", "@grad": "printf"}))
+            ("grad", "@grad_tip")],
+            formatters={"@data": "printf"}))
         p.add_tools(HoverTool(renderers=[op_circles], tooltips=[("operation", "@engine_op"), ("makes", "@name")]))
         p.add_tools(HoverTool(renderers=[edges], line_policy="interp", tooltips=[
             ("edge", "@source_name \u2192 @target_name"),

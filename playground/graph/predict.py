@@ -8,7 +8,8 @@ the step's chain rule (the local derivative's formula, with the numbers that go 
 grad), and then, if asked, the answer itself.
 
     questions(graph)               {step: Question}: every backward step whose receiver has a grad
-    Predictions(questions, steps)  the answers so far: answer(step, text), show(step), score()
+    Predictions(questions, steps)  the answers so far: answer(step, text), show(step), score(); ask(key, question)
+                                   adds one (playground/lesson/weight_predict.py asks about a training step)
     parse_answer(text)             a number typed by a student ('-3', '1.5e2', '2/3'); never eval'ed
 """
 import math
@@ -136,6 +137,11 @@ class Predictions:
         self.questions, self.steps = asked, steps
         self.tries = {}          # step -> wrong answers so far
         self.closed = {}         # step -> "right first", "right", "shown"
+
+    def ask(self, key, question):
+        """Add a question made as the student goes (the Lesson's training step asks about each step's weight):
+        any key, any question with `expected` and answer_text(); a key asked before keeps its record."""
+        self.questions.setdefault(key, question)
 
     def answer(self, step, text):
         """(verdict, message): verdict is "right", "wrong" or "invalid" (not a number: no try counted)."""

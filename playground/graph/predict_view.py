@@ -20,12 +20,13 @@ from .state import GraphState
 # The steps whose grad the page shows, or NOT_PREDICTING: all of them (predict mode off).
 NOT_PREDICTING = {"step": [-1]}
 CSS = """
-.predict-prompt p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
-.predict-feedback p { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; }
-.predict-feedback .right { color: #1b5e20; font-weight: 600; }
-.predict-feedback .wrong { color: #b71c1c; font-weight: 600; }
-.predict-feedback .hint { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
-.predict-score { font: 600 13px/1.5 system-ui, sans-serif; color: #4a505c; }
+/* each pane draws in its own shadow root, its class on the host: :host(.x) y reaches y, `.x y` would not */
+:host(.predict-prompt) p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
+:host(.predict-feedback) p { font: 14px/1.5 system-ui, sans-serif; margin: 4px 0; }
+:host(.predict-feedback) .right { color: #1b5e20; font-weight: 600; }
+:host(.predict-feedback) .wrong { color: #b71c1c; font-weight: 600; }
+:host(.predict-feedback) .hint { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
+:host(.predict-score) { font: 600 13px/1.5 system-ui, sans-serif; color: #4a505c; }
 """
 
 

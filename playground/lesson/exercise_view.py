@@ -19,11 +19,14 @@ from .facts import DocumentFacts
 from . import progress as P
 
 CSS = """
-.exercise-status p, .exercise-task p, .exercise-hint p { font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
-.exercise-status .solved { color: #1b5e20; font-weight: 600; }
-.exercise-status .open { color: #4a505c; font-weight: 600; }
-.exercise-status ul { margin: 2px 0; padding-left: 1.4em; font: 13px/1.5 ui-monospace, monospace; }
-.exercise-hint p { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
+/* each pane draws in its own shadow root, its class on the host: :host(.x) y reaches y, `.x y` would not */
+:host(.exercise-status) p, :host(.exercise-task) p, :host(.exercise-hint) p {
+  font: 15px/1.5 system-ui, sans-serif; margin: 4px 0; }
+:host(.exercise-status) .solved { color: #1b5e20; background: #e8f5e9; border: 2px solid #2e7d32; border-radius: 6px;
+  padding: 4px 10px; font-weight: 700; font-size: 17px; display: inline-block; }  /* seen at a glance */
+:host(.exercise-status) .open { color: #4a505c; font-weight: 600; }
+:host(.exercise-status) ul { margin: 2px 0; padding-left: 1.4em; font: 13px/1.5 ui-monospace, monospace; }
+:host(.exercise-hint) p { background: #f7f7f9; border-left: 4px solid #7b3294; padding: 4px 8px; }
 """
 
 

@@ -1,7 +1,9 @@
 """One training step, whole: micrograd's loop run one phase at a time.
 
 The loop's code is shown with the line of the phase that just ran marked; one chosen weight's value and grad
-are followed through the phases; the decision boundary is drawn before the step and after its update.
+are followed through the phases; the decision boundary is drawn before the step and after its update. With
+"Predict the weight's grad and update" on, the student works out that weight's grad and new value before the
+table shows them (weight_predict_view.py).
 The engine does the work (engine.lesson.TrainingStep: engine.nn, engine.losses, engine.optim).
 
 The panel runs on a network object: the Lesson's own small one (LessonNetwork, below), or the training view's
@@ -21,6 +23,8 @@ from engine import Value, datasets, nn
 from engine import lesson as engine_lesson
 
 from .common import code_html, control_bar, html_pane, table_html
+from .weight_predict import GRAD, step_questions
+from .weight_predict_view import WeightPredictPanel
 
 # The loss and update lines, as the engine writes them (tests/lesson/test_panels.py reads the engine's source
 # and checks each one is there): engine/losses.py's per-sample losses, engine/optim.py's update() methods.
@@ -146,6 +150,7 @@ class TrainingStepPanel(pn.viewable.Viewer):
         self.before = html_pane(f"{prefix}-before")
         self.after = html_pane(f"{prefix}-after")
         self.weight.param.watch(lambda _: self._draw(), "value")
+        self.predict = WeightPredictPanel(prefix, changed=lambda: self._draw())
         self.step = None
         self.refresh()
 
@@ -170,6 +175,7 @@ class TrainingStepPanel(pn.viewable.Viewer):
 
     def reset(self):
         self.network.reset()
+        self.predict.reset()
         self.refresh()
 
     def next_phase(self):
@@ -223,16 +229,26 @@ class TrainingStepPanel(pn.viewable.Viewer):
         self.caption.object = (f"<p class='lesson-caption'><b>Step {number}, phase {self.phase} of "
                                f"{len(engine_lesson.PHASES)}</b>: {html.escape(text)}</p>")
         if not names:
+            self.predict.ask([])
             self.watch_table.object = ""
             return
+        asked = step_questions(number, names[w], w, self.start_data[w], self.records, self.step,
+                               self.network.optimizer) if self.records else []
+        self.predict.ask(asked)
+        hidden = self.predict.hidden(asked)
         rows = [["start", f"{self.start_data[w]:.6f}", "", ""]]
         for r in self.records:
             change = ""
+            data, grad = f"{r['data'][w]:.6f}", f"{r['grad'][w]:.6f}"
+            if r["phase"] in ("backward", "update") and GRAD in hidden:
+                grad = "?"      # predicting: the grad is the student's to work out first
             if r["phase"] == "update":
                 moved = r["data"][w] - self.start_data[w]
                 change = (f"-{self.step.lr:g} \u00d7 {r['grad'][w]:.6f} = {moved:+.6f}"
                           if self.network.optimizer == "sgd" else f"{moved:+.6f}")
-            rows.append([r["phase"], f"{r['data'][w]:.6f}", f"{r['grad'][w]:.6f}", change])
+                if hidden:      # the new value, and the move, would give away the grad or the answer
+                    data, change = "?", "?"
+            rows.append([r["phase"], data, grad, change])
         classes = [""] * (len(rows) - 1) + ["now"] if self.records else [""]
         self.watch_table.object = table_html(["phase", f"{names[w]}.data", f"{names[w]}.grad", "update"], rows,
                                              caption=f"The weight {names[w]} through this step", classes=classes)
@@ -244,7 +260,8 @@ class TrainingStepPanel(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column(
-            control_bar(self.next_button, self.whole_button, self.reset_button, self.weight), self.caption,
+            control_bar(self.next_button, self.whole_button, self.reset_button, self.weight, self.predict.toggle),
+            self.caption, self.predict,
             pn.FlexBox(pn.Column(self.code, self.watch_table, styles={"flex": "2 1 420px", "min-width": "0"}),
                        pn.FlexBox(self.before, self.after, styles={"flex": "1 1 360px"}), gap="12px"),
             sizing_mode="stretch_width", css_classes=[self.prefix])

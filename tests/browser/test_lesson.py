@@ -1,17 +1,31 @@
 """The lesson in the built site: the guided tour from its first lesson to its last, each lesson's tool used as
-a student would (code panel, break it, build_topo, nudge, one training step phase by phase), a single embedded
-lesson, and a bad tour link."""
+a student would (code panel, break it, build_topo, nudge, one training step phase by phase, then the next step
+predicted: the weight's grad and update typed before the table shows them), a single embedded lesson, and a bad
+tour link."""
 import re
 
 from playwright.sync_api import expect
 
+from playground.graph.predict import number
 from playground.lesson.training_step import LessonNetwork, loop_lines
+from tests.browser.test_accessibility import RECORD_SAID, assert_no_violations, tab_to, wait_said
 
 TIMEOUT = 30_000  # each click goes to the worker's Python and back
 
 
 def click(page, css):
     page.locator(f"{css} button").first.click()
+
+
+def second_step_of_the_lesson_network(name="L1N1w1"):
+    """The weight `name` in the Lesson network's second step: (its value before, its grad, its value after)."""
+    network = LessonNetwork()
+    index = [p.label for p in network.parameters()].index(name)
+    for _ in range(2):
+        step = network.begin_step()
+        start = network.parameters()[index].data
+        records = [step.run_phase() for _ in range(5)]
+    return start, records[3]["grad"][index], records[4]["data"][index]
 
 
 def test_the_tour_from_first_lesson_to_last(app_page):
@@ -99,6 +113,48 @@ def test_the_tour_from_first_lesson_to_last(app_page):
     assert abs(data - (start - 0.5 * grad)) < 2e-6
     expect(page.locator(".lesson-train-before svg")).to_be_visible()
     expect(page.locator(".lesson-train-after svg")).to_be_visible()
+
+    # Predict the weight: in the next step the student types L1N1w1's grad, then its new value, before the table
+    # shows them; a wrong answer is refused with a hint made of the step's numbers; the live region says it.
+    w, grad, new = second_step_of_the_lesson_network()
+    page.evaluate(RECORD_SAID)
+    page.locator(".lesson-train-predict-toggle input").check()
+    expect(page.locator(".lesson-train-predict")).to_be_visible(timeout=TIMEOUT)
+    caption, now = page.locator(".lesson-train-caption"), page.locator(".lesson-train-weight-table tr.now td")
+    click(page, ".lesson-train-next")                                  # the next step begins
+    for phase in range(1, 5):                                          # forward .. backward
+        click(page, ".lesson-train-next")
+        expect(caption).to_contain_text(f"Step 2, phase {phase} of 5", timeout=TIMEOUT)
+    expect(now.nth(2)).to_have_text("?")
+    prompt, feedback = page.locator(".lesson-train-predict-prompt"), page.locator(".lesson-train-predict-feedback")
+    expect(prompt).to_contain_text("what is L1N1w1.grad now", timeout=TIMEOUT)
+    box = page.locator(".lesson-train-predict-answer input")
+    box.fill("0.5")
+    box.press("Enter")
+    expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
+    assert feedback.locator(".wrong").evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"   # red
+    l2 = 2 * LessonNetwork.alpha * w
+    expect(feedback).to_contain_text(f"= {number(grad - l2)} + 2 \u00d7 0.0001 \u00d7 ", timeout=TIMEOUT)
+    wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: loss = \(the mean of the 30 points")
+    expect(now.nth(2)).to_have_text("?")
+    assert_no_violations(page, "one training step, predicting the grad, a wrong answer")
+    box.fill(f"{grad:.6f}")
+    box.press("Enter")
+    expect(feedback).to_contain_text(f"Right: L1N1w1.grad = {number(grad)}.", timeout=TIMEOUT)
+    expect(now.nth(2)).to_have_text(f"{grad:.6f}")
+    # The update, with the keyboard alone: from Next phase, Tab reaches the answer box; Enter answers.
+    click(page, ".lesson-train-next")
+    expect(caption).to_contain_text("Step 2, phase 5 of 5", timeout=TIMEOUT)
+    expect(now.nth(1)).to_have_text("?")
+    expect(prompt).to_contain_text("What is L1N1w1.data now?", timeout=TIMEOUT)
+    page.locator(".lesson-train-next button").focus()
+    tab_to(page, "lesson-train-predict-answer")
+    page.keyboard.type(f"{w - 0.5 * grad:.6f}")
+    page.keyboard.press("Enter")
+    expect(feedback).to_contain_text(f"Right: L1N1w1.data = {number(w)} - 0.5 \u00d7 ", timeout=TIMEOUT)
+    wait_said(page, r"^Right: L1N1w1\.data = ")
+    expect(now.nth(1)).to_have_text(f"{new:.6f}")
+    expect(page.locator(".lesson-train-predict-score")).to_contain_text("Score: 1 of 2 right first time.")
 
     click(page, ".tour-back")
     expect(heading).to_contain_text("lesson 5 of 6", timeout=TIMEOUT)

@@ -4,11 +4,12 @@ test_predict_mode_on_the_readme_program: one page load. The toggle hides every g
 and the node table); each step asks for the receiving node's grad; a right answer (typed, Enter) shows it, a
 wrong one is refused with the step's chain rule as the hint; a node used twice asks for the sum; the score; the
 live region says each verdict; 0 axe-core violations; the answer box reached with the keyboard alone; a reload
-keeps predict mode on (the document and the address hold it).
-test_exercises_solved_by_a_student: the built-in exercises (#tour=exercises): a graph exercise refuses a wrong
-answer then takes the right one, a dead ReLU, a training exercise trained until solved; "My progress" lists them
-and survives a reload; 0 axe-core violations on an exercise; a teacher's tour link with a bad condition is
-refused with a message. tests/lesson/test_exercises.py solves every one of them at the check level.
+keeps predict mode on (the document and the address hold it); the hover's tooltip says `?` for a hidden grad.
+test_every_exercise_solved_by_a_student: one page load (and a reload) for the ten built-in exercises
+(#tour=exercises), walked with the tour's Next: each refuses a wrong attempt (the page names the condition that
+fails) and takes a solution typed, clicked or trained as a student would; "Solved" is a green box; "My progress"
+lists all ten and survives a reload; 0 axe-core violations on an exercise; a teacher's tour link with a bad
+condition is refused with a message. tests/lesson/test_exercises.py solves every one at the check level too.
 """
 import base64
 import json
@@ -20,9 +21,13 @@ from playwright.sync_api import expect
 from playground.graph.predict import questions
 from playground.graph.presets import README_EXAMPLE
 from playground.graph.state import make_graph
+from playground.lesson.checks import evaluate
 from playground.lesson.exercises import exercises_tour
+from playground.lesson.facts import DocumentFacts
 from tests.browser.test_accessibility import RECORD_SAID, assert_no_violations, focused, tab_to, wait_said
+from tests.browser.test_touch import NODE_POINT
 from tests.conftest import wait_until_interactive
+from tests.lesson.test_exercises import STUDENT, attempt, opened
 
 TIMEOUT = 30_000
 TRAIN_TIMEOUT = 240_000
@@ -43,6 +48,18 @@ def box_grads(page):
       const data = Bokeh.documents.at(-1).get_model_by_name('graph_values').data;
       return Object.fromEntries(data.name.map((name, i) => [name, data.grad_text[i]]));
     }""")
+
+
+def assert_hover_grad(page, name, grad):
+    """The tooltip shown when the mouse rests on the box of `name` ends with its grad line, `grad: <grad>`."""
+    page.locator(".graph-plot").first.scroll_into_view_if_needed()
+    point = page.evaluate(NODE_POINT, name)
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator(".bk-Tooltip:visible").first
+    expect(tip).to_contain_text(re.compile(rf"node:\s*{re.escape(name)}\b"), timeout=TIMEOUT)
+    expect(tip).to_contain_text(re.compile(rf"grad:\s*{re.escape(grad)}\s*$"), timeout=TIMEOUT)
+    expect(tip).not_to_contain_text("NaN")
+    page.mouse.move(1, 1)                                   # away: the tooltip goes
 
 
 def answer(page, text):
@@ -71,6 +88,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     expect(explain).to_contain_text("Your turn", timeout=TIMEOUT)
     expect(page.locator(".predict-prompt")).to_contain_text("Backward starts at the output g", timeout=TIMEOUT)
     assert table_grads(page)["g"] == "?" and box_grads(page)["g"] == "grad ?"
+    assert_hover_grad(page, "g", "?")                     # the tooltip too (it said NaN)
 
     # Right answers, typed and sent with Enter: the grad appears in the table and the box.
     answer(page, "1")
@@ -78,6 +96,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     wait_said(page, r"^Right: g\.grad = 1\.")
     expect(explain).to_contain_text("starts at the output", timeout=TIMEOUT)
     assert table_grads(page)["g"] == "1.0000" and box_grads(page)["g"] == "grad 1.0000"
+    assert_hover_grad(page, "g", "1")
     for k in (2, 3):
         step(page, k, n)
         answer(page, f"{asked[k].expected}")
@@ -92,6 +111,7 @@ def test_predict_mode_on_the_readme_program(app_page):
     assert five.name == "f" and not five.summed
     answer(page, "0.5")
     expect(feedback).to_contain_text("Not right (0.5; try 1).", timeout=TIMEOUT)
+    assert feedback.locator(".wrong").evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"   # red
     expect(feedback).to_contain_text("d(10.0/f)/df = -10.0/f**2 = -10/49**2 = -0.0042", timeout=TIMEOUT)
     wait_said(page, r"^Not right \(0\.5; try 1\)\. Hint: .*-10\.0/f\*\*2")
     expect(page.locator(".predict-show button")).to_be_visible(timeout=TIMEOUT)
@@ -154,78 +174,136 @@ def set_leaf(page, name, value):
     box.press("Enter")
 
 
-def test_exercises_solved_by_a_student(app_page):
+def failing(lesson, change):
+    """The lines of the lesson's check that fail after `change` (tests/lesson/test_exercises.py's attempt()):
+    what the page must say is not there yet."""
+    document = opened(lesson)
+    attempt(document, change)
+    ok, lines = evaluate(lesson["check"], DocumentFacts(document))
+    assert not ok
+    return [line for line in lines if line.startswith("\u2717")]
+
+
+def next_exercise(page, lesson):
+    page.locator(".tour-next button").click()
+    expect(page.locator(".exercise-task")).to_contain_text(lesson["task"][:30].replace("`", ""), timeout=TIMEOUT)
+    expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
+
+
+def train(page, until="\u2713 Solved", pause=True):
+    """Play until the exercise's status says `until`, then Pause (a run that diverges stops by itself). Solved
+    is recorded once: the run trains on, and the status may say "Solved earlier" by the time it is read."""
+    page.locator(".train-play button").click()
+    expect(status(page)).to_contain_text(until, timeout=TRAIN_TIMEOUT)
+    if pause:
+        page.locator(".train-pause button").click()
+    expect(page.locator(".train-play button")).to_be_enabled(timeout=TIMEOUT)
+
+
+def type_into(page, css, text):
+    box = page.locator(f"{css} input")
+    box.wait_for(state="visible", timeout=TIMEOUT)
+    box.fill(text)
+    box.press("Enter")
+
+
+SOLVED = "\u2713 Solved. Checked:"
+
+
+def test_every_exercise_solved_by_a_student(app_page):
+    """The ten built-in exercises in one page, walked with the tour's Next as a student walks them: each opens
+    not solved, refuses a wrong attempt (the page says which condition fails) and takes a solution."""
     page = app_page.page
-    tour = exercises_tour()
-    titles = [lesson["title"] for lesson in tour["lessons"]]
+    lessons = exercises_tour()["lessons"]
+    titles = [lesson["title"] for lesson in lessons]
+    assert len(lessons) == 10 and titles == list(STUDENT)
     page.evaluate(RECORD_SAID)
     page.evaluate("() => { location.hash = '#tour=exercises&lesson=1' }")
     expect(page.locator(".exercise-task")).to_contain_text("Work out dL/da by hand", timeout=TIMEOUT)
     expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
 
-    # 1. A wrong answer is not accepted; the right one is, and says what was checked.
-    set_leaf(page, "guess", 12)
-    expect(status(page)).to_contain_text("guess.data = -12 (within 0.001): it is 12", timeout=TIMEOUT)
-    expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
-    assert_no_violations(page, "an exercise not solved yet")
-    set_leaf(page, "guess", -12)
-    expect(status(page)).to_contain_text("\u2713 Solved. Checked:", timeout=TIMEOUT)
-    wait_said(page, r"Solved\. Checked: .*guess\.data = -12")
+    # 1-6. The graph exercises: the student types leaf values (a by-hand answer into `guess`).
+    for index in range(6):
+        lesson = lessons[index]
+        if index:
+            next_exercise(page, lesson)
+        wrong, right = STUDENT[lesson["title"]]
+        start = opened(lesson).graph.graph.leaves
+        for name, value in wrong.items():
+            set_leaf(page, name, value)
+        for line in failing(lesson, wrong):
+            expect(status(page)).to_contain_text(line, timeout=TIMEOUT)
+        expect(status(page)).to_contain_text("Not solved yet")
+        if index == 0:
+            assert_no_violations(page, "an exercise not solved yet")
+        if index == 3:                                     # the dead ReLU: with the hint first
+            page.locator(".exercise-hint-button button").click()
+            expect(page.locator(".exercise-hint")).to_contain_text("relu passes 0", timeout=TIMEOUT)
+        for name, value in {**{name: start[name] for name in wrong}, **right}.items():   # undo, then solve
+            set_leaf(page, name, value)
+        expect(status(page)).to_contain_text(SOLVED, timeout=TIMEOUT)
+        if index == 0:
+            wait_said(page, r"Solved\. Checked: .*guess\.data = -12")
+            # "Solved" stands out: a green box, not only green text
+            solved = status(page).locator(".solved")
+            assert solved.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(232, 245, 233)"
+            assert solved.evaluate("e => getComputedStyle(e).borderTopWidth") == "2px"
+            assert_no_violations(page, "an exercise solved")
 
-    # 4. A dead ReLU, with the hint first.
-    page.locator(".tour-next button").click()
-    page.locator(".tour-next button").click()
-    page.locator(".tour-next button").click()
-    expect(page.locator(".exercise-task")).to_contain_text("the neuron is dead", timeout=TIMEOUT)
-    page.locator(".exercise-hint-button button").click()
-    expect(page.locator(".exercise-hint")).to_contain_text("relu passes 0", timeout=TIMEOUT)
-    set_leaf(page, "x", 0)                                          # w.grad is 0, but the neuron is not dead
-    expect(status(page)).to_contain_text("x.data = 1 (within 1e-06): it is 0", timeout=TIMEOUT)
-    expect(status(page)).to_contain_text("Not solved yet", timeout=TIMEOUT)
-    set_leaf(page, "x", 1)
-    set_leaf(page, "w", -1)
-    expect(status(page)).to_contain_text("\u2713 Solved.", timeout=TIMEOUT)
-
-    # 7. Training: a learning rate that diverges (the training view trains for real).
+    # 7. A learning rate that diverges: lr 1 for three steps is not it; 100 and Play is.
+    next_exercise(page, lessons[6])
+    type_into(page, ".field-learning-rate", "1")
     for _ in range(3):
-        page.locator(".tour-next button").click()
-    expect(page.locator(".exercise-task")).to_contain_text("until the page says the training diverged",
-                                                           timeout=TIMEOUT)
-    rate = page.locator(".field-learning-rate input")
-    rate.wait_for(state="visible", timeout=TIMEOUT)
-    rate.fill("100")
-    rate.press("Enter")
-    page.locator(".train-play button").click()
-    expect(status(page)).to_contain_text("\u2713 Solved.", timeout=TRAIN_TIMEOUT)
+        page.locator(".train-step button").click()
+    expect(page.locator(".train-step-count")).to_have_text("3", timeout=TIMEOUT)
+    expect(status(page)).to_contain_text("\u2717 the training diverged: yes: it is no", timeout=TIMEOUT)
+    expect(status(page)).to_contain_text("Not solved yet")
+    type_into(page, ".field-learning-rate", "100")
+    train(page, pause=False)
 
-    # 9. The smallest network for the circles: 2 neurons are not enough, 4 are.
-    page.locator(".tour-next button").click()
-    page.locator(".tour-next button").click()
-    expect(page.locator(".exercise-task")).to_contain_text("Separate the circles", timeout=TIMEOUT)
-    hidden = page.locator(".train-hidden input")
-    hidden.fill("4")
-    hidden.press("Enter")
+    # 8. A learning rate that converges: the lesson's 100 diverges (refused); 1, Reset, Play converges.
+    next_exercise(page, lessons[7])
     page.locator(".train-play button").click()
-    # Solved (recorded once: the run trains on, and its test accuracy may dip again after)
-    expect(status(page)).to_contain_text("\u2713 Solved", timeout=TRAIN_TIMEOUT)
-    page.locator(".train-pause button").click()
+    expect(page.locator(".train-message")).to_contain_text("diverged", timeout=TRAIN_TIMEOUT)
+    expect(status(page)).to_contain_text("\u2717 the training loss at most 0.1 within 300", timeout=TIMEOUT)
+    expect(status(page)).to_contain_text("Not solved yet")
+    type_into(page, ".field-learning-rate", "1")
+    page.locator(".train-reset button").click()
+    expect(page.locator(".train-step-count")).to_have_text("0", timeout=TIMEOUT)
+    train(page)
 
-    # My progress lists the solved ones, with when and how; a reload keeps them.
+    # 9. The smallest network for the circles: 5 neurons are too many (refused at once), 4 train to it.
+    next_exercise(page, lessons[8])
+    type_into(page, ".train-hidden", "5")
+    expect(status(page)).to_contain_text("\u2717 the hidden neurons (all layers) at most 4: it is 5",
+                                         timeout=TIMEOUT)
+    type_into(page, ".train-hidden", "4")
+    train(page)
+
+    # 10. The spiral: 17 neurons are too many, two layers of 8 train to 80 % within 1,500 steps.
+    next_exercise(page, lessons[9])
+    type_into(page, ".train-hidden", "9, 8")
+    expect(status(page)).to_contain_text("\u2717 the hidden neurons (all layers) at most 16: it is 17",
+                                         timeout=TIMEOUT)
+    type_into(page, ".train-hidden", "8, 8")
+    train(page)
+
+    # My progress lists all ten, with when and how; a reload keeps them.
     page.locator(".exercise-progress-button button").click()
     progress = page.locator(".exercise-progress textarea")
     expect(progress).to_have_value(re.compile("not proof"), timeout=TIMEOUT)
     text = progress.input_value()
-    for index, how in ((0, "before the hint"), (3, "after the hint"), (6, "before the hint"),
-                       (8, "before the hint")):
-        assert f"solved {titles[index]} (" in text and how in text.split(titles[index])[1].split("\n")[0]
-    assert "4 solved, 3 of them before the hint." in text
+    for index, title in enumerate(titles):
+        how = "after the hint" if index == 3 else "before the hint"
+        assert f"solved {title} (" in text and how in text.split(title)[1].split("\n")[0], title
+    assert "10 solved, 9 of them before the hint." in text
     page.wait_for_timeout(600)
     page.reload()
     wait_until_interactive(page)
-    expect(page.locator(".exercise-task")).to_contain_text("Separate the circles", timeout=TIMEOUT)
+    expect(page.locator(".exercise-task")).to_contain_text("Reach a test accuracy of 80 %", timeout=TIMEOUT)
     expect(status(page)).to_contain_text("Solved", timeout=TIMEOUT)
     page.locator(".exercise-progress-button button").click()
-    expect(page.locator(".exercise-progress textarea")).to_have_value(re.compile("4 solved"), timeout=TIMEOUT)
+    expect(page.locator(".exercise-progress textarea")).to_have_value(re.compile("10 solved"), timeout=TIMEOUT)
 
     # A teacher's link whose condition is not the language: refused with a message, nothing else changes.
     bad = {"title": "Homework", "lessons": [{"title": "One", "text": "x", "task": "Make a.grad zero",

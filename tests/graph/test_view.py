@@ -70,6 +70,7 @@ def test_names_are_the_programs_or_the_expressions_and_constants_get_no_grad():
     assert values["constant"] == constant
     assert [text for text, c in zip(values["grad_text"], constant) if c] == ["", "", ""]
     assert all(text == "grad \u2014" for text, c in zip(values["grad_text"], constant) if not c)
+    assert values["grad_tip"] == ["\u2014"] * len(names)   # the hover's grad: text ("?" while predicting), never NaN
     # a leaf the user named is a leaf, whatever its value; a negative number in an expression is a constant
     state = GraphState(program="a = -4.0\nb = a * -1.5\n")
     values = source_data(state.graph)[0]

@@ -1,6 +1,7 @@
 """Every built-in exercise (playground/lesson/exercises.py), solved by a scripted student at the check level:
 not solved as it opens, a wrong attempt not accepted, the student's solution accepted. The training ones train
-for real (TrainingRun, as the page does). tests/browser/test_exercises.py solves some of them in the page."""
+for real (TrainingRun, as the page does). tests/browser/test_predict_and_exercises.py solves each of them in the
+page."""
 import pytest
 
 from playground import document as D
