@@ -183,7 +183,7 @@ class TrainingView(pn.viewable.Viewer):
         # Two fields a row: the whole view fits one 1280 x 800 screen.
         self.data_controls = pn.Column(
             heading("Data"),
-            pn.Row(field("dataset", pn.widgets.Select),
+            pn.Row(field("dataset", pn.widgets.Select, css_classes=["train-dataset"]),
                    field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05)),
             pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
                    field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
