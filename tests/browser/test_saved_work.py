@@ -1,9 +1,9 @@
 """Nothing replaces the student's work without a way back (playground/undo.py), played in the built site: a
 custom program, a trained run and an added point; the guided tour opened and closed gives them all back; a
-data set chosen over a trained run and a preset over the program are one Undo away (pressed from the
-keyboard), and the way back survives a reload; a
-tour link and a share link opened in a new page over the work kept on the device keep it too.
-The bar is announced by the live region and leaves axe-core with nothing to report."""
+data set chosen over the trained run and a preset over the program are one Undo away (pressed from the
+keyboard), and the way back survives a reload; a tour link and a share link opened in a new page over the work
+kept on the device keep it too. The bar is announced by the live region and leaves axe-core with nothing to
+report."""
 from playwright.sync_api import expect
 
 from playground import document as D
