@@ -41,6 +41,7 @@ class PlaygroundDocument(D.DocumentFields):
         super().__init__(graph=graph or GraphState(), training=training or TrainingSettings(), saved=SavedWork(),
                          **params)
         self.training_view = None      # set by attach(); None until the training view is built
+        self._inside = 0               # replacements and restores under way (only the outermost keeps)
         self.open_training = None      # a function that builds the training view and returns it
         self.graph.param.watch(self._changed, list(D.GRAPH_KEYS))
         self.training.param.watch(self._changed, list(D.SETTINGS_KEYS))
@@ -102,6 +103,10 @@ class PlaygroundDocument(D.DocumentFields):
     def restore(self, doc):
         """Put a checked document into the page; raises DocumentError when a part is refused
         (the caller then opens the defaults)."""
+        with self._one_replacement():   # what the restore sets off keeps nothing: its caller decides
+            self._restore(doc)
+
+    def _restore(self, doc):
         graph, training = doc["graph"], doc["training"]
         self.graph.error = ""
         self.graph.param.update(program=graph["program"], values=dict(graph["values"]), step=graph["step"],
@@ -140,13 +145,28 @@ class PlaygroundDocument(D.DocumentFields):
     def replacing(self, message):
         """Around whatever puts another document in the page: if the work changed, the document it was is
         kept in `saved` with `message` ("The preset ... replaced your program."). While a tour keeps the
-        student's work from before it, that stays kept (the tour's own examples are not the student's)."""
+        student's work from before it, that stays kept (the tour's own examples are not the student's).
+        A replacement inside another (Regenerate's new seed restarting the run) or inside a restore keeps
+        nothing of its own: the outermost keeps the document from before them all."""
+        if self._inside:
+            with self._one_replacement():
+                yield
+            return
         before = self.keepable()
         try:
-            yield
+            with self._one_replacement():
+                yield
         finally:
             if self.saved.kind != "tour" and before is not None and _work(before) != _work(self.keepable()):
                 self.saved.keep(before, message)
+
+    @contextlib.contextmanager
+    def _one_replacement(self):
+        self._inside += 1
+        try:
+            yield
+        finally:
+            self._inside -= 1
 
     def swap_kept(self):
         """Undo or Redo: the kept document into the page, the page's into the slot."""

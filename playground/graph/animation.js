@@ -16,6 +16,8 @@ const A = steps.__graph_anim || (steps.__graph_anim = {playing: false, timer: nu
 const S = steps.data;
 const N = S.node.length;  // steps 1..N; step 0 is "before backward"
 const reduced = window.matchMedia != null && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+// The pointer's own words, as the hints (touch.js): on a touch screen a drag pans only after the pan tool.
+const touch = window.matchMedia != null && window.matchMedia("(pointer: coarse)").matches;
 // Colour-blind-safe blue/orange (drawing.py's COLORS); IDLE is 3.7:1 on white (graphics need 3:1). The sign has a
 // second cue: a negative contribution's edge is dashed (NEGATIVE_DASH), so a greyscale printout tells them apart.
 const POSITIVE = colors.positive, NEGATIVE = colors.negative, IDLE = colors.idle, NEGATIVE_DASH = "dashed";
@@ -121,7 +123,7 @@ function explanation(k, V, row, grad) {
   if (k === 0)
     return `<p class="chain-rule"><b>Step 0 of ${N}.</b> Before backward every grad is 0. Press Step.` +
       (A.too_big ? ` <i class="graph-too-big">Too big to show whole and readable: this is its output end ` +
-       `(drag to pan; Fit graph shows it all, small).</i>` : "") + `</p>`;
+       `(${touch ? "\u2725 then drag to pan" : "drag to pan"}; Fit graph shows it all, small).</i>` : "") + `</p>`;
   const s = k - 1;
   if (S.from[s] < 0 && hidden(s))
     return `<p class="chain-rule"><b>Step 1 of ${N}.</b> Backward starts at the output, ${topo(S.node[s])}. ` +

@@ -15,6 +15,7 @@ and the status are sent on their own, slower clocks, so a frame is mostly the he
 import time
 
 import panel as pn
+import param
 from panel.io import hold
 from panel.io.callbacks import PeriodicCallback
 
@@ -67,6 +68,10 @@ LANDSCAPE_CSS = """
   .train-phases { flex: 0 0 100%; }
 }
 """
+# A setting that starts a fresh run, in the words of the Undo bar ("Changing the noise started a new run.").
+SETTING_WORDS = {"dataset": "the data set", "noise": "the noise", "n_points": "the number of points",
+                 "seed": "the seed", "train_fraction": "the training share", "hidden_layers": "the hidden layers",
+                 "activation": "the activation", "loss": "the loss", "optimizer": "the optimizer"}
 START_HERE = (
     "<b>Start here:</b> press <b>▶ Play</b> and watch the network learn to separate the "
     f"<span style='color:{BLUE}'>●</span> blue points (label +1) from the <span style='color:{ORANGE}'>●</span> "
@@ -107,6 +112,7 @@ class TrainingView(pn.viewable.Viewer):
         self._callback = None
         self.on_screen = True   # app.py says when another tab hides the view (set_on_screen)
         self._grid = (None, None)   # (the plot's box, the heatmap's cell centres in it)
+        self._changing = False      # a setting's change is being made again inside replacing()
 
         self._build_widgets()
         self.settings.param.watch(self._settings_changed, [p for p in self.settings.param
@@ -177,7 +183,7 @@ class TrainingView(pn.viewable.Viewer):
         # Two fields a row: the whole view fits one 1280 x 800 screen.
         self.data_controls = pn.Column(
             heading("Data"),
-            pn.Row(field("dataset", pn.widgets.Select),
+            pn.Row(field("dataset", pn.widgets.Select, css_classes=["train-dataset"]),
                    field("train_fraction", pn.widgets.FloatSlider, label="Training share", step=0.05)),
             pn.Row(field("noise", pn.widgets.FloatSlider, step=0.01),
                    field("n_points", pn.widgets.IntSlider, label="Points", step=10)),
@@ -417,7 +423,22 @@ class TrainingView(pn.viewable.Viewer):
     # -- edits --------------------------------------------------------------------------------------
 
     def _settings_changed(self, *events):
-        self.reset()
+        """A setting that starts a fresh run (the data set, the noise, the points, the network...). A run that
+        had trained is not thrown away: its settings are set back without telling anyone and the change made
+        again inside replacing(), so the document from before it is one Undo away, as with Reset. A slider's
+        drag keeps only the trained run: from its second value on the run is at step 0, nothing to keep."""
+        if self._changing or not self.run.step_count:
+            self.reset()
+            return
+        with param.parameterized.discard_events(self.settings):
+            self.settings.param.update({event.name: event.old for event in events})
+        words = " and ".join(SETTING_WORDS.get(event.name, event.name) for event in events)
+        self._changing = True
+        try:
+            with self.replacing(f"Changing {words} started a new training run."):
+                self.settings.param.update({event.name: event.new for event in events})
+        finally:
+            self._changing = False
 
     def _points_edited(self, *events):
         if not self.run.has_model:

@@ -1,8 +1,9 @@
 """Nothing replaces the student's work without a way back (playground/undo.py), played in the built site: a
 custom program, a trained run and an added point; the guided tour opened and closed gives them all back; a
-preset over the program is one Undo away (pressed from the keyboard), and the way back survives a reload; a
-tour link and a share link opened in a new page over the work kept on the device keep it too.
-The bar is announced by the live region and leaves axe-core with nothing to report."""
+data set chosen over the trained run and a preset over the program are one Undo away (pressed from the
+keyboard), and the way back survives a reload; a tour link and a share link opened in a new page over the work
+kept on the device keep it too. The bar is announced by the live region and leaves axe-core with nothing to
+report."""
 from playwright.sync_api import expect
 
 from playground import document as D
@@ -71,6 +72,15 @@ def test_the_tour_and_a_preset_give_the_students_work_back(app_page):
     expect(page.locator(".tour-start button")).to_be_visible(timeout=TIMEOUT)
     expect(bar).to_contain_text("your work is back", timeout=TIMEOUT)
     expect(program).to_have_value(MY_PROGRAM, timeout=TIMEOUT)
+    assert work(app_page) == mine
+
+    # Another data set starts a new run over the trained one: Undo brings back the run and the added point.
+    page.locator(".train-dataset select").select_option("circles")
+    expect(bar).to_contain_text("Changing the data set started a new training run.", timeout=TIMEOUT)
+    expect(steps).to_have_text("0", timeout=TIMEOUT)
+    back.click()
+    expect(page.locator(".train-dataset select")).to_have_value("moons", timeout=TIMEOUT)
+    expect(steps).to_have_text(mine[1], timeout=TIMEOUT)
     assert work(app_page) == mine
 
     # A preset over the program: Undo (from the keyboard) brings the program back.

@@ -78,6 +78,52 @@ PLOT_RANGES = """(name) => {
 
 MAIN_SCROLL = "() => document.getElementById('main').scrollTop"
 
+# Shown tables whose last column is cut: its right edge past the window or past a box that clips it (a box
+# that scrolls sideways is not cutting: the student can scroll it), through shadow roots.
+CUT_TABLES = """(selector) => {
+  const out = [];
+  const up = (n) => n.parentElement || (n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
+  const walk = (root) => {
+    for (const table of root.querySelectorAll(selector)) {
+      const r = table.getBoundingClientRect();
+      if (!r.width) continue;
+      const cells = table.querySelectorAll('tr:first-child > *');
+      const right = cells.length ? cells[cells.length - 1].getBoundingClientRect().right : r.right;
+      let limit = document.documentElement.clientWidth;
+      for (let n = up(table); n; n = up(n)) {
+        const overflow = getComputedStyle(n).overflowX;
+        if (overflow === 'auto' || overflow === 'scroll') { limit = null; break; }
+        if (overflow !== 'visible') limit = Math.min(limit, n.getBoundingClientRect().right);
+      }
+      if (limit !== null && right > limit + 1) out.push({table: table.className, right, limit});
+    }
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+  };
+  walk(document);
+  return out;
+}"""
+
+# The step axis of a small training chart, as Bokeh would label it for a run of 10 to a million steps (its own
+# ticker, formatter and font, on the plot's real frame): the run lengths at which two labels would be closer
+# than 4 px, and the labels at a few lengths.
+STEP_LABELS = """(name) => {
+  const plot = Bokeh.documents.at(-1).get_model_by_name(name), view = Bokeh.index.find_one(plot);
+  const axis = view.axis_views.find((v) => v.dimension === 0), width = view.frame.bbox.width;
+  const labels = (end) => {
+    const ticks = axis.model.ticker.get_ticks(0, end, plot.x_range, NaN).major.filter((t) => t >= 0 && t <= end);
+    const boxes = axis.compute_labels(ticks);
+    boxes.visuals = axis.visuals.major_label_text.values();
+    return boxes.items.map((box, i) => ({text: box.text, x: ticks[i] / end * width, width: box.size().width}));
+  };
+  const crowded = [];
+  for (let e = 1; e <= 6.001; e += 0.01) {
+    const end = Math.round(10 ** e), row = labels(end);
+    if (row.length < 2 || row.some((l, i) => i && l.x - l.width / 2 < row[i - 1].x + row[i - 1].width / 2 + 4))
+      crowded.push(row.map((l) => l.text).join(' '));
+  }
+  return {width, crowded, at: [150, 1100, 25000, 250000].map((end) => labels(end).map((l) => l.text).join(' '))};
+}"""
+
 
 def open_touch_page(browser, site_url, size):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True, is_mobile=True,
@@ -188,6 +234,8 @@ def test_a_phone(browser, site_url):
     assert_no_sideways_scroll(page, where)
     hint = page.evaluate(PLOT_RANGES, "graph_plot")["title"]
     assert "Pinch" in hint and "tap a node" in hint and "scroll" not in hint, hint
+    # The default graph is too big for the phone: the step's explanation says so in the finger's words.
+    expect(page.locator(".graph-too-big")).to_contain_text("(\u2725 then drag to pan;", timeout=TIMEOUT)
     assert_a_swipe_scrolls_the_page_not_the_plot(page, "graph_plot", ".graph-plot", where)
     tap_node_and_find_the_card(page, PHONE, where)
 
@@ -217,6 +265,10 @@ def test_a_phone(browser, site_url):
     assert_a_swipe_scrolls_the_page_not_the_plot(page, "decision_boundary", ".train-boundary", f"{where}, training")
     for curve in ("loss_curve", "accuracy_curve"):
         assert not page.evaluate(PLOT_RANGES, curve)["panning"], f"{where}: a swipe over the {curve} pans it"
+        # Their step labels never run into each other, however long the run (short: 1.5k, 25k, 250k).
+        steps = page.evaluate(STEP_LABELS, curve)
+        assert steps["width"] > 100 and steps["crowded"] == [], f"{where}: {curve}'s step labels overlap: {steps}"
+        assert all(text == "0" or text.endswith("k") for text in " ".join(steps["at"][2:]).split()), steps
     # Turned on its side (844 x 390), the phone shows most of the data plot at the top, beside the buttons.
     page.set_viewport_size({"width": PHONE[1], "height": PHONE[0]})
     page.evaluate("() => { document.getElementById('main').scrollTop = 0; }")
@@ -239,6 +291,8 @@ def test_a_phone(browser, site_url):
     page.locator(".lesson-code-panel .lesson-table").first.scroll_into_view_if_needed()
     in_window(page.evaluate(BOX, ".lesson-code-next"), PHONE, f"{where}, lesson: Next after scrolling to the table")
     in_window(page.evaluate(BOX, ".lesson-code-back"), PHONE, f"{where}, lesson: Back after scrolling to the table")
+    cut = page.evaluate(CUT_TABLES, ".lesson-code-panel table")
+    assert cut == [], f"{where}, lesson: a table's last column is cut: {cut}"
     assert_no_sideways_scroll(page, f"{where}, lesson")
     count += assert_finger_sized(page, f"{where}, lesson")
     found = axe.violations(page)
@@ -273,6 +327,12 @@ def test_a_tablet(browser, site_url):
     page.locator(".bk-tab", has_text="Lesson").first.tap()
     expect(page.locator(".lesson-code-next")).to_be_visible(timeout=TIMEOUT)
     count += assert_finger_sized(page, f"{where}, lesson")
+    # Turned on its side (1180 x 820): still nothing to scroll sideways, nothing too small, no table cut.
+    page.set_viewport_size({"width": TABLET[1], "height": TABLET[0]})
+    page.wait_for_timeout(500)
+    assert_no_sideways_scroll(page, f"{where} on its side, lesson")
+    count += assert_finger_sized(page, f"{where} on its side, lesson")
+    assert page.evaluate(CUT_TABLES, ".lesson-code-panel table") == [], f"{where} on its side: a table is cut"
     print(f"{where}: {count} controls measured")
     app.assert_clean()
     context.close()
@@ -287,5 +347,6 @@ def test_a_desktop_keeps_its_mouse_layout(browser, site_url):
     assert step["height"] < SMALLEST - 4, f"the desktop's Step grew: {step}"
     plot = page.evaluate(PLOT_RANGES, "graph_plot")
     assert plot["panning"] and plot["title"].startswith("Drag: pan"), plot
+    expect(page.locator(".graph-too-big")).to_contain_text("(drag to pan;", timeout=TIMEOUT)
     app.assert_clean()
     context.close()

@@ -3,6 +3,7 @@ click away, with the real views and the live document (the browser test plays th
 built site: tests/browser/test_saved_work.py)."""
 import json
 
+import panel as pn
 import pytest
 
 from playground import document as D
@@ -94,6 +95,41 @@ def test_the_training_views_buttons_that_throw_work_away(button, message):
     before = work(document)
     getattr(training, button).clicks += 1
     undo_brings_it_back(document, bar, before, message)
+
+
+def test_a_setting_that_makes_new_data_keeps_the_trained_run():
+    """The data set menu, the noise and the points sliders start a new run: the trained one, with the points the
+    student added, is one Undo away; a slider's drag keeps the run from before the drag, not its last value."""
+    document, _, training, _, bar = page(train_steps=3)
+    before, settings = work(document), document.snapshot()["training"]
+    menu = training.data_controls.select(pn.widgets.Select)[0]
+    noise, points = (training.data_controls.select(pn.widgets.FloatSlider)[1],
+                     training.data_controls.select(pn.widgets.IntSlider)[0])
+    assert (menu.value, noise.value, points.value) == ("moons", 0.1, 30)
+
+    menu.value = "circles"
+    assert training.run.step_count == 0 and document.training.added_points == MY_POINTS
+    undo_brings_it_back(document, bar, before, "Changing the data set started a new training run.")
+    assert menu.value == document.training.dataset == "moons" and training.run.step_count == 3
+
+    for value in (0.12, 0.15, 0.2):                      # a drag: three values in turn
+        noise.value = value
+    assert document.saved.kept["training"]["noise"] == 0.1 and document.saved.kept["training"]["step"] == 3
+    assert "Changing the noise" in bar.text.object
+    bar.back.clicks += 1
+    assert work(document) == before and noise.value == 0.1 and document.snapshot()["training"] == settings
+
+    points.value = 60
+    assert len(training.run.points) == 60 + len(MY_POINTS)
+    undo_brings_it_back(document, bar, before, "Changing the number of points started a new training run.")
+    assert len(training.run.points) == 30 + len(MY_POINTS)
+
+
+def test_a_setting_changed_before_training_keeps_nothing():
+    document, _, training, _, bar = page()
+    document.training.param.update(dataset="xor", noise=0.3)     # nothing trained: nothing to lose
+    assert document.saved.kept is None and not bar.bar.visible
+    assert training.run.step_count == 0 and document.training.added_points == MY_POINTS
 
 
 def test_a_csv_import_and_a_points_graph():
