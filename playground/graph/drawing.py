@@ -393,8 +393,9 @@ class NodeTable(pn.viewable.Viewer):
                          styles={"max-height": f"{PLOT_HEIGHTS[1]}px", "overflow": "auto"})
         state.param.watch(self._on_graph, "graph")
         self._on_graph()
+        # Beside the plot from ~1030 px (the editor's 260 + the plot's 440 + 280 + gaps), under it below.
         self._layout = pn.Column(pn.pane.Bokeh(self.table, sizing_mode="stretch_width"), sizing_mode="stretch_width",
-                                 css_classes=["graph-table-box"], styles={"flex": "1 1 240px", "max-width": "440px", "min-width": "0"})
+                                 css_classes=["graph-table-box"], styles={"flex": "1 1 280px", "max-width": "440px", "min-width": "0"})
 
     def __panel__(self):
         return self._layout

@@ -55,11 +55,9 @@ class ProgramEditor(pn.viewable.Viewer):
                               pn.pane.HTML("<b>Leaf values</b>"), self.leaf_inputs, sizing_mode="stretch_width",
                               margin=0)
         self.fold.param.watch(self._on_fold, "value")
-        # 320 px wide where there is room (Presets' 300 and margins); at 1000 px and less the node table then wraps
-        # under the plot, which keeps its width.
         self._layout = pn.Column(
             self.fold, self.body,
-            sizing_mode="stretch_width", styles={"flex": "1 1 320px", "max-width": "380px"}, css_classes=["graph-editor"])
+            sizing_mode="stretch_width", styles={"flex": "1 1 260px", "max-width": "380px"}, css_classes=["graph-editor"])
 
     def __panel__(self):
         return self._layout
