@@ -30,6 +30,15 @@ CSS = """
 """
 
 
+def verdict_html(verdict, message, hint):
+    """An answer's verdict ("right"/"wrong" + what was said), and on a wrong one the step's hint, as the feedback
+    pane shows them (weight_predict_view.py shows them alike)."""
+    text = f"<p class='{verdict}'>{html.escape(message)}</p>"
+    if verdict == "wrong":
+        text += f" <p class='hint'><b>Hint:</b> {html.escape(hint)}</p>"
+    return text
+
+
 def _pane(*css_classes):
     return pn.pane.HTML("", css_classes=list(css_classes), sizing_mode="stretch_width", stylesheets=[CSS],
                         margin=(0, 5))
@@ -85,10 +94,7 @@ class PredictPanel(pn.viewable.Viewer):
         if question is None or not self.answer.value_input.strip():
             return
         verdict, message = self.predictions.answer(question.step, self.answer.value_input)
-        text = f"<p class='{verdict}'>{html.escape(message)}</p>"
-        if verdict == "wrong":
-            text += f" <p class='hint'><b>Hint:</b> {html.escape(question.hint)}</p>"
-        self._draw(feedback=text)
+        self._draw(feedback=verdict_html(verdict, message, question.hint))
 
     def show(self):
         question = self.question()

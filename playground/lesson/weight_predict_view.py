@@ -12,6 +12,7 @@ import html
 import panel as pn
 
 from playground.graph.predict import Predictions
+from playground.graph.predict_view import verdict_html
 
 from .weight_predict import GRAD
 
@@ -98,10 +99,7 @@ class WeightPredictPanel(pn.viewable.Viewer):
         if question is None or not self.answer.value_input.strip():
             return
         verdict, message = self.predictions.answer(question.key, self.answer.value_input)
-        text = f"<p class='{verdict}'>{html.escape(message)}</p>"
-        if verdict == "wrong":
-            text += f" <p class='hint'><b>Hint:</b> {html.escape(question.hint)}</p>"
-        self._say(text, revealed=verdict == "right")
+        self._say(verdict_html(verdict, message, question.hint), revealed=verdict == "right")
 
     def show(self):
         question = self.current
